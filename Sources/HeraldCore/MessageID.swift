@@ -1,0 +1,41 @@
+/// Message identifiers: `<channel>_<26 Crockford base32 chars>` (48-bit
+/// millisecond time + 80 random bits, like a ULID).
+///
+/// The channel prefix lets every lookup find the message's Redis hash, whose key
+/// carries the channel's hash tag, without a second index.
+public enum MessageID {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// A new, time-ordered, collision-resistant id.
+    public static func make(channel: Channel, nowMillis: Int64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var time = UInt64(max(0, nowMillis))
+        for index in stride(from: 5, through: 0, by: -1) {
+            bytes[index] = UInt8(truncatingIfNeeded: time)
+            time >>= 8
+        }
+        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        var high = UInt64(0)
+        var low = UInt64(0)
+        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+        for index in 8..<16 { low = low << 8 | UInt64(bytes[index]) }
+        var out = [UInt8](repeating: 0, count: 26)
+        for position in stride(from: 25, through: 0, by: -1) {
+            out[position] = alphabet[Int(low & 31)]
+            low = low >> 5 | (high & 31) << 59
+            high >>= 5
+        }
+        return channel.rawValue + "_" + String(decoding: out, as: UTF8.self)
+    }
+
+    /// The channel an id belongs to, or nil when the id is not one of ours.
+    public static func channel(of id: String) -> Channel? {
+        guard let underscore = id.firstIndex(of: "_"),
+              let channel = Channel(rawValue: String(id[..<underscore]))
+        else { return nil }
+        let suffix = id.utf8[id.utf8.index(after: underscore)...]
+        guard suffix.count == 26, suffix.allSatisfy({ alphabet.contains($0) }) else { return nil }
+        return channel
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// Turns a decoded request into a `NewMessage` or an `APIError` naming the
+/// field at fault. The checks are per channel: E.164 for SMS, an address for
+/// email, an http(s) URL for webhooks, token shapes for push and WeChat.
+public struct MessageValidator: Sendable {
+    /// Templates that exist; until the template store lands, none do.
+    public var templateExists: @Sendable (String) -> Bool
+
+    public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false }) {
+        self.templateExists = templateExists
+    }
+
+    public func validate(_ request: MessageRequest, idempotencyHeader: String? = nil, nowMillis: Int64) throws(APIError)
+        -> NewMessage
+    {
+        guard let channelName = request.channel else { throw .missing("channel") }
+        guard let channel = Channel(rawValue: channelName) else {
+            throw APIError.invalid(
+                "channel", "unknown channel '\(channelName.prefix(32))'; expected one of "
+                    + Channel.allCases.map(\.rawValue).joined(separator: ", "), code: "unknown_channel")
+        }
+        guard let to = request.to, !to.isEmpty else { throw .missing("to") }
+        try validateEncryption(request.toEncryption)
+        try validateRecipient(to, channel: channel)
+
+        let content = try validateContent(request, channel: channel)
+        let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
+        let priority = try parseEnum(request.priority, field: "priority", default: Priority.normal)
+        let campaign = try validateTag(request.campaign, field: "campaign")
+        let userID = try validateTag(request.userID, field: "user_id")
+        let locale = try validateTag(request.locale, field: "locale")
+        let timezone = try validateTimezone(request.timezone)
+        let sendAt = try request.sendAt.map { (value) throws(APIError) in try Self.parseTime(value, field: "send_at") }
+        let expiresAt = try request.expiresAt.map { (value) throws(APIError) in
+            try Self.parseTime(value, field: "expires_at")
+        }
+        if let expiresAt {
+            guard expiresAt > nowMillis else { throw .invalid("expires_at", "expires_at is in the past") }
+            if let sendAt, expiresAt <= sendAt { throw .invalid("expires_at", "expires_at must be after send_at") }
+        }
+        let idempotencyKey = try validateIdempotencyKey(request.idempotencyKey ?? idempotencyHeader)
+        var dataJSON: String?
+        if let data = request.data {
+            let encoded = (try? JSONEncoder().encode(data)) ?? Data("{}".utf8)
+            guard encoded.count <= MessageLimits.maxBodyBytes else {
+                throw .invalid("data", "data exceeds \(MessageLimits.maxBodyBytes) bytes")
+            }
+            dataJSON = String(decoding: encoded, as: UTF8.self)
+        }
+        return NewMessage(
+            channel: channel, to: to, content: content, dataJSON: dataJSON, category: category,
+            priority: priority, campaign: campaign, userID: userID, timezone: timezone, locale: locale,
+            sendAtMillis: sendAt.flatMap { $0 > nowMillis ? $0 : nil }, expiresAtMillis: expiresAt,
+            idempotencyKey: idempotencyKey)
+    }
+
+    private func validateEncryption(_ value: String?) throws(APIError) {
+        switch value {
+        case nil, "plain": return
+        case "md5", "sha256":
+            throw .invalid("to_encryption", "hashed recipients (\(value!)) cannot be sent: the address cannot be recovered")
+        case "aes":
+            throw .invalid("to_encryption", "aes recipient encryption is not configured on this gateway")
+        default:
+            throw .invalid("to_encryption", "to_encryption must be one of plain, aes")
+        }
+    }
+
+    private func validateRecipient(_ to: String, channel: Channel) throws(APIError) {
+        switch channel {
+        case .sms:
+            guard PhoneNumber.isValidE164(to) else {
+                throw .invalid("to", "'to' must be an E.164 phone number such as +14155550100", code: "invalid_recipient")
+            }
+        case .email:
+            guard EmailAddress.isValid(to) else {
+                throw .invalid("to", "'to' must be an email address", code: "invalid_recipient")
+            }
+        case .webhook:
+            guard to.utf8.count <= MessageLimits.maxURLCharacters,
+                  let url = URL(string: to), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host?.isEmpty == false
+            else { throw .invalid("to", "'to' must be an http(s) URL", code: "invalid_recipient") }
+        case .push:
+            guard to.utf8.count <= MessageLimits.maxPushTokenCharacters,
+                  to.utf8.allSatisfy({ Self.isTokenByte($0) || $0 == UInt8(ascii: ":") })
+            else { throw .invalid("to", "'to' must be a device token", code: "invalid_recipient") }
+        case .wechat:
+            guard (6...64).contains(to.utf8.count), to.utf8.allSatisfy(Self.isTokenByte) else {
+                throw .invalid("to", "'to' must be a WeChat openid", code: "invalid_recipient")
+            }
+        }
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
+    }
+
+    private func validateContent(_ request: MessageRequest, channel: Channel) throws(APIError) -> MessageContent {
+        if let template = request.template {
+            guard request.content == nil else {
+                throw .invalid("template", "give either 'template' or 'content', not both")
+            }
+            guard templateExists(template) else {
+                throw APIError(status: 422, code: "unknown_template",
+                               message: "template '\(template.prefix(64))' does not exist", field: "template")
+            }
+            throw APIError(status: 422, code: "unknown_template",
+                           message: "template rendering is not available yet", field: "template")
+        }
+        guard let content = request.content else { throw .missing("content") }
+        guard !content.body.isEmpty else { throw .missing("content.body") }
+        guard content.body.utf8.count <= MessageLimits.maxBodyBytes else {
+            throw .invalid("content.body", "body exceeds \(MessageLimits.maxBodyBytes) bytes")
+        }
+        if channel == .sms, content.body.count > MessageLimits.maxSMSBodyCharacters {
+            throw .invalid("content.body", "an SMS body is at most \(MessageLimits.maxSMSBodyCharacters) characters")
+        }
+        if let subject = content.subject, subject.count > MessageLimits.maxSubjectCharacters {
+            throw .invalid("content.subject", "subject is at most \(MessageLimits.maxSubjectCharacters) characters")
+        }
+        if channel == .email, content.subject?.isEmpty ?? true { throw .missing("content.subject") }
+        if let title = content.title, title.count > MessageLimits.maxTitleCharacters {
+            throw .invalid("content.title", "title is at most \(MessageLimits.maxTitleCharacters) characters")
+        }
+        return content
+    }
+
+    private func parseEnum<T: RawRepresentable & CaseIterable>(_ value: String?, field: String, default fallback: T)
+        throws(APIError) -> T where T.RawValue == String
+    {
+        guard let value else { return fallback }
+        guard let parsed = T(rawValue: value) else {
+            throw .invalid(field, "\(field) must be one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return parsed
+    }
+
+    private func validateTag(_ value: String?, field: String) throws(APIError) -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, value.count <= MessageLimits.maxTagCharacters,
+              !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw .invalid(field, "\(field) must be 1–\(MessageLimits.maxTagCharacters) printable characters") }
+        return value
+    }
+
+    private func validateTimezone(_ value: String?) throws(APIError) -> String? {
+        guard let value else { return nil }
+        guard TimeZone(identifier: value) != nil else {
+            throw .invalid("timezone", "timezone must be an IANA time zone name such as Asia/Shanghai")
+        }
+        return value
+    }
+
+    private func validateIdempotencyKey(_ value: String?) throws(APIError) -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, value.utf8.count <= MessageLimits.maxIdempotencyKeyCharacters,
+              value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f })
+        else {
+            throw .invalid(
+                "idempotency_key",
+                "idempotency_key must be 1–\(MessageLimits.maxIdempotencyKeyCharacters) visible ASCII characters")
+        }
+        return value
+    }
+
+    /// Parses an RFC 3339 timestamp (with or without fractional seconds) to epoch milliseconds.
+    public static func parseTime(_ value: String, field: String) throws(APIError) -> Int64 {
+        let plain = Date.ISO8601FormatStyle()
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        guard let date = (try? plain.parse(value)) ?? (try? fractional.parse(value)) else {
+            throw .invalid(field, "\(field) must be an RFC 3339 time such as 2026-11-23T01:00:00Z")
+        }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}

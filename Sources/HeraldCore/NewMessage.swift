@@ -1,0 +1,36 @@
+/// A validated message, ready to be written to Redis. Only `MessageValidator`
+/// makes one, so holding a `NewMessage` means the input was checked.
+public struct NewMessage: Sendable, Equatable {
+    public var channel: Channel
+    public var to: String
+    public var content: MessageContent
+    public var dataJSON: String?
+    public var category: MessageCategory
+    public var priority: Priority
+    public var campaign: String?
+    public var userID: String?
+    public var timezone: String?
+    public var locale: String?
+    public var sendAtMillis: Int64?
+    public var expiresAtMillis: Int64?
+    public var idempotencyKey: String?
+
+    /// The Redis hash fields this message is stored as (besides status and events).
+    public func storedFields() -> [(String, String)] {
+        var fields: [(String, String)] = [
+            ("channel", channel.rawValue), ("to", to), ("body", content.body),
+            ("category", category.rawValue), ("priority", priority.rawValue),
+        ]
+        if let subject = content.subject { fields.append(("subject", subject)) }
+        if let title = content.title { fields.append(("title", title)) }
+        if let dataJSON { fields.append(("data", dataJSON)) }
+        if let campaign { fields.append(("campaign", campaign)) }
+        if let userID { fields.append(("user_id", userID)) }
+        if let timezone { fields.append(("timezone", timezone)) }
+        if let locale { fields.append(("locale", locale)) }
+        if let sendAtMillis { fields.append(("send_at", String(sendAtMillis))) }
+        if let expiresAtMillis { fields.append(("expires_at", String(expiresAtMillis))) }
+        if let idempotencyKey { fields.append(("idempotency_key", idempotencyKey)) }
+        return fields
+    }
+}

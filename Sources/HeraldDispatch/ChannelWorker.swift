@@ -1,0 +1,162 @@
+import HeraldCore
+import HeraldProviders
+import HeraldRedis
+import Logging
+
+/// Reads one channel's streams and sends what it reads, up to the channel's
+/// concurrency. Also promotes due delayed messages and reclaims entries of
+/// consumers that died.
+struct ChannelWorker: Sendable {
+    let channel: Channel
+    let provider: any ChannelProvider
+    let store: DispatchStore
+    let configuration: DispatchConfiguration
+    let metrics: HeraldMetrics
+    let logger: Logger
+
+    var keys: ChannelKeys { ChannelKeys(channel) }
+
+    func run() async {
+        while !Task.isCancelled {
+            do {
+                try await store.ensureGroups(keys)
+                break
+            } catch {
+                logger.error("cannot create consumer groups, retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        let promoter = Task { await promoteLoop() }
+        defer { promoter.cancel() }
+        let connection = store.redis.dedicatedConnection(name: "xread-\(channel.rawValue)")
+        defer { connection.close() }
+        let limiter = InflightLimiter(limit: configuration.concurrency)
+        let clock = ContinuousClock()
+        var nextReclaim = clock.now
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                await limiter.waitForCapacity()
+                if clock.now >= nextReclaim {
+                    nextReclaim = clock.now.advanced(by: .milliseconds(max(configuration.visibilityTimeoutMillis / 2, 50)))
+                    await reclaim(into: &group, limiter: limiter)
+                }
+                let count = min(configuration.batchSize, limiter.available)
+                guard count > 0 else { continue }
+                let entries: [StreamEntry]
+                do {
+                    entries = try await store.read(
+                        keys, consumer: configuration.consumerName, count: count,
+                        blockMillis: configuration.blockMillis, on: connection)
+                } catch {
+                    metrics.redisErrors("read")
+                    logger.warning("stream read failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    try? await Task.sleep(for: .milliseconds(500))
+                    continue
+                }
+                await start(entries, in: &group, limiter: limiter)
+            }
+        }
+    }
+
+    private func reclaim(into group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
+        do {
+            let entries = try await store.reclaim(
+                keys, consumer: configuration.consumerName, minIdleMillis: configuration.visibilityTimeoutMillis,
+                count: max(1, limiter.available))
+            guard !entries.isEmpty else { return }
+            metrics.reclaimed(channel, count: entries.count)
+            logger.notice("reclaimed stalled entries", metadata: ["channel": "\(channel)", "count": "\(entries.count)"])
+            await start(entries, in: &group, limiter: limiter)
+        } catch {
+            metrics.redisErrors("reclaim")
+            logger.warning("reclaim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+        }
+    }
+
+    private func start(_ entries: [StreamEntry], in group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
+        guard !entries.isEmpty else { return }
+        let claimed: [ClaimedMessage]
+        do {
+            claimed = try await store.claim(entries, channel: channel, nowMillis: WallClock.nowMillis())
+        } catch {
+            // The entries stay pending under this consumer and are reclaimed after the visibility timeout.
+            metrics.redisErrors("claim")
+            logger.warning("claim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            return
+        }
+        limiter.acquire(claimed.count)
+        for message in claimed {
+            group.addTask {
+                await deliver(message)
+                limiter.release()
+            }
+        }
+    }
+
+    func deliver(_ claimed: ClaimedMessage) async {
+        let started = ContinuousClock.now
+        let outcome = await provider.send(claimed.message)
+        metrics.sendDuration(provider: provider.name, ContinuousClock.now - started)
+        let now = WallClock.nowMillis()
+        let backoff = configuration.backoff(for: channel)
+        await recordWithRetries(claimed) {
+            switch outcome {
+            case .accepted(let providerMessageID, let status):
+                metrics.attempt(channel, provider: provider.name, outcome: "accepted")
+                try await store.markAccepted(
+                    claimed, provider: provider.name, providerMessageID: providerMessageID, status: status,
+                    nowMillis: now)
+            case .retryable(let code, let message, let retryAfter):
+                let delay = backoff.delayMillis(afterAttempt: claimed.message.attempt, retryAfterMillis: retryAfter)
+                let result = try await store.markFailed(
+                    claimed, provider: provider.name, code: code, message: message, permanent: false,
+                    dueMillis: now + delay, maxAttempts: backoff.maxAttempts, nowMillis: now)
+                metrics.attempt(channel, provider: provider.name, outcome: result)
+                logger.info("send attempt failed", metadata: [
+                    "id": "\(claimed.message.id)", "to": "\(PIIMask.recipient(claimed.message.to, channel: channel))",
+                    "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
+                ])
+            case .permanent(let code, let message):
+                metrics.attempt(channel, provider: provider.name, outcome: "failed")
+                try await store.markFailed(
+                    claimed, provider: provider.name, code: code, message: message, permanent: true, dueMillis: now,
+                    maxAttempts: backoff.maxAttempts, nowMillis: now)
+            case .invalidRecipient(let code, let message):
+                metrics.attempt(channel, provider: provider.name, outcome: "invalid_recipient")
+                try await store.markFailed(
+                    claimed, provider: provider.name, code: "invalid_recipient:" + code, message: message,
+                    permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now)
+            }
+        }
+    }
+
+    /// Writing the outcome must survive a Redis blip: if it is lost the entry
+    /// is reclaimed and sent again, so try a few times before giving up.
+    private func recordWithRetries(_ claimed: ClaimedMessage, _ record: () async throws -> Void) async {
+        for attempt in 1...5 {
+            do {
+                try await record()
+                return
+            } catch {
+                metrics.redisErrors("record")
+                logger.warning("cannot record send outcome", metadata: [
+                    "id": "\(claimed.message.id)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                try? await Task.sleep(for: .milliseconds(100 << attempt))
+            }
+        }
+    }
+
+    private func promoteLoop() async {
+        while !Task.isCancelled {
+            do {
+                let moved = try await store.promoteDue(keys, nowMillis: WallClock.nowMillis())
+                if moved > 0 { metrics.promoted(channel, count: moved) }
+                if moved >= 1_000 { continue }
+            } catch {
+                metrics.redisErrors("promote")
+            }
+            try? await Task.sleep(for: .milliseconds(configuration.promoteIntervalMillis))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import HeraldCore
+
+/// How the dispatcher reads, sends and retries.
+public struct DispatchConfiguration: Sendable, Equatable {
+    /// This instance's name in the consumer group; must be unique per process.
+    public var consumerName: String
+    /// Entries read per XREADGROUP.
+    public var batchSize: Int
+    /// How long one XREADGROUP waits for new entries.
+    public var blockMillis: Int
+    /// Sends in flight per channel.
+    public var concurrency: Int
+    /// An entry pending this long with no progress belongs to a dead consumer and is reclaimed.
+    public var visibilityTimeoutMillis: Int
+    /// How often due messages (send_at, retries) are promoted to the ready stream.
+    public var promoteIntervalMillis: Int
+    public var backoff: BackoffPolicy
+    /// Per-channel overrides of `backoff`.
+    public var channelBackoff: [Channel: BackoffPolicy]
+
+    public init(
+        consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
+        visibilityTimeoutMillis: Int = 60_000, promoteIntervalMillis: Int = 100,
+        backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:]
+    ) {
+        self.consumerName = consumerName
+        self.batchSize = batchSize
+        self.blockMillis = blockMillis
+        self.concurrency = concurrency
+        self.visibilityTimeoutMillis = visibilityTimeoutMillis
+        self.promoteIntervalMillis = promoteIntervalMillis
+        self.backoff = backoff
+        self.channelBackoff = channelBackoff
+    }
+
+    public func backoff(for channel: Channel) -> BackoffPolicy { channelBackoff[channel] ?? backoff }
+}

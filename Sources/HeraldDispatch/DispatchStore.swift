@@ -1,0 +1,150 @@
+import HeraldCore
+import HeraldProviders
+import HeraldRedis
+
+/// The dispatcher's side of the Redis model: reading and reclaiming stream
+/// entries, and the claim / sent / retry / promote transitions.
+public struct DispatchStore: Sendable {
+    public let redis: RedisClient
+    public let settings: StoreSettings
+
+    public init(redis: RedisClient, settings: StoreSettings) {
+        self.redis = redis
+        self.settings = settings
+    }
+
+    /// Creates the consumer group on every stream of the channel (idempotent).
+    public func ensureGroups(_ keys: ChannelKeys) async throws {
+        let replies = try await redis.pipeline(keys.streams.map {
+            ["XGROUP", "CREATE", $0, settings.consumerGroup, "0", "MKSTREAM"]
+        })
+        for reply in replies {
+            if case .error(let message) = reply, !message.hasPrefix("BUSYGROUP") { throw RedisError.reply(message) }
+        }
+    }
+
+    /// Reads new entries from the channel's streams, high priority first.
+    public func read(
+        _ keys: ChannelKeys, consumer: String, count: Int, blockMillis: Int, on connection: RedisConnection
+    ) async throws -> [StreamEntry] {
+        let streams = keys.streams
+        let command = ["XREADGROUP", "GROUP", settings.consumerGroup, consumer, "COUNT", String(count),
+                       "BLOCK", String(blockMillis), "STREAMS"] + streams + streams.map { _ in ">" }
+        let reply = try await connection.pipeline([command], readTimeoutMillis: blockMillis + 10_000)[0].orThrow()
+        var entries: [StreamEntry] = []
+        for streamReply in reply.array {
+            let parts = streamReply.array
+            guard parts.count == 2, let stream = parts[0].string else { continue }
+            entries.append(contentsOf: Self.entries(parts[1], stream: stream))
+        }
+        let order = Dictionary(uniqueKeysWithValues: streams.enumerated().map { ($1, $0) })
+        return entries.sorted { order[$0.stream, default: 0] < order[$1.stream, default: 0] }
+    }
+
+    /// Takes over entries other consumers have held longer than the visibility timeout.
+    public func reclaim(_ keys: ChannelKeys, consumer: String, minIdleMillis: Int, count: Int) async throws
+        -> [StreamEntry]
+    {
+        var entries: [StreamEntry] = []
+        for stream in keys.streams {
+            var cursor = "0-0"
+            repeat {
+                let reply = try await redis.send([
+                    "XAUTOCLAIM", stream, settings.consumerGroup, consumer, String(minIdleMillis), cursor,
+                    "COUNT", String(count),
+                ]).orThrow()
+                let parts = reply.array
+                guard parts.count >= 2 else { break }
+                cursor = parts[0].string ?? "0-0"
+                entries.append(contentsOf: Self.entries(parts[1], stream: stream))
+                // Entries whose message field vanished (deleted entries) are reported as ids in parts[2].
+            } while cursor != "0-0" && entries.count < count
+        }
+        return entries
+    }
+
+    static func entries(_ reply: RedisValue, stream: String) -> [StreamEntry] {
+        reply.array.compactMap { item in
+            let pair = item.array
+            guard pair.count == 2, let entryID = pair[0].string else { return nil }
+            let fields = pair[1].array
+            var messageID = ""
+            var index = 0
+            while index + 1 < fields.count {
+                if fields[index].string == "id" { messageID = fields[index + 1].string ?? "" }
+                index += 2
+            }
+            return StreamEntry(stream: stream, entryID: entryID, messageID: messageID)
+        }
+    }
+
+    /// Marks entries `sending` in one pipelined round trip; entries that must
+    /// not be sent (canceled, already sent, expired) are acknowledged and dropped.
+    public func claim(_ entries: [StreamEntry], channel: Channel, nowMillis: Int64) async throws -> [ClaimedMessage] {
+        guard !entries.isEmpty else { return [] }
+        let keys = ChannelKeys(channel)
+        let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
+            ([keys.message(entry.messageID), entry.stream],
+             [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
+        })
+        var claimed: [ClaimedMessage] = []
+        claimed.reserveCapacity(entries.count)
+        for (entry, reply) in zip(entries, replies) {
+            let parts = reply.array
+            guard parts.count == 9, parts[0].string == "send" else { continue }
+            let message = OutboundMessage(
+                id: entry.messageID, channel: channel, to: parts[2].string ?? "", body: parts[3].string ?? "",
+                subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,
+                category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
+                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string)
+            claimed.append(ClaimedMessage(entry: entry, message: message))
+        }
+        return claimed
+    }
+
+    /// Records a provider's acceptance; returns the status the message ended at
+    /// (further than `status` when a receipt had raced ahead).
+    @discardableResult
+    public func markAccepted(
+        _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
+        nowMillis: Int64
+    ) async throws -> String {
+        let keys = ChannelKeys(claimed.message.channel)
+        let reply = try await redis.run(
+            Scripts.sent,
+            keys: [keys.message(claimed.message.id), claimed.entry.stream,
+                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
+            arguments: [
+                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
+                claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),
+                status.rawValue,
+            ])
+        return reply.array.last?.string ?? ""
+    }
+
+    /// Records a failed attempt: scheduled for retry at `dueMillis`, or failed
+    /// and dead-lettered. Returns "retrying", "failed" or "skip".
+    @discardableResult
+    public func markFailed(
+        _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
+        dueMillis: Int64, maxAttempts: Int, nowMillis: Int64
+    ) async throws -> String {
+        let keys = ChannelKeys(claimed.message.channel)
+        let reply = try await redis.run(
+            Scripts.retry,
+            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],
+            arguments: [
+                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis),
+                String(maxAttempts), permanent ? "1" : "0", code, message, claimed.message.id,
+                String(settings.terminalTTLSeconds), provider,
+            ])
+        return reply.array.first?.string ?? ""
+    }
+
+    /// Moves due delayed messages to their ready streams; returns how many moved.
+    public func promoteDue(_ keys: ChannelKeys, nowMillis: Int64, limit: Int = 1_000) async throws -> Int {
+        try await redis.run(
+            Scripts.promote, keys: [keys.delayed], arguments: [String(nowMillis), String(limit), keys.prefix]
+        ).integer ?? 0
+    }
+}

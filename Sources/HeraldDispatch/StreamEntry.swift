@@ -1,0 +1,14 @@
+import HeraldCore
+
+/// One stream entry: where it came from and the message it points to.
+public struct StreamEntry: Sendable, Equatable {
+    public var stream: String
+    public var entryID: String
+    public var messageID: String
+
+    public init(stream: String, entryID: String, messageID: String) {
+        self.stream = stream
+        self.entryID = entryID
+        self.messageID = messageID
+    }
+}

@@ -1,0 +1,44 @@
+/// A Redis reply, copied out of hiredis' reply tree at once so no C memory
+/// outlives the call that produced it.
+public enum RedisValue: Sendable, Equatable {
+    case status(String)
+    case error(String)
+    case integer(Int)
+    case string(String)
+    case array([RedisValue])
+    case null
+
+    /// The reply as text (bulk string, status or integer), nil otherwise.
+    public var string: String? {
+        switch self {
+        case .string(let value), .status(let value): value
+        case .integer(let value): String(value)
+        default: nil
+        }
+    }
+
+    /// The reply as an integer (integer reply or numeric bulk string).
+    public var integer: Int? {
+        switch self {
+        case .integer(let value): value
+        case .string(let value): Int(value)
+        default: nil
+        }
+    }
+
+    /// The elements of an array reply; empty for anything else.
+    public var array: [RedisValue] {
+        if case .array(let values) = self { return values }
+        return []
+    }
+
+    public var isNull: Bool { self == .null }
+
+    /// Throws when this reply is an error reply, so pipelined callers can
+    /// check each reply where they use it.
+    @discardableResult
+    public func orThrow() throws(RedisError) -> RedisValue {
+        if case .error(let message) = self { throw RedisError.reply(message) }
+        return self
+    }
+}

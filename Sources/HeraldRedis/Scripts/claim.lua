@@ -1,0 +1,29 @@
+--! include lib_events.lua
+-- Takes a stream entry for sending: queued → sending (or sending → sending when
+-- a stalled entry of a dead consumer is reclaimed). Anything else (canceled,
+-- already sent, gone) is acknowledged and skipped, so a replayed entry is never
+-- sent twice. An entry past its expires_at becomes `expired`.
+-- KEYS: 1 message hash, 2 stream
+-- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
+-- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category}
+--      or {'skip', reason}.
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'queued' and status ~= 'sending' then
+  herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
+  return {'skip', status or 'missing'}
+end
+local expires = tonumber(redis.call('HGET', KEYS[1], 'expires_at') or '0')
+if expires > 0 and tonumber(ARGV[3]) > expires then
+  redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3])
+  herald_event(KEYS[1], ARGV[3], 'expired', 'expires_at passed before sending')
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
+  return {'skip', 'expired'}
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+local detail = 'attempt ' .. attempts
+if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
+redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3])
+herald_event(KEYS[1], ARGV[3], 'sending', detail)
+local f = redis.call('HMGET', KEYS[1], 'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category')
+return {'send', attempts, f[1], f[2], f[3], f[4], f[5], f[6], f[7]}

@@ -1,0 +1,25 @@
+-- Shared by every transition: status ranks and the event log of a message.
+-- Statuses only move to a higher rank (DESIGN §3), so replays and late
+-- receipts can never move a message backwards.
+local HERALD_RANK = {
+  queued = 0, scheduled = 0, retrying = 0, sending = 1, sent = 2,
+  delivered = 3, undelivered = 3, failed = 3, suppressed = 3, canceled = 3, expired = 3,
+}
+
+-- Appends one JSON line {"at":ms,"type":…,"detail":…} to the message's `events` field.
+-- `at` is an integer string from the caller (cjson would print it in exponent form).
+local function herald_event_line(at, kind, detail)
+  return '{"at":' .. at .. ',"type":' .. cjson.encode(kind) .. ',"detail":' .. cjson.encode(detail or '') .. '}\n'
+end
+
+local function herald_event(key, at, kind, detail)
+  local old = redis.call('HGET', key, 'events') or ''
+  redis.call('HSET', key, 'events', old .. herald_event_line(at, kind, detail))
+end
+
+-- Removes a finished entry from its stream: acknowledged and deleted, so
+-- streams hold only work that is still to do and never need trimming.
+local function herald_finish_entry(stream, group, entry)
+  redis.call('XACK', stream, group, entry)
+  redis.call('XDEL', stream, entry)
+end

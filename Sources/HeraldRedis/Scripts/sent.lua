@@ -1,0 +1,28 @@
+--! include lib_events.lua
+--! include lib_receipts.lua
+-- The provider accepted the message: sending → sent (or delivered, for
+-- providers whose acceptance is delivery), provider id indexed for receipts,
+-- and receipts that raced ahead of this moment applied in arrival order.
+-- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list
+-- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
+--       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered)
+herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'sending' then return {'skip', status or 'missing'} end
+redis.call('HSET', KEYS[1], 'status', ARGV[9], ARGV[9] .. '_at', ARGV[3], 'provider', ARGV[4],
+  'provider_message_id', ARGV[5])
+herald_event(KEYS[1], ARGV[3], ARGV[9], 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5])
+if ARGV[5] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
+  local early = redis.call('LRANGE', KEYS[4], 0, -1)
+  if #early > 0 then
+    redis.call('DEL', KEYS[4])
+    for _, raw in ipairs(early) do
+      local receipt = cjson.decode(raw)
+      herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
+    end
+  end
+end
+local final = redis.call('HGET', KEYS[1], 'status')
+if HERALD_RANK[final] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
+return {'ok', final}

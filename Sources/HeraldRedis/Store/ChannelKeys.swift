@@ -1,0 +1,27 @@
+import HeraldCore
+
+/// Every Redis key Herald uses for one channel. All carry the channel's hash
+/// tag (`{sms}`), so each Lua transition touches a single Redis Cluster slot.
+public struct ChannelKeys: Sendable, Equatable {
+    public let channel: Channel
+    /// `herald:{sms}:` — also passed to scripts that derive message keys from ids.
+    public let prefix: String
+
+    public init(_ channel: Channel) {
+        self.channel = channel
+        self.prefix = "herald:{\(channel.rawValue)}:"
+    }
+
+    public func message(_ id: String) -> String { prefix + "m:" + id }
+    public func stream(_ priority: Priority) -> String { prefix + "q:" + priority.rawValue }
+    public var streams: [String] { Priority.allCases.map(stream) }
+    public var delayed: String { prefix + "delayed" }
+    public var deadLetters: String { prefix + "dead" }
+    public func idempotency(_ key: String) -> String { prefix + "idem:" + key }
+    public func providerMessage(_ provider: String, _ providerMessageID: String) -> String {
+        prefix + "pid:" + provider + ":" + providerMessageID
+    }
+    public func earlyReceipts(_ provider: String, _ providerMessageID: String) -> String {
+        prefix + "early:" + provider + ":" + providerMessageID
+    }
+}

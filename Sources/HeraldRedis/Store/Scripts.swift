@@ -1,0 +1,12 @@
+/// The Lua transitions of the Redis model, one file each under `Scripts/`.
+public enum Scripts {
+    public static let enqueue = RedisScript.bundled("enqueue")
+    public static let claim = RedisScript.bundled("claim")
+    public static let sent = RedisScript.bundled("sent")
+    public static let retry = RedisScript.bundled("retry")
+    public static let promote = RedisScript.bundled("promote")
+    public static let cancel = RedisScript.bundled("cancel")
+    public static let receipt = RedisScript.bundled("receipt")
+
+    public static let all = [enqueue, claim, sent, retry, promote, cancel, receipt]
+}

@@ -1,0 +1,25 @@
+/// Retention settings of the Redis model.
+public struct StoreSettings: Sendable, Equatable {
+    /// How long a message stays readable after reaching a terminal status.
+    public var terminalTTLSeconds: Int
+    /// How long an idempotency key maps to its original message.
+    public var idempotencyTTLSeconds: Int
+    /// How long a provider id stays resolvable for late receipts.
+    public var providerIDTTLSeconds: Int
+    /// How long a receipt that arrived before its send was recorded is kept.
+    public var earlyReceiptTTLSeconds: Int
+    /// The consumer group every dispatcher instance joins.
+    public var consumerGroup: String
+
+    public init(
+        terminalTTLSeconds: Int = 7 * 86_400, idempotencyTTLSeconds: Int = 86_400,
+        providerIDTTLSeconds: Int = 7 * 86_400, earlyReceiptTTLSeconds: Int = 86_400,
+        consumerGroup: String = "dispatch"
+    ) {
+        self.terminalTTLSeconds = terminalTTLSeconds
+        self.idempotencyTTLSeconds = idempotencyTTLSeconds
+        self.providerIDTTLSeconds = providerIDTTLSeconds
+        self.earlyReceiptTTLSeconds = earlyReceiptTTLSeconds
+        self.consumerGroup = consumerGroup
+    }
+}

@@ -1,0 +1,15 @@
+import HeraldCore
+
+/// The seam between the dispatcher and a provider, like NIO's ChannelHandler:
+/// each adapter under `adapters/` implements it, and the dispatcher needs
+/// nothing else to know about Twilio, SendGrid or a webhook.
+///
+/// `send` never throws: every failure is classified into a `SendOutcome`, so
+/// the retry decision is explicit at the adapter that understands the error.
+public protocol ChannelProvider: Sendable {
+    /// Stable provider name used in keys, metrics and event history ("twilio").
+    var name: String { get }
+    /// The channel this provider carries.
+    var channel: Channel { get }
+    func send(_ message: OutboundMessage) async -> SendOutcome
+}

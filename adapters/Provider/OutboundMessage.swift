@@ -1,0 +1,34 @@
+import HeraldCore
+
+/// What a provider adapter needs to send one message: the recipient and the
+/// rendered content, plus the ids providers use to deduplicate retries.
+public struct OutboundMessage: Sendable, Equatable {
+    public var id: String
+    public var channel: Channel
+    public var to: String
+    public var body: String
+    public var subject: String?
+    public var title: String?
+    public var dataJSON: String?
+    public var category: MessageCategory
+    /// 1 for the first attempt.
+    public var attempt: Int
+    public var idempotencyKey: String?
+
+    public init(
+        id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,
+        dataJSON: String? = nil, category: MessageCategory = .transactional, attempt: Int = 1,
+        idempotencyKey: String? = nil
+    ) {
+        self.id = id
+        self.channel = channel
+        self.to = to
+        self.body = body
+        self.subject = subject
+        self.title = title
+        self.dataJSON = dataJSON
+        self.category = category
+        self.attempt = attempt
+        self.idempotencyKey = idempotencyKey
+    }
+}

@@ -1,0 +1,16 @@
+import HeraldCore
+
+/// How a send attempt ended, in the terms the retry policy needs: the
+/// dispatcher never inspects provider-specific codes itself.
+public enum SendOutcome: Sendable, Equatable {
+    /// The provider took the message. `status` is `.sent` when a receipt will
+    /// follow, `.delivered` when acceptance is delivery (webhooks).
+    case accepted(providerMessageID: String, status: MessageStatus)
+    /// Worth trying again later (5xx, timeouts, throttling). `retryAfterMillis`
+    /// carries the provider's Retry-After.
+    case retryable(code: String, message: String, retryAfterMillis: Int64?)
+    /// Trying again cannot help (bad request, auth, content refused).
+    case permanent(code: String, message: String)
+    /// The recipient does not exist or cannot receive on this channel.
+    case invalidRecipient(code: String, message: String)
+}

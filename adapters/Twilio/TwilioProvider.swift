@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldProviders
+import NIOCore
+import NIOHTTP1
+
+/// SMS through Twilio's Messages API: a form POST to
+/// `/2010-04-01/Accounts/{AccountSid}/Messages.json` with basic auth, asking
+/// for status callbacks to Herald's receipt endpoint.
+public struct TwilioProvider: ChannelProvider {
+    public let name = "twilio"
+    public let channel = Channel.sms
+    let configuration: TwilioConfiguration
+    let client: HTTPClient
+    let authorization: String
+
+    public init(configuration: TwilioConfiguration, client: HTTPClient) {
+        self.configuration = configuration
+        self.client = client
+        let credentials = Data("\(configuration.accountSID):\(configuration.authToken)".utf8).base64EncodedString()
+        self.authorization = "Basic " + credentials
+    }
+
+    public func send(_ message: OutboundMessage) async -> SendOutcome {
+        var form = [("To", message.to), ("From", configuration.from), ("Body", message.body)]
+        if let callback = configuration.statusCallbackURL { form.append(("StatusCallback", callback)) }
+        var request = HTTPClientRequest(url: configuration.messagesURL)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(form)))
+        do {
+            let response = try await ProviderHTTPClient.execute(client, request)
+            return Self.outcome(status: response.status, headers: response.headers, body: response.body)
+        } catch {
+            return HTTPOutcome.transportFailure(error)
+        }
+    }
+
+    struct Created: Decodable { let sid: String }
+    struct Failure: Decodable {
+        let code: Int?
+        let message: String?
+    }
+
+    /// Maps Twilio's reply onto a `SendOutcome`. Twilio's error codes decide
+    /// what the HTTP status alone cannot: 21211/21614 are bad numbers, 21610 an
+    /// opted-out recipient, 20429 throttling.
+    static func outcome(status: UInt, headers: HTTPHeaders, body: ByteBuffer) -> SendOutcome {
+        if (200..<300).contains(status) {
+            guard let created = try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)), !created.sid.isEmpty else {
+                return .retryable(code: "bad_response", message: "Twilio accepted without a sid", retryAfterMillis: nil)
+            }
+            return .accepted(providerMessageID: created.sid, status: .sent)
+        }
+        let failure = try? JSONDecoder().decode(Failure.self, from: Data(body.readableBytesView))
+        let code = failure?.code.map(String.init) ?? "http_\(status)"
+        let message = failure?.message.map { String($0.prefix(200)) } ?? "HTTP \(status)"
+        switch failure?.code {
+        case 21211, 21214, 21217, 21401, 21421, 21614, 21612, 21610:
+            return .invalidRecipient(code: code, message: message)
+        case 20429:
+            return .retryable(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
+        default:
+            return HTTPOutcome.classify(status: status, headers: headers, code: code, message: message)
+        }
+    }
+}

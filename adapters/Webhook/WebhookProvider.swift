@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldProviders
+import NIOCore
+import NIOHTTP1
+
+/// Delivers a message as a signed JSON POST to the URL in `to`. A 2xx reply
+/// is delivery; 410 Gone means the endpoint is retired (invalid recipient).
+public struct WebhookProvider: ChannelProvider {
+    public let name = "webhook"
+    public let channel = Channel.webhook
+    let secret: String
+    let client: HTTPClient
+
+    public init(secret: String, client: HTTPClient) {
+        self.secret = secret
+        self.client = client
+    }
+
+    struct Payload: Encodable {
+        let id: String
+        let channel = "webhook"
+        let body: String
+        let subject: String?
+        let title: String?
+        let data: JSONValue?
+        let attempt: Int
+    }
+
+    public func send(_ message: OutboundMessage) async -> SendOutcome {
+        let data = message.dataJSON.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        let payload = Payload(
+            id: message.id, body: message.body, subject: message.subject, title: message.title, data: data,
+            attempt: message.attempt)
+        guard let body = try? JSONEncoder().encode(payload) else {
+            return .permanent(code: "encode", message: "payload could not be encoded")
+        }
+        let bytes = [UInt8](body)
+        var request = HTTPClientRequest(url: message.to)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Herald-Message-Id", value: message.id)
+        request.headers.add(name: "Idempotency-Key", value: message.id)
+        request.headers.add(
+            name: WebhookSignature.headerName,
+            value: WebhookSignature.header(secret: secret, timestamp: WallClock.nowMillis() / 1000, body: bytes))
+        request.body = .bytes(ByteBuffer(bytes: bytes))
+        do {
+            let response = try await ProviderHTTPClient.execute(client, request)
+            switch response.status {
+            case 200..<300: return .accepted(providerMessageID: message.id, status: .delivered)
+            case 404, 410: return .invalidRecipient(code: "http_\(response.status)", message: "endpoint gone")
+            default:
+                return HTTPOutcome.classify(
+                    status: response.status, headers: response.headers, code: "http_\(response.status)",
+                    message: "webhook answered HTTP \(response.status)")
+            }
+        } catch {
+            return HTTPOutcome.transportFailure(error)
+        }
+    }
+}
