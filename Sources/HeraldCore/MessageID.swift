@@ -15,7 +15,14 @@ public enum MessageID {
             bytes[index] = UInt8(truncatingIfNeeded: time)
             time >>= 8
         }
-        for index in 6..<16 { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        var random = generator.next() as UInt64
+        for index in 6..<14 {
+            bytes[index] = UInt8(truncatingIfNeeded: random)
+            random >>= 8
+        }
+        random = generator.next() as UInt64
+        bytes[14] = UInt8(truncatingIfNeeded: random)
+        bytes[15] = UInt8(truncatingIfNeeded: random >> 8)
         var high = UInt64(0)
         var low = UInt64(0)
         for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }

@@ -17,6 +17,9 @@ public struct MessageRequest: Sendable, Decodable {
     public var expiresAt: String?
     public var idempotencyKey: String?
     public var toEncryption: String?
+    /// The first field whose JSON type was wrong, found while decoding. Kept
+    /// instead of thrown so that one bad item of a batch does not sink the rest.
+    public var typeError: APIError?
 
     enum CodingKeys: String, CodingKey {
         case channel, to, template, locale, content, data, category, priority, campaign, timezone
@@ -25,6 +28,37 @@ public struct MessageRequest: Sendable, Decodable {
         case expiresAt = "expires_at"
         case idempotencyKey = "idempotency_key"
         case toEncryption = "to_encryption"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var firstError: APIError?
+        func field<T: Decodable>(_ type: T.Type, _ key: CodingKeys) -> T? {
+            do {
+                return try container.decodeIfPresent(type, forKey: key)
+            } catch let error as DecodingError {
+                if firstError == nil { firstError = RequestDecoder.apiError(error) }
+            } catch {
+                if firstError == nil { firstError = .invalid(key.stringValue, "'\(key.stringValue)' is invalid", code: "invalid_type") }
+            }
+            return nil
+        }
+        channel = field(String.self, .channel)
+        to = field(String.self, .to)
+        template = field(String.self, .template)
+        locale = field(String.self, .locale)
+        content = field(MessageContent.self, .content)
+        data = field([String: JSONValue].self, .data)
+        category = field(String.self, .category)
+        priority = field(String.self, .priority)
+        campaign = field(String.self, .campaign)
+        userID = field(String.self, .userID)
+        timezone = field(String.self, .timezone)
+        sendAt = field(String.self, .sendAt)
+        expiresAt = field(String.self, .expiresAt)
+        idempotencyKey = field(String.self, .idempotencyKey)
+        toEncryption = field(String.self, .toEncryption)
+        typeError = firstError
     }
 
     public init(channel: String? = nil, to: String? = nil, content: MessageContent? = nil) {

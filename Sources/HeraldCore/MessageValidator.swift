@@ -14,6 +14,7 @@ public struct MessageValidator: Sendable {
     public func validate(_ request: MessageRequest, idempotencyHeader: String? = nil, nowMillis: Int64) throws(APIError)
         -> NewMessage
     {
+        if let typeError = request.typeError { throw typeError }
         guard let channelName = request.channel else { throw .missing("channel") }
         guard let channel = Channel(rawValue: channelName) else {
             throw APIError.invalid(

@@ -1,0 +1,19 @@
+import Foundation
+import HeraldCore
+import Hummingbird
+
+/// Checks `Authorization: Bearer <key>` against the configured keys. With no
+/// keys configured the gateway runs as a local sandbox and lets every call in.
+struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keys: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard !keys.isEmpty else { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              keys.contains(String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces))
+        else { throw APIError.unauthorized }
+        return try await next(request, context)
+    }
+}

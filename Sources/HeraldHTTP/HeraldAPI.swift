@@ -1,0 +1,45 @@
+import HeraldCore
+import HeraldDispatch
+import HeraldRedis
+import Hummingbird
+import Logging
+
+/// The receiving half of Herald: every HTTP route of DESIGN §5 that exists so far,
+/// assembled on one Hummingbird router.
+public struct HeraldAPI: Sendable {
+    let store: MessageStore
+    let configuration: APIConfiguration
+    let metrics: HeraldMetrics
+    let validator: MessageValidator
+
+    public init(store: MessageStore, configuration: APIConfiguration, metrics: HeraldMetrics,
+                validator: MessageValidator = MessageValidator())
+    {
+        self.store = store
+        self.configuration = configuration
+        self.metrics = metrics
+        self.validator = validator
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: APIErrorMiddleware(metrics: metrics))
+        OperationsController(store: store, metrics: metrics).register(on: router)
+        ReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
+        MessagesController(store: store, validator: validator, configuration: configuration, metrics: metrics)
+            .register(on: v1)
+        return router
+    }
+
+    /// A ready-to-run Hummingbird application on `host:port`.
+    public func application(
+        host: String, port: Int, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "herald", backlog: 1024),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HeraldCore
+import HeraldRedis
+
+/// The JSON shape of `GET /v1/messages/{id}`.
+struct MessageView: Encodable {
+    struct Event: Encodable {
+        let at: String
+        let type: String
+        let detail: String?
+    }
+
+    let id: String
+    let channel: String?
+    let status: String
+    let to: String?
+    let category: String?
+    let priority: String?
+    let campaign: String?
+    let attempts: Int
+    let provider: String?
+    let providerMessageID: String?
+    let error: String?
+    let createdAt: String?
+    let sendAt: String?
+    let expiresAt: String?
+    let nextAttemptAt: String?
+    let events: [Event]
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, status, to, category, priority, campaign, attempts, provider, error, events
+        case providerMessageID = "provider_message_id"
+        case createdAt = "created_at"
+        case sendAt = "send_at"
+        case expiresAt = "expires_at"
+        case nextAttemptAt = "next_attempt_at"
+    }
+
+    struct StoredEvent: Decodable {
+        let at: Int64
+        let type: String
+        let detail: String
+    }
+
+    init(_ message: StoredMessage) {
+        let fields = message.fields
+        id = message.id
+        channel = fields["channel"]
+        status = fields["status"] ?? "unknown"
+        to = fields["to"]
+        category = fields["category"]
+        priority = fields["priority"]
+        campaign = fields["campaign"]
+        attempts = message.attempts
+        provider = fields["provider"]
+        providerMessageID = fields["provider_message_id"]
+        error = fields["error"]
+        createdAt = fields["created_at"].flatMap(Self.time)
+        sendAt = fields["send_at"].flatMap(Self.time)
+        expiresAt = fields["expires_at"].flatMap(Self.time)
+        nextAttemptAt = status == "retrying" ? fields["next_attempt_at"].flatMap(Self.time) : nil
+        let decoder = JSONDecoder()
+        events = message.eventLines.compactMap { line in
+            guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }
+            return Event(at: Self.time(event.at), type: event.type, detail: event.detail.isEmpty ? nil : event.detail)
+        }
+    }
+
+    static func time(_ millis: String) -> String? { Int64(millis).map(time) }
+
+    static func time(_ millis: Int64) -> String {
+        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HeraldCore
+import HeraldDispatch
+import HeraldRedis
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `POST /v1/messages`, `POST /v1/messages/batch`, `GET` and `DELETE /v1/messages/{id}`.
+struct MessagesController: Sendable {
+    let store: MessageStore
+    let validator: MessageValidator
+    let configuration: APIConfiguration
+    let metrics: HeraldMetrics
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.post("messages", use: create)
+        group.post("messages/batch", use: createBatch)
+        group.get("messages/:id", use: show)
+        group.delete("messages/:id", use: cancel)
+    }
+
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await request.collectBody(limit: configuration.maxMessageBodyBytes)
+        let decoded = try RequestDecoder.decode(MessageRequest.self, from: Data(body.readableBytesView))
+        let now = WallClock.nowMillis()
+        let message = try validator.validate(
+            decoded, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
+        let result = try await store.enqueue([message], nowMillis: now)[0]
+        switch result {
+        case .created(let id):
+            metrics.accepted(message.channel)
+            let status = message.sendAtMillis == nil ? "queued" : "scheduled"
+            return JSONResponse.make(.accepted, #"{"id":"\#(id)","status":"\#(status)"}"#)
+        case .replayed(let id):
+            return JSONResponse.make(.ok, #"{"id":"\#(id)","status":"queued","replayed":true}"#)
+        }
+    }
+
+    struct BatchItem: Encodable {
+        let index: Int
+        let id: String?
+        let status: String?
+        let replayed: Bool?
+        let error: JSONResponse.ErrorBody.Detail?
+    }
+
+    struct BatchReply: Encodable {
+        let accepted: Int
+        let rejected: Int
+        let results: [BatchItem]
+    }
+
+    /// Validates every item; valid ones are stored in one pipelined round trip,
+    /// invalid ones get their error in place. Replies 202 when anything was
+    /// accepted, 422 when nothing was.
+    @Sendable func createBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let body = try await request.collectBody(limit: configuration.maxBatchBodyBytes)
+        let batch = try RequestDecoder.decode(BatchRequest.self, from: Data(body.readableBytesView))
+        guard let items = batch.messages else { throw APIError.missing("messages") }
+        guard !items.isEmpty else { throw APIError.invalid("messages", "messages must not be empty") }
+        guard items.count <= MessageLimits.maxBatchMessages else {
+            throw APIError(status: 413, code: "batch_too_large",
+                           message: "a batch holds at most \(MessageLimits.maxBatchMessages) messages", field: "messages")
+        }
+        let now = WallClock.nowMillis()
+        var valid: [(index: Int, message: NewMessage)] = []
+        var results = [BatchItem?](repeating: nil, count: items.count)
+        for (index, item) in items.enumerated() {
+            do {
+                valid.append((index, try validator.validate(item, nowMillis: now)))
+            } catch {
+                let field = item.typeError == nil ? error.field.map { "messages[\(index)].\($0)" } : error.field
+                metrics.rejected(code: error.code)
+                results[index] = BatchItem(
+                    index: index, id: nil, status: nil, replayed: nil,
+                    error: .init(code: error.code, message: error.message, field: field))
+            }
+        }
+        let stored = try await store.enqueue(valid.map(\.message), nowMillis: now)
+        var accepted = 0
+        for (entry, result) in zip(valid, stored) {
+            let status = entry.message.sendAtMillis == nil ? "queued" : "scheduled"
+            switch result {
+            case .created(let id):
+                accepted += 1
+                metrics.accepted(entry.message.channel)
+                results[entry.index] = BatchItem(index: entry.index, id: id, status: status, replayed: nil, error: nil)
+            case .replayed(let id):
+                accepted += 1
+                results[entry.index] = BatchItem(index: entry.index, id: id, status: "queued", replayed: true, error: nil)
+            }
+        }
+        let reply = BatchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 })
+        return JSONResponse.encode(accepted > 0 ? .accepted : .unprocessableContent, reply)
+    }
+
+    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let message = try await store.message(id: id) else { throw APIError.notFound("message \(id.prefix(64))") }
+        return JSONResponse.encode(.ok, MessageView(message))
+    }
+
+    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        switch try await store.cancel(id: id, nowMillis: WallClock.nowMillis()) {
+        case .canceled:
+            return JSONResponse.make(.ok, #"{"id":"\#(id)","status":"canceled"}"#)
+        case .notFound:
+            throw APIError.notFound("message \(id.prefix(64))")
+        case .conflict(let status):
+            throw APIError(status: 409, code: "not_cancelable", message: "message is already \(status) and cannot be canceled")
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+}

@@ -1,0 +1,25 @@
+import HeraldDispatch
+import HeraldRedis
+import Hummingbird
+
+/// `GET /health` (the process answers), `GET /ready` (Redis answers) and
+/// `GET /metrics` (Prometheus text). Unauthenticated, for orchestrators and scrapers.
+struct OperationsController: Sendable {
+    let store: MessageStore
+    let metrics: HeraldMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("health") { _, _ in JSONResponse.make(.ok, #"{"status":"ok"}"#) }
+        router.get("ready") { _, _ in
+            let ready = (try? await store.ping()) ?? false
+            return ready
+                ? JSONResponse.make(.ok, #"{"status":"ready","redis":"ok"}"#)
+                : JSONResponse.make(.serviceUnavailable, #"{"status":"unavailable","redis":"unreachable"}"#)
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+    }
+}
