@@ -172,7 +172,7 @@ public struct MessageValidator: Sendable {
     public static func parseTime(_ value: String, field: String) throws(APIError) -> Int64 {
         let plain = Date.ISO8601FormatStyle()
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? plain.parse(value)) ?? (try? fractional.parse(value)) else {
+        guard let date = (try? fractional.parse(value)) ?? (try? plain.parse(value)) else {
             throw .invalid(field, "\(field) must be an RFC 3339 time such as 2026-11-23T01:00:00Z")
         }
         return Int64((date.timeIntervalSince1970 * 1000).rounded())

@@ -1,0 +1,140 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private `redis-server` child process. `herald serve` starts one when no
+/// `HERALD_REDIS_URL` is configured, and the tests start one per test on a
+/// free loopback port: Herald is always exercised against a real Redis.
+public final class LocalRedisServer: Sendable {
+    public let endpoint: RedisEndpoint
+    /// The child's pid. Foundation's `Process.waitUntilExit` spins a run loop
+    /// that deadlocks on Swift's cooperative pool, so the child is spawned and
+    /// reaped with posix_spawn/waitpid directly.
+    public let pid: pid_t
+
+    /// Starts `redis-server` and waits (up to `startupTimeout`) until it answers PING.
+    ///
+    /// - Parameters:
+    ///   - directory: data folder; with `appendOnly` the AOF lives here.
+    ///   - unixSocket: listen on this socket instead of TCP.
+    public init(
+        directory: String, port: Int? = nil, unixSocket: String? = nil, appendOnly: Bool,
+        executable: String = "redis-server", startupTimeout: Duration = .seconds(10)
+    ) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var arguments = [
+            "--bind", "127.0.0.1", "--port", String(port ?? 0), "--dir", directory, "--save", "",
+            "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec", "--daemonize", "no",
+            "--protected-mode", "yes", "--logfile", directory + "/redis.log",
+        ]
+        if let unixSocket { arguments += ["--unixsocket", unixSocket, "--unixsocketperm", "700"] }
+        pid = try Self.spawn(try Self.locate(executable).path, arguments: arguments)
+        if let unixSocket {
+            endpoint = RedisEndpoint(address: .unix(path: unixSocket))
+        } else {
+            endpoint = RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port ?? 6379))
+        }
+        let deadline = ContinuousClock.now.advanced(by: startupTimeout)
+        while ContinuousClock.now < deadline {
+            guard Self.isAlive(pid) else { break }
+            if (try? HiredisLink(endpoint: endpoint, timeoutMillis: 200).roundTrip(["PING"]))?.string == "PONG" {
+                return
+            }
+            usleep(20_000)
+        }
+        Self.signal(pid, SIGKILL)
+        throw RedisError.connectionFailed("redis-server did not start within \(startupTimeout); see \(directory)/redis.log")
+    }
+
+    /// True when something answers PING at `endpoint` already (a server left by an earlier run).
+    public static func isAnswering(_ endpoint: RedisEndpoint) -> Bool {
+        (try? HiredisLink(endpoint: endpoint, timeoutMillis: 200).roundTrip(["PING"]))?.string == "PONG"
+    }
+
+    /// Stops the server (SIGTERM: Redis flushes its AOF) and waits for it to exit.
+    public func stop() {
+        Self.signal(pid, SIGTERM)
+    }
+
+    /// Kills the server without letting it flush: a crash.
+    public func kill() {
+        Self.signal(pid, SIGKILL)
+    }
+
+    /// Sends `signal` and reaps the child (SIGKILL after 10 s if it lingers).
+    private static func signal(_ pid: pid_t, _ signal: Int32) {
+        guard isAlive(pid) else { return }
+        Glibc.kill(pid, signal)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
+            usleep(2_000)
+        }
+    }
+
+    private static func isAlive(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    private static func spawn(_ path: String, arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The parent may block or ignore signals (service-lifecycle handles SIGTERM itself);
+        // the child must start with default dispositions or it would ignore our SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw RedisError.connectionFailed("cannot start \(path): errno \(result)") }
+        return pid
+    }
+
+    deinit { stop() }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RedisError.connectionFailed("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw RedisError.connectionFailed("bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func locate(_ executable: String) throws -> URL {
+        if executable.contains("/") { return URL(fileURLWithPath: executable) }
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin").split(separator: ":")
+        {
+            let path = "\(directory)/\(executable)"
+            if FileManager.default.isExecutableFile(atPath: path) { return URL(fileURLWithPath: path) }
+        }
+        throw RedisError.connectionFailed("\(executable) not found on PATH; install redis-server")
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HeraldCore
+import Testing
+
+@Suite("Core")
+struct CoreTests {
+    @Test("message ids carry their channel, are unique and sort by time")
+    func messageIDs() {
+        let first = MessageID.make(channel: .sms, nowMillis: 1_700_000_000_000)
+        let second = MessageID.make(channel: .sms, nowMillis: 1_700_000_000_001)
+        #expect(MessageID.channel(of: first) == .sms)
+        #expect(first.count == "sms_".count + 26)
+        #expect(first < second)
+        let many = Set((0..<10_000).map { _ in MessageID.make(channel: .email, nowMillis: 1) })
+        #expect(many.count == 10_000)
+        #expect(MessageID.channel(of: "sms_short") == nil)
+        #expect(MessageID.channel(of: "fax_" + String(repeating: "0", count: 26)) == nil)
+        #expect(MessageID.channel(of: "sms_" + String(repeating: "0", count: 25) + "\"") == nil)
+    }
+
+    @Test("backoff stays within the full-jitter window and under the cap")
+    func backoff() {
+        let policy = BackoffPolicy(baseMillis: 1_000, capMillis: 600_000, maxAttempts: 8)
+        #expect(policy.ceilingMillis(afterAttempt: 1) == 1_000)
+        #expect(policy.ceilingMillis(afterAttempt: 4) == 8_000)
+        #expect(policy.ceilingMillis(afterAttempt: 30) == 600_000)
+        #expect(policy.ceilingMillis(afterAttempt: 200) == 600_000)
+        for attempt in 1...12 {
+            for _ in 0..<50 {
+                let delay = policy.delayMillis(afterAttempt: attempt)
+                #expect((0...policy.ceilingMillis(afterAttempt: attempt)).contains(delay))
+            }
+        }
+        #expect(policy.delayMillis(afterAttempt: 1, retryAfterMillis: 30_000) == 30_000)
+    }
+
+    @Test("form encoding round-trips and rejects bad escapes")
+    func formEncoding() throws {
+        let pairs = [("Body", "Hello wörld & more=+"), ("To", "+14155550100"), ("Empty", "")]
+        let encoded = FormURLEncoding.encode(pairs)
+        #expect(encoded.contains("%2B14155550100"))
+        let decoded = try #require(FormURLEncoding.decode(encoded))
+        #expect(decoded.map(\.0) == pairs.map(\.0))
+        #expect(decoded.map(\.1) == pairs.map(\.1))
+        #expect(FormURLEncoding.decode("a=b+c")?.first?.1 == "b c")
+        #expect(FormURLEncoding.decode("a=%zz") == nil)
+    }
+
+    @Test("PII is masked")
+    func masking() {
+        #expect(PIIMask.phone("+8613800138000") == "+86*********00")
+        #expect(PIIMask.email("alice@example.com") == "a***@example.com")
+        #expect(!PIIMask.token("abcdef123456").contains("123456"))
+        #expect(PIIMask.url("https://hooks.example.com/secret/token?k=v") == "https://hooks.example.com/…")
+    }
+}

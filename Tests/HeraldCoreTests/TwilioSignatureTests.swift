@@ -1,0 +1,30 @@
+import Testing
+import TwilioAdapter
+
+@Suite("Twilio")
+struct TwilioSignatureTests {
+    /// The example from Twilio's security documentation.
+    @Test("the signature matches Twilio's documented example")
+    func documentedExample() {
+        let parameters = [
+            ("CallSid", "CA1234567890ABCDE"), ("Caller", "+14158675310"), ("Digits", "1234"),
+            ("From", "+14158675310"), ("To", "+18005551212"),
+        ]
+        let url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+        #expect(TwilioSignature.compute(url: url, parameters: parameters, authToken: "12345") == "GvWf1cFY/Q7PnoempGyD5oXAezc=")
+        #expect(TwilioSignature.isValid(signature: "GvWf1cFY/Q7PnoempGyD5oXAezc=", url: url, parameters: parameters, authToken: "12345"))
+        #expect(!TwilioSignature.isValid(signature: "GvWf1cFY/Q7PnoempGyD5oXAezd=", url: url, parameters: parameters, authToken: "12345"))
+    }
+
+    @Test("status callbacks map to Herald statuses")
+    func callbackMapping() {
+        let delivered = TwilioStatusCallback(parameters: [("MessageSid", "SMabc123"), ("MessageStatus", "delivered")])
+        #expect(delivered?.status == .delivered)
+        let failed = TwilioStatusCallback(parameters: [("MessageSid", "SMabc123"), ("MessageStatus", "undelivered"), ("ErrorCode", "30003")])
+        #expect(failed?.status == .undelivered)
+        #expect(failed?.errorCode == "30003")
+        #expect(TwilioStatusCallback(parameters: [("MessageSid", "SMabc123"), ("MessageStatus", "queued")])?.status == nil)
+        #expect(TwilioStatusCallback(parameters: [("MessageStatus", "delivered")]) == nil)
+        #expect(TwilioStatusCallback(parameters: [("MessageSid", "SM../x"), ("MessageStatus", "delivered")]) == nil)
+    }
+}

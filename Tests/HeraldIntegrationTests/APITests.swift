@@ -1,0 +1,144 @@
+import Foundation
+import NIOHTTP1
+import HeraldCore
+import Testing
+
+@Suite("HTTP API")
+struct APITests {
+    @Test("the same idempotency_key returns the original id with 200, by field or by header")
+    func idempotentReplay() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let body = #"{"channel":"sms","to":"+14155550120","content":{"body":"hi"},"idempotency_key":"order-1"}"#
+            let first = try await h.api(.POST, "/v1/messages", json: body)
+            #expect(first.status == 202)
+            let second = try await h.api(.POST, "/v1/messages", json: body)
+            #expect(second.status == 200)
+            #expect(second.json["id"] as? String == first.json["id"] as? String)
+
+            let plain = #"{"channel":"sms","to":"+14155550120","content":{"body":"hi"}}"#
+            let byHeader = try await h.api(.POST, "/v1/messages", json: plain, headers: [("Idempotency-Key", "order-2")])
+            let again = try await h.api(.POST, "/v1/messages", json: plain, headers: [("Idempotency-Key", "order-2")])
+            #expect(byHeader.status == 202)
+            #expect(again.status == 200)
+            #expect(again.json["id"] as? String == byHeader.json["id"] as? String)
+            #expect(try await h.redis.send(["XLEN", "herald:{sms}:q:normal"]).integer == 2)
+        }
+    }
+
+    @Test("a queued message can be canceled and is then never sent; a sent one answers 409")
+    func cancelBeforeSend() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let canceled = try await h.sendSMS(to: "+14155550121")
+            let reply = try await h.api(.DELETE, "/v1/messages/\(canceled)")
+            #expect(reply.status == 200)
+            #expect(try await h.status(canceled) == "canceled")
+
+            let sent = try await h.sendSMS(to: "+14155550122")
+            h.startDispatcher(consumer: "worker-after-cancel")
+            try await h.waitForStatus(sent, "delivered")
+            #expect(try await h.status(canceled) == "canceled")
+            #expect(h.twilioLedger.requests(to: "+14155550121") == 0)
+            try await eventually("the canceled entry is acknowledged") {
+                try await h.redis.send(["XLEN", "herald:{sms}:q:normal"]).integer == 0
+            }
+            let late = try await h.api(.DELETE, "/v1/messages/\(sent)")
+            #expect(late.status == 409)
+            #expect(late.body.contains("not_cancelable"))
+            #expect(try await h.api(.DELETE, "/v1/messages/sms_00000000000000000000000000").status == 404)
+        }
+    }
+
+    @Test("bad bodies get a 4xx naming the problem and leave Redis unchanged",
+          arguments: [
+            (#"{"channel":"sms","to":12345,"content":{"body":"x"}}"#, 422, "invalid_type", "to"),
+            (#"{"channel":"pigeon","to":"+14155550123","content":{"body":"x"}}"#, 422, "unknown_channel", "channel"),
+            (#"{"channel":"sms","to":"0044 20 7946 0000","content":{"body":"x"}}"#, 422, "invalid_recipient", "to"),
+            (#"{"channel":"sms","to":"+14155550123"}"#, 422, "missing_field", "content"),
+            (#"{"channel":"email","to":"not-an-address","content":{"body":"x","subject":"s"}}"#, 422, "invalid_recipient", "to"),
+            (#"{"channel":"sms","to":"+14155550123","template":"nope"}"#, 422, "unknown_template", "template"),
+            (#"{"channel":"sms","to":"+14155550123","content":{"body":"x"},"send_at":"tomorrow"}"#, 422, "invalid_field", "send_at"),
+            (#"{"channel":"sms","to":"+14155550123","content":{"body":"x"},"priority":7}"#, 422, "invalid_type", "priority"),
+            (#"{"channel":"sms","to":"+14155550123","content":{"body":"x"},"to_encryption":"md5"}"#, 422, "invalid_field", "to_encryption"),
+            (#"{"channel":"sms","#, 400, "invalid_json", ""),
+            (#"[1,2,3]"#, 422, "invalid_type", "body"),
+          ])
+    func badBodies(body: String, status: Int, code: String, field: String) async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let before = try await h.keySnapshot()
+            let reply = try await h.api(.POST, "/v1/messages", json: body)
+            #expect(Int(reply.status) == status, "\(reply.body)")
+            let error = reply.json["error"] as? [String: Any]
+            #expect(error?["code"] as? String == code, "\(reply.body)")
+            if !field.isEmpty { #expect(error?["field"] as? String == field, "\(reply.body)") }
+            #expect((error?["message"] as? String)?.isEmpty == false)
+            #expect(try await h.keySnapshot() == before)
+            #expect(try await h.api(.GET, "/health").status == 200)
+        }
+    }
+
+    @Test("a 2 MB body is refused with 413 and the server keeps serving")
+    func oversizedBody() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let before = try await h.keySnapshot()
+            let huge = #"{"channel":"sms","to":"+14155550124","content":{"body":""# + String(repeating: "a", count: 2 << 20) + #""}}"#
+            let reply = try await h.api(.POST, "/v1/messages", json: huge)
+            #expect(reply.status == 413)
+            #expect(try await h.keySnapshot() == before)
+            let next = try await h.api(.POST, "/v1/messages", json: #"{"channel":"sms","to":"+14155550124","content":{"body":"ok"}}"#)
+            #expect(next.status == 202)
+        }
+    }
+
+    @Test("requests without a valid bearer key get 401")
+    func unauthorized() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let body = #"{"channel":"sms","to":"+14155550125","content":{"body":"x"}}"#
+            let none = try await h.request(.POST, h.apiURL + "/v1/messages", body: body)
+            #expect(none.status == 401)
+            let wrong = try await h.request(.POST, h.apiURL + "/v1/messages", body: body, headers: [("Authorization", "Bearer nope")])
+            #expect(wrong.status == 401)
+            #expect((wrong.json["error"] as? [String: Any])?["code"] as? String == "unauthorized")
+            #expect(try await h.keySnapshot().isEmpty)
+        }
+    }
+
+    @Test("a batch stores valid items, reports invalid ones in place, and refuses more than 1000")
+    func batch() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let items = [
+                #"{"channel":"sms","to":"+14155550126","content":{"body":"a"}}"#,
+                #"{"channel":"sms","to":"bad","content":{"body":"b"}}"#,
+                #"{"channel":"sms","to":5,"content":{"body":"c"}}"#,
+                #"{"channel":"webhook","to":"https://example.com/hook","content":{"body":"d"}}"#,
+            ]
+            let reply = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":[\#(items.joined(separator: ","))]}"#)
+            #expect(reply.status == 202)
+            #expect(reply.json["accepted"] as? Int == 2)
+            #expect(reply.json["rejected"] as? Int == 2)
+            let results = try #require(reply.json["results"] as? [[String: Any]])
+            #expect(results.map { $0["index"] as? Int } == [0, 1, 2, 3])
+            #expect(results[0]["id"] as? String != nil)
+            #expect((results[1]["error"] as? [String: Any])?["field"] as? String == "messages[1].to")
+            #expect((results[2]["error"] as? [String: Any])?["field"] as? String == "messages[2].to")
+            #expect((results[3]["id"] as? String)?.hasPrefix("webhook_") == true)
+
+            let tooMany = "{\"messages\":[" + Array(repeating: items[0], count: 1001).joined(separator: ",") + "]}"
+            let before = try await h.keySnapshot()
+            let refused = try await h.api(.POST, "/v1/messages/batch", json: tooMany)
+            #expect(refused.status == 413)
+            #expect(try await h.keySnapshot() == before)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import NIOHTTP1
+import HeraldCore
+import Testing
+
+@Suite("Delivery end to end")
+struct DeliveryTests {
+    @Test("an SMS goes queued → sent → delivered through the Twilio simulator")
+    func smsDelivered() async throws {
+        try await withHarness { h in
+            let id = try await h.sendSMS(to: "+14155550100", body: "your code is 1234")
+            try await h.waitForStatus(id, "delivered")
+            let message = try await h.message(id)
+            #expect(message.fields["provider"] == "twilio")
+            #expect(message.fields["provider_message_id"]?.hasPrefix("SM") == true)
+            #expect(message.attempts == 1)
+            #expect(h.twilioLedger.accepted(to: "+14155550100") == 1)
+            let types = try await h.events(id).map(\.type)
+            #expect(types.first == "queued")
+            #expect(types.contains("sending"))
+            #expect(types.contains("sent"))
+            #expect(types.contains("receipt:delivered"))
+
+            let reply = try await h.api(.GET, "/v1/messages/\(id)")
+            #expect(reply.status == 200)
+            #expect(reply.json["status"] as? String == "delivered")
+            #expect(reply.json["provider_message_id"] as? String == message.fields["provider_message_id"])
+            #expect((reply.json["events"] as? [[String: Any]])?.count == types.count)
+        }
+    }
+
+    @Test("a webhook is POSTed with a valid Herald-Signature and is delivered on 2xx")
+    func webhookDelivered() async throws {
+        try await withHarness { h in
+            let reply = try await h.api(
+                .POST, "/v1/messages",
+                json: #"{"channel":"webhook","to":"\#(h.simulatorURL)/hooks/orders","content":{"body":"order shipped"},"data":{"order":42}}"#)
+            #expect(reply.status == 202)
+            let id = try #require(reply.json["id"] as? String)
+            try await h.waitForStatus(id, "delivered")
+            #expect(h.webhookLedger.accepted(to: "hooks/orders") == 1)
+        }
+    }
+
+    @Test("a webhook endpoint that answers 410 fails the message as an invalid recipient")
+    func webhookGone() async throws {
+        var options = HarnessOptions()
+        options.webhookFaults = { _, _ in .invalidRecipient }
+        try await withHarness(options) { h in
+            let reply = try await h.api(
+                .POST, "/v1/messages",
+                json: #"{"channel":"webhook","to":"\#(h.simulatorURL)/hooks/gone","content":{"body":"x"}}"#)
+            let id = try #require(reply.json["id"] as? String)
+            try await h.waitForStatus(id, "failed")
+            #expect(try await h.message(id).fields["error"]?.hasPrefix("invalid_recipient") == true)
+        }
+    }
+
+    @Test("a message with send_at waits as scheduled, then is sent")
+    func scheduled() async throws {
+        try await withHarness { h in
+            let sendAt = Date().addingTimeInterval(1.5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let reply = try await h.api(
+                .POST, "/v1/messages",
+                json: #"{"channel":"sms","to":"+14155550101","content":{"body":"later"},"send_at":"\#(sendAt)"}"#)
+            #expect(reply.status == 202)
+            #expect(reply.json["status"] as? String == "scheduled")
+            let id = try #require(reply.json["id"] as? String)
+            #expect(try await h.status(id) == "scheduled")
+            try await h.waitForStatus(id, "delivered")
+            let message = try await h.message(id)
+            let sendAtMillis = try #require(message.fields["send_at"].flatMap(Int64.init))
+            let sendingAt = try #require(message.fields["sending_at"].flatMap(Int64.init))
+            #expect(sendingAt >= sendAtMillis)
+        }
+    }
+
+    @Test("a queued message past its expires_at is expired, not sent")
+    func expired() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let expiresAt = Date().addingTimeInterval(0.3).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let id = try await h.sendSMS(to: "+14155550102", extra: #","expires_at":"\#(expiresAt)""#)
+            let expiry = try #require(try await h.message(id).fields["expires_at"].flatMap(Int64.init))
+            try await eventually("expires_at has passed") { WallClock.nowMillis() > expiry }
+            h.startDispatcher(consumer: "late-worker")
+            try await h.waitForStatus(id, "expired")
+            #expect(h.twilioLedger.requests(to: "+14155550102") == 0)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import NIOHTTP1
+import HeraldCore
+import HeraldDispatch
+import HeraldProviders
+import HeraldRedis
+import Testing
+
+@Suite("Crash recovery")
+struct ReclaimTests {
+    @Test("entries of a consumer killed mid-batch are finished by another consumer, each sent once")
+    func consumerKilledMidBatch() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        options.visibilityTimeoutMillis = 300
+        try await withHarness(options) { h in
+            let numbers = (0..<10).map { "+1415555014\($0)" }
+            var ids: [String] = []
+            for number in numbers { ids.append(try await h.sendSMS(to: number)) }
+
+            // The doomed consumer takes the whole batch…
+            let keys = ChannelKeys(.sms)
+            try await h.dispatchStore.ensureGroups(keys)
+            let connection = h.redis.dedicatedConnection()
+            defer { connection.close() }
+            let entries = try await h.dispatchStore.read(
+                keys, consumer: "doomed", count: 10, blockMillis: 100, on: connection)
+            #expect(entries.count == 10)
+            // …finishes two of them for real, is in the middle of sending three, and dies.
+            let claimed = try await h.dispatchStore.claim(Array(entries[0..<5]), channel: .sms, nowMillis: WallClock.nowMillis())
+            #expect(claimed.count == 5)
+            for message in claimed[0..<2] {
+                guard case .accepted(let sid, let status) = await h.twilioProvider.send(message.message) else {
+                    Issue.record("simulator refused a send")
+                    return
+                }
+                try await h.dispatchStore.markAccepted(
+                    message, provider: "twilio", providerMessageID: sid, status: status, nowMillis: WallClock.nowMillis())
+            }
+            #expect(try await h.status(ids[2]) == "sending")
+
+            h.startDispatcher(consumer: "survivor")
+            for id in ids { try await h.waitForStatus(id, "delivered") }
+            for number in numbers {
+                #expect(h.twilioLedger.accepted(to: number) == 1, "\(number) was sent \(h.twilioLedger.accepted(to: number)) times")
+            }
+            let pending = try await h.redis.send(["XPENDING", keys.stream(.normal), "dispatch"]).orThrow().array
+            #expect(pending.first?.integer == 0)
+            #expect(try await h.message(ids[2]).eventLines.joined().contains("reclaimed"))
+        }
+    }
+}

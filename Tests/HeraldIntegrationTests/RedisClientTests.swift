@@ -1,0 +1,103 @@
+import Foundation
+import NIOHTTP1
+import HeraldRedis
+import Testing
+
+@Suite("Redis client over hiredis")
+struct RedisClientTests {
+    static func server() throws -> (LocalRedisServer, String, Int) {
+        let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
+        let port = try LocalRedisServer.freePort()
+        return (try LocalRedisServer(directory: directory, port: port, appendOnly: false), directory, port)
+    }
+
+    @Test("concurrent callers are answered correctly and in order")
+    func concurrentCallers() async throws {
+        let (server, _, _) = try Self.server()
+        defer { server.stop() }
+        let client = RedisClient(endpoint: server.endpoint, connections: 2)
+        defer { client.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<500 {
+                group.addTask {
+                    try await client.call("SET", "k\(index)", "v\(index)")
+                    let value = try await client.call("GET", "k\(index)")
+                    #expect(value.string == "v\(index)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let replies = try await client.pipeline([["INCR", "n"], ["INCR", "n"], ["GET", "n"]])
+        #expect(replies == [.integer(1), .integer(2), .string("2")])
+    }
+
+    @Test("error replies are typed, and do not break the connection")
+    func errorReplies() async throws {
+        let (server, _, _) = try Self.server()
+        defer { server.stop() }
+        let client = RedisClient(endpoint: server.endpoint, connections: 1)
+        defer { client.close() }
+        try await client.call("SET", "s", "text")
+        await #expect(throws: RedisError.self) { try await client.call("INCR", "s") }
+        do {
+            try await client.call("LPUSH", "s", "x")
+            Issue.record("WRONGTYPE was not thrown")
+        } catch let error as RedisError {
+            guard case .reply(let message) = error else { throw error }
+            #expect(message.hasPrefix("WRONGTYPE"))
+        }
+        #expect(try await client.call("GET", "s").string == "text")
+    }
+
+    @Test("a lost connection surfaces as a typed error and the client reconnects")
+    func reconnects() async throws {
+        let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
+        let port = try LocalRedisServer.freePort()
+        var server = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
+        let client = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 1_000)
+        defer { client.close() }
+        #expect(try await client.call("PING").string == "PONG")
+        server.kill()
+        do {
+            _ = try await client.call("PING")
+            Issue.record("PING succeeded against a dead server")
+        } catch let error as RedisError {
+            switch error {
+            case .connectionLost, .connectionFailed: break
+            default: Issue.record("unexpected error \(error)")
+            }
+        }
+        server = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
+        defer { server.stop() }
+        #expect(try await client.call("PING").string == "PONG")
+    }
+
+    @Test("scripts run by EVALSHA survive SCRIPT FLUSH (NOSCRIPT reload)")
+    func noScriptReload() async throws {
+        let (server, _, _) = try Self.server()
+        defer { server.stop() }
+        let client = RedisClient(endpoint: server.endpoint, connections: 1)
+        defer { client.close() }
+        let script = RedisScript(name: "echo", source: "return ARGV[1] .. KEYS[1]")
+        #expect(try await client.run(script, keys: ["k"], arguments: ["a"]).string == "ak")
+        try await client.call("SCRIPT", "FLUSH")
+        let replies = try await client.runMany(script, calls: [(["1"], ["x"]), (["2"], ["y"])])
+        #expect(replies == [.string("x1"), .string("y2")])
+    }
+
+    @Test("Redis URLs parse into endpoints", arguments: [
+        ("redis://127.0.0.1:6380/2", RedisEndpoint(address: .tcp(host: "127.0.0.1", port: 6380), database: 2)),
+        ("redis://:secret@cache:6379", RedisEndpoint(address: .tcp(host: "cache", port: 6379), password: "secret")),
+        ("redis://user:pw@localhost", RedisEndpoint(address: .tcp(host: "localhost", port: 6379), username: "user", password: "pw")),
+        ("unix:///tmp/r.sock?db=3", RedisEndpoint(address: .unix(path: "/tmp/r.sock"), database: 3)),
+    ])
+    func urls(url: String, expected: RedisEndpoint) throws {
+        #expect(try RedisEndpoint(url: url) == expected)
+    }
+
+    @Test("a bad Redis URL is refused")
+    func badURL() {
+        #expect(throws: RedisError.self) { try RedisEndpoint(url: "http://x") }
+        #expect(throws: RedisError.self) { try RedisEndpoint(url: "redis://host:99999") }
+    }
+}

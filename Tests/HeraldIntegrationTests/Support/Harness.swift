@@ -1,0 +1,247 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldDispatch
+import HeraldHTTP
+import HeraldProviders
+import HeraldRedis
+import HeraldSimulators
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+import Testing
+import TwilioAdapter
+import WebhookAdapter
+
+/// What a test wants different from the defaults.
+struct HarnessOptions: Sendable {
+    var faults: FaultRule = { _, _ in nil }
+    var webhookFaults: FaultRule = { _, _ in nil }
+    var callbackStatuses = ["sent", "delivered"]
+    var callbackBeforeReply = false
+    var callbackDelay: Duration = .milliseconds(5)
+    var backoff = BackoffPolicy(baseMillis: 20, capMillis: 200, maxAttempts: 4)
+    var visibilityTimeoutMillis = 60_000
+    var startDispatcher = true
+    var apiKeys: Set<String> = ["test-key"]
+}
+
+/// A whole Herald on loopback for one test: a private redis-server on a free
+/// port, the API, the dispatcher and the provider simulators, all real.
+final class Harness: Sendable {
+    static let accountSID = "ACtest0000000000000000000000000000"
+    static let authToken = "test-auth-token"
+    static let webhookSecret = "test-webhook-secret"
+
+    let redisServer: LocalRedisServer
+    let redis: RedisClient
+    let store: MessageStore
+    let dispatchStore: DispatchStore
+    let metrics = HeraldMetrics()
+    let twilioLedger = SimulatorLedger()
+    let webhookLedger = SimulatorLedger()
+    let client: HTTPClient
+    let apiURL: String
+    let simulatorURL: String
+    let options: HarnessOptions
+    let logger: Logger
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let servers = ServerGroupBox()
+    private let serversTask = Mutex<Task<Void, Never>?>(nil)
+    private let directory: String
+
+    private init(options: HarnessOptions) throws {
+        self.options = options
+        var logger = Logger(label: "herald-test")
+        logger.logLevel = .warning
+        self.logger = logger
+        directory = NSTemporaryDirectory() + "herald-test-" + UUID().uuidString
+        redisServer = try LocalRedisServer(directory: directory, port: LocalRedisServer.freePort(), appendOnly: false)
+        redis = RedisClient(endpoint: redisServer.endpoint)
+        let settings = StoreSettings()
+        store = MessageStore(redis: redis, settings: settings)
+        dispatchStore = DispatchStore(redis: redis, settings: settings)
+        client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
+        apiURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
+        simulatorURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
+    }
+
+    static func start(_ options: HarnessOptions = HarnessOptions()) async throws -> Harness {
+        let harness = try Harness(options: options)
+        try await harness.startServers()
+        if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
+        return harness
+    }
+
+    private func port(_ url: String) -> Int { Int(url.split(separator: ":").last!)! }
+
+    private func startServers() async throws {
+        let api = HeraldAPI(
+            store: store,
+            configuration: APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken),
+            metrics: metrics)
+        let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
+        let twilio = TwilioSimulator(
+            configuration: .init(
+                accountSID: Self.accountSID, authToken: Self.authToken, callbackDelay: options.callbackDelay,
+                callbackStatuses: options.callbackStatuses, callbackBeforeReply: options.callbackBeforeReply,
+                faults: options.faults),
+            client: client, ledger: twilioLedger)
+        let sink = WebhookSink(secret: Self.webhookSecret, ledger: webhookLedger, faults: options.webhookFaults)
+        let simApp = SimulatorServer(twilio: twilio, webhooks: sink).application(port: port(simulatorURL), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
+        servers.set(group)
+        serversTask.withLock { $0 = Task { try? await group.run() } }
+        try await eventually("servers answer") {
+            let api = try? await self.request(.GET, self.apiURL + "/health")
+            let simulator = try? await self.request(.GET, self.simulatorURL + "/sim/stats")
+            return api?.status == 200 && simulator?.status == 200
+        }
+    }
+
+    var twilioProvider: TwilioProvider {
+        TwilioProvider(
+            configuration: TwilioConfiguration(
+                baseURL: simulatorURL, accountSID: Self.accountSID, authToken: Self.authToken, from: "+15550006666",
+                statusCallbackURL: apiURL + "/v1/receipts/twilio"),
+            client: client)
+    }
+
+    /// Starts a dispatcher instance; cancel the returned task to stop it.
+    @discardableResult
+    func startDispatcher(consumer: String) -> Task<Void, Never> {
+        let dispatcher = Dispatcher(
+            store: dispatchStore,
+            providers: [twilioProvider, WebhookProvider(secret: Self.webhookSecret, client: client)],
+            configuration: DispatchConfiguration(
+                consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
+                visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
+                backoff: options.backoff),
+            metrics: metrics, logger: logger)
+        let task = Task { await dispatcher.run() }
+        tasks.withLock { $0.append(task) }
+        return task
+    }
+
+    func stop() async {
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+        for task in tasks.withLock({ $0 }) { await task.value }
+        await servers.triggerGracefulShutdown()
+        await serversTask.withLock({ $0 })?.value
+        try? await client.shutdown()
+        redis.close()
+        redisServer.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    struct Reply {
+        let status: UInt
+        let body: String
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    func request(_ method: HTTPMethod, _ url: String, body: String? = nil, headers: [(String, String)] = [])
+        async throws -> Reply
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let collected = try await response.body.collect(upTo: 4 << 20)
+        return Reply(status: response.status.code, body: String(decoding: collected.readableBytesView, as: UTF8.self))
+    }
+
+    /// An authenticated API call.
+    func api(_ method: HTTPMethod, _ path: String, json: String? = nil, headers: [(String, String)] = [])
+        async throws -> Reply
+    {
+        try await request(
+            method, apiURL + path, body: json,
+            headers: [("Authorization", "Bearer test-key"), ("Content-Type", "application/json")] + headers)
+    }
+
+    /// Enqueues an SMS and returns its id.
+    func sendSMS(to: String, body: String = "hello", extra: String = "") async throws -> String {
+        let reply = try await api(
+            .POST, "/v1/messages",
+            json: #"{"channel":"sms","to":"\#(to)","content":{"body":"\#(body)"}\#(extra)}"#)
+        #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    func message(_ id: String) async throws -> StoredMessage {
+        try #require(try await store.message(id: id))
+    }
+
+    func status(_ id: String) async throws -> String {
+        try await message(id).fields["status"] ?? ""
+    }
+
+    struct Event: Decodable, Equatable {
+        let at: Int64
+        let type: String
+        let detail: String
+    }
+
+    /// The message's event history, oldest first.
+    func events(_ id: String) async throws -> [Event] {
+        try await message(id).eventLines.map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+    }
+
+    /// Waits until the message reaches `status`.
+    func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(15)) async throws {
+        try await eventually("\(id) reaches \(status)", timeout: timeout) {
+            (try? await self.status(id)) == status
+        }
+    }
+
+    /// Every key in Redis with its type, for "nothing changed" assertions.
+    func keySnapshot() async throws -> [String] {
+        try await redis.send(["KEYS", "*"]).orThrow().array.compactMap(\.string).sorted()
+    }
+}
+
+struct ConditionTimeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting until \(what)" }
+}
+
+/// Polls `condition` until it holds or the deadline passes (then fails the test).
+func eventually(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw ConditionTimeout(what: what)
+}
+
+/// Runs `body` with a fresh harness and always tears it down.
+func withHarness(_ options: HarnessOptions = HarnessOptions(), _ body: (Harness) async throws -> Void) async throws {
+    let harness = try await Harness.start(options)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.stop()
+        throw error
+    }
+    await harness.stop()
+}
+
+/// Holds the ServiceGroup running the test's HTTP servers, so `stop()` can
+/// shut them down gracefully instead of cancelling them mid-connection.
+final class ServerGroupBox: Sendable {
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    func set(_ value: ServiceGroup) { group.withLock { $0 = value } }
+
+    func triggerGracefulShutdown() async {
+        await group.withLock({ $0 })?.triggerGracefulShutdown()
+    }
+}
