@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldDispatch
+import HeraldHTTP
+import HeraldProviders
+import HeraldRedis
+import HeraldSimulators
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TwilioAdapter
+import WebhookAdapter
+
+/// Assembles a Herald process from its configuration and runs it until SIGTERM/SIGINT.
+enum Gateway {
+    enum Role {
+        case all, api, worker
+    }
+
+    static func run(role: Role, configPath: String?) async throws {
+        let config = try HeraldConfiguration.load(file: configPath)
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "herald")
+
+        let endpoint: RedisEndpoint
+        var privateServer: LocalRedisServer?
+        if let url = config.redisURL {
+            endpoint = try RedisEndpoint(url: url)
+        } else {
+            (endpoint, privateServer) = try PrivateRedis.start(dataDirectory: config.dataDirectory, logger: logger)
+        }
+        let redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
+        try await redis.preload(Scripts.all)
+        let settings = try config.storeSettings()
+        let metrics = HeraldMetrics()
+        let dispatch = try config.dispatch()
+        let httpClient = ProviderHTTPClient.make(maxConnectionsPerHost: dispatch.concurrency)
+        let twilio = try config.twilio()
+        let publicURL = try config.publicURL()
+        let port = try config.httpPort()
+
+        var services: [any Service] = []
+        if role != .worker {
+            if config.apiKeys.isEmpty {
+                logger.warning("no HERALD_API_KEYS configured: local sandbox, every caller is let in")
+            }
+            let api = HeraldAPI(
+                store: MessageStore(redis: redis, settings: settings),
+                configuration: APIConfiguration(apiKeys: config.apiKeys, publicURL: publicURL, twilioAuthToken: twilio.authToken),
+                metrics: metrics)
+            services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
+                Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil)
+            })
+        }
+        if role != .api {
+            var webhookSecret = config.webhookSecret
+            if webhookSecret == nil {
+                logger.warning("no HERALD_WEBHOOK_SECRET configured: webhooks are signed with the simulator's secret")
+                webhookSecret = Simulator.webhookSecret
+            }
+            let providers: [any ChannelProvider] = [
+                TwilioProvider(
+                    configuration: TwilioConfiguration(
+                        baseURL: twilio.baseURL, accountSID: twilio.accountSID, authToken: twilio.authToken,
+                        from: twilio.from, statusCallbackURL: publicURL + "/v1/receipts/twilio"),
+                    client: httpClient),
+                WebhookProvider(secret: webhookSecret!, client: httpClient),
+            ]
+            let dispatcher = Dispatcher(
+                store: DispatchStore(redis: redis, settings: settings), providers: providers,
+                configuration: dispatch, metrics: metrics, logger: logger)
+            services.append(DispatcherService(dispatcher: dispatcher))
+        }
+        if role == .all, config.usesTwilioSimulator, config.string("HERALD_TWILIO_BASE_URL") == nil {
+            let simulator = SimulatorServer(
+                twilio: TwilioSimulator(
+                    configuration: .init(accountSID: Simulator.accountSID, authToken: Simulator.authToken,
+                                         callbackDelay: .milliseconds(200)),
+                    client: httpClient),
+                webhooks: WebhookSink(secret: config.webhookSecret ?? Simulator.webhookSecret))
+            services.append(simulator.application(port: try config.simulatorPort(), logger: logger))
+        }
+
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("herald stopped", metadata: ["error": "\(error)"])
+        }
+        try? await httpClient.shutdown()
+        redis.close()
+        privateServer?.stop()
+    }
+}
+
+/// What a newcomer sees on start: where things are and a first curl to run.
+enum Banner {
+    static func print(config: HeraldConfiguration, port: Int, role: Gateway.Role, privateRedis: Bool) {
+        let base = "http://127.0.0.1:\(port)"
+        let auth = config.apiKeys.isEmpty ? "" : " -H 'Authorization: Bearer <one of HERALD_API_KEYS>'"
+        var lines = ["", "Herald is running.", "  API    \(base)" + (config.apiKeys.isEmpty ? "  (no API keys: local sandbox)" : "")]
+        lines.append("  Redis  " + (privateRedis ? "private redis-server, AOF in \(config.dataDirectory)/redis" : "HERALD_REDIS_URL"))
+        if config.usesTwilioSimulator, let simPort = try? config.simulatorPort() {
+            lines.append("  SMS    Twilio simulator on http://127.0.0.1:\(simPort) (set HERALD_TWILIO_* for the real Twilio)")
+        }
+        lines += [
+            "Send a first message:",
+            "  curl -s -X POST \(base)/v1/messages\(auth) -H 'Content-Type: application/json' -d '{\"channel\":\"sms\",\"to\":\"+14155550100\",\"content\":{\"body\":\"Hello from Herald\"}}'",
+            "Then follow it (status, attempts, events):",
+            "  curl -s\(auth) \(base)/v1/messages/<id from the reply>",
+            "",
+        ]
+        Swift.print(lines.joined(separator: "\n"))
+        fflush(stdout)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HeraldCore
+import HeraldDispatch
+import HeraldHTTP
+import HeraldRedis
+import Logging
+
+/// Every setting of a Herald process. Values come from a `KEY=value` file
+/// (`herald.conf`, or the file named by `HERALD_CONFIG` / `--config`) and are
+/// overridden by `HERALD_*` environment variables of the same name.
+/// `herald.conf.example` documents every key.
+struct HeraldConfiguration {
+    var values: [String: String]
+
+    /// Reads the file (if any) and the environment; environment wins.
+    static func load(file explicitPath: String?) throws -> HeraldConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        var values: [String: String] = [:]
+        let path = explicitPath ?? environment["HERALD_CONFIG"] ?? (FileManager.default.fileExists(atPath: "herald.conf") ? "herald.conf" : nil)
+        if let path {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigurationError("cannot read configuration file \(path)")
+            }
+            for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = rawLine.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("#") { continue }
+                guard let equals = line.firstIndex(of: "=") else {
+                    throw ConfigurationError("\(path):\(number + 1): expected KEY=value")
+                }
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+                var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+                guard key.hasPrefix("HERALD_") else { throw ConfigurationError("\(path):\(number + 1): unknown key \(key)") }
+                values[key] = value
+            }
+        }
+        for (key, value) in environment where key.hasPrefix("HERALD_") { values[key] = value }
+        return HeraldConfiguration(values: values)
+    }
+
+    func string(_ key: String) -> String? {
+        guard let value = values[key], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ key: String, default fallback: Int) throws -> Int {
+        guard let text = string(key) else { return fallback }
+        guard let value = Int(text) else { throw ConfigurationError("\(key) must be an integer, got '\(text)'") }
+        return value
+    }
+
+    var redisURL: String? { string("HERALD_REDIS_URL") }
+    var dataDirectory: String { string("HERALD_DATA_DIR") ?? ".herald" }
+    var httpHost: String { string("HERALD_HTTP_HOST") ?? "127.0.0.1" }
+    func httpPort() throws -> Int { try int("HERALD_HTTP_PORT", default: 8080) }
+    func simulatorPort() throws -> Int {
+        let port = try httpPort()
+        return try int("HERALD_SIMULATOR_PORT", default: port + 1)
+    }
+    func publicURL() throws -> String {
+        let port = try httpPort()
+        return string("HERALD_PUBLIC_URL") ?? "http://127.0.0.1:\(port)"
+    }
+    var apiKeys: Set<String> {
+        Set((string("HERALD_API_KEYS") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty })
+    }
+    var logLevel: Logger.Level { string("HERALD_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info }
+
+    /// True when no Twilio account is configured: Herald then talks to its own simulator.
+    var usesTwilioSimulator: Bool { string("HERALD_TWILIO_ACCOUNT_SID") == nil }
+
+    func twilio() throws -> (baseURL: String, accountSID: String, authToken: String, from: String) {
+        if usesTwilioSimulator {
+            let port = try simulatorPort()
+            return (string("HERALD_TWILIO_BASE_URL") ?? "http://127.0.0.1:\(port)",
+                    Simulator.accountSID, Simulator.authToken, string("HERALD_TWILIO_FROM") ?? "+15005550006")
+        }
+        guard let token = string("HERALD_TWILIO_AUTH_TOKEN"), let from = string("HERALD_TWILIO_FROM") else {
+            throw ConfigurationError("HERALD_TWILIO_ACCOUNT_SID is set: HERALD_TWILIO_AUTH_TOKEN and HERALD_TWILIO_FROM are required too")
+        }
+        return (string("HERALD_TWILIO_BASE_URL") ?? "https://api.twilio.com", string("HERALD_TWILIO_ACCOUNT_SID")!, token, from)
+    }
+
+    var webhookSecret: String? { string("HERALD_WEBHOOK_SECRET") }
+
+    func storeSettings() throws -> StoreSettings {
+        StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400))
+    }
+
+    func dispatch() throws -> DispatchConfiguration {
+        let host = ProcessInfo.processInfo.hostName
+        return DispatchConfiguration(
+            consumerName: string("HERALD_CONSUMER_NAME") ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)",
+            batchSize: try int("HERALD_DISPATCH_BATCH", default: 100),
+            concurrency: try int("HERALD_DISPATCH_CONCURRENCY", default: 256),
+            visibilityTimeoutMillis: try int("HERALD_VISIBILITY_TIMEOUT_MS", default: 60_000),
+            backoff: BackoffPolicy(
+                baseMillis: Int64(try int("HERALD_RETRY_BASE_MS", default: 1_000)),
+                capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
+                maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)))
+    }
+}
+
+/// Credentials the built-in simulators accept; they never leave loopback.
+enum Simulator {
+    static let accountSID = "ACsimulator000000000000000000000000"
+    static let authToken = "simulator-auth-token"
+    static let webhookSecret = "simulator-webhook-secret"
+}
+
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

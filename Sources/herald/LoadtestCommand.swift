@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import HeraldLoadGenerator
+import HeraldRedis
+
+/// `herald loadtest`: drives a running Herald and reports accepted/s,
+/// dispatched/s, delivered/s and latency percentiles (HdrHistogram).
+struct LoadtestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadtest", abstract: "Send a bounded number of messages to a running Herald and measure it.")
+
+    @Option(help: "Herald's host.") var host = "127.0.0.1"
+    @Option(help: "Herald's port.") var port = 8080
+    @Option(help: "Bearer API key, if Herald has keys configured.") var apiKey: String?
+    @Option(help: "single (POST /v1/messages) or batch (POST /v1/messages/batch).") var mode = "single"
+    @Option(help: "Messages to send in total.") var messages = 10_000
+    @Option(help: "Messages per batch request.") var batchSize = 1_000
+    @Option(help: "Keep-alive connections.") var connections = 64
+    @Option(help: "Target messages per second (0 = flat out).") var rate = 0.0
+    @Option(help: "Redis to follow messages in (default: $HERALD_REDIS_URL or the private server of ./.herald).")
+    var redisUrl: String?
+    @Flag(help: "Only measure acceptance; do not follow messages to delivery.") var acceptOnly = false
+    @Option(help: "Seconds to wait for every message to be delivered.") var drainTimeout = 120
+
+    func run() async throws {
+        guard let mode = LoadPlan.Mode(rawValue: mode) else { throw ValidationError("--mode must be single or batch") }
+        guard messages > 0, messages <= 10_000_000 else { throw ValidationError("--messages must be 1…10,000,000") }
+        guard host == "localhost" || host.hasPrefix("127.") || host == "::1" else {
+            throw ValidationError("load tests only target loopback addresses")
+        }
+        let plan = LoadPlan(
+            host: host, port: port, apiKey: apiKey, mode: mode, messages: messages, batchSize: batchSize,
+            connections: connections, rate: rate)
+        var redis: RedisClient?
+        if !acceptOnly {
+            let url = redisUrl ?? ProcessInfo.processInfo.environment["HERALD_REDIS_URL"]
+                ?? "unix://" + URL(fileURLWithPath: ".herald/redis.sock").standardizedFileURL.path
+            redis = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1, timeoutMillis: 30_000)
+        }
+        let report = try await LoadGenerator(plan: plan).run(redis: redis, drainTimeout: .seconds(drainTimeout))
+        print(report)
+        redis?.close()
+    }
+}

@@ -1,0 +1,92 @@
+import HeraldCore
+import HeraldRedis
+
+/// How the accepted messages fared after the API said 202: read back from
+/// the message hashes in Redis (timestamps written by the Lua transitions).
+public struct DeliveryReport: Sendable, CustomStringConvertible {
+    public var accepted: Int
+    public var dispatched: Int
+    public var delivered: Int
+    public var failed: Int
+    /// Accepted but neither delivered nor failed when the drain deadline passed.
+    public var lost: Int
+    public var dispatchedPerSecond: Double
+    public var deliveredPerSecond: Double
+    /// created → provider accepted (sent_at), milliseconds.
+    public var dispatchLatency: LatencySummary
+    /// created → delivered receipt applied, milliseconds.
+    public var deliveryLatency: LatencySummary
+
+    public var description: String {
+        """
+        dispatched/s \(Int(dispatchedPerSecond.rounded()))   delivered/s \(Int(deliveredPerSecond.rounded()))
+        accepted \(accepted)  dispatched \(dispatched)  delivered \(delivered)  failed \(failed)  lost \(lost)
+        accepted → dispatched  \(dispatchLatency)
+        accepted → delivered   \(deliveryLatency)
+        """
+    }
+}
+
+/// Polls Redis until every accepted message is delivered or failed, or the deadline passes.
+public struct DeliveryTracker: Sendable {
+    let redis: RedisClient
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    struct Row {
+        var status: String
+        var created: Int64
+        var sent: Int64?
+        var delivered: Int64?
+    }
+
+    public func track(ids: [String], drainTimeout: Duration) async throws -> DeliveryReport {
+        let deadline = ContinuousClock.now.advanced(by: drainTimeout)
+        var rows: [Row] = []
+        while true {
+            rows = try await read(ids)
+            let finished = rows.filter { $0.status == "delivered" || $0.status == "failed" || $0.status == "undelivered" }
+            if finished.count == ids.count || ContinuousClock.now > deadline { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let dispatched = rows.filter { $0.sent != nil }
+        let delivered = rows.filter { $0.delivered != nil }
+        let firstCreated = rows.map(\.created).min() ?? 0
+        let lastSent = dispatched.compactMap(\.sent).max() ?? firstCreated
+        let lastDelivered = delivered.compactMap(\.delivered).max() ?? firstCreated
+        let failed = rows.filter { $0.status == "failed" || $0.status == "undelivered" }.count
+        return DeliveryReport(
+            accepted: ids.count, dispatched: dispatched.count, delivered: delivered.count, failed: failed,
+            lost: ids.count - delivered.count - failed,
+            dispatchedPerSecond: Double(dispatched.count) / max(0.001, Double(lastSent - firstCreated) / 1000),
+            deliveredPerSecond: Double(delivered.count) / max(0.001, Double(lastDelivered - firstCreated) / 1000),
+            dispatchLatency: LatencySummary(
+                values: dispatched.map { UInt64(max(0, $0.sent! - $0.created)) }, scale: 1, unit: "ms"),
+            deliveryLatency: LatencySummary(
+                values: delivered.map { UInt64(max(0, $0.delivered! - $0.created)) }, scale: 1, unit: "ms"))
+    }
+
+    private func read(_ ids: [String]) async throws -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(ids.count)
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(ids.count, start + 2_000)]
+            let replies = try await redis.pipeline(chunk.map { id in
+                let channel = MessageID.channel(of: id) ?? .sms
+                return ["HMGET", ChannelKeys(channel).message(id), "status", "created_at", "sent_at", "delivered_at"]
+            })
+            for reply in replies {
+                let fields = reply.array
+                guard fields.count == 4 else { continue }
+                rows.append(Row(
+                    status: fields[0].string ?? "missing", created: fields[1].string.flatMap(Int64.init) ?? 0,
+                    sent: fields[2].string.flatMap(Int64.init), delivered: fields[3].string.flatMap(Int64.init)))
+            }
+            start += 2_000
+        }
+        return rows
+    }
+}
