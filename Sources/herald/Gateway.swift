@@ -117,7 +117,7 @@ enum Banner {
             "  curl -s\(auth) \(base)/v1/messages/<id from the reply>",
             "",
         ]
-        Swift.print(lines.joined(separator: "\n"))
-        fflush(stdout)
+        // Unbuffered: the banner must show even when stdout is a file or a pipe.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

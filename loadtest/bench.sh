@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs one benchmark scenario end to end on this machine and prints the load
+# generator's report plus CPU seconds and Redis commands per message.
+#
+#   loadtest/bench.sh single 200000      # single-message POSTs, 64 connections
+#   loadtest/bench.sh batch 200000       # batch POSTs of 1000
+#
+# Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
+# socket, `herald simulate` (Twilio simulator, sent+delivered callbacks),
+# `herald serve` (API + dispatcher) and `herald loadtest`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-single}
+messages=${2:-200000}
+connections=${CONNECTIONS:-64}
+herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+work=$(mktemp -d /tmp/herald-bench.XXXXXX)
+sock=$work/redis.sock
+api_port=${API_PORT:-18080}
+sim_port=${SIM_PORT:-18081}
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+redis-server --port 0 --unixsocket "$sock" --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+  --logfile "$work/redis.log" --daemonize no &
+pids+=($!); redis_pid=$!
+for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+"$herald" simulate --port "$sim_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
+  > "$work/sim.log" 2>&1 &
+pids+=($!); sim_pid=$!
+HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_TWILIO_BASE_URL="http://127.0.0.1:$sim_port" \
+  HERALD_LOG_LEVEL=warning HERALD_DISPATCH_CONCURRENCY=${CONCURRENCY:-256} \
+  "$herald" serve > "$work/herald.log" 2>&1 &
+pids+=($!); herald_pid=$!
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.05; done
+
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+commands() { redis-cli -s "$sock" info stats | awk -F: '/total_commands_processed/ {print $2+0}'; }
+hz=$(getconf CLK_TCK)
+c0_herald=$(cpu $herald_pid); c0_sim=$(cpu $sim_pid); c0_redis=$(cpu $redis_pid); cmd0=$(commands)
+start=$(date +%s.%N)
+extra=()
+[ "$mode" = batch ] && extra=(--batch-size 1000 --connections "${BATCH_CONNECTIONS:-4}") || extra=(--connections "$connections")
+/usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
+  --redis-url "unix://$sock" "${extra[@]}" ${LOADTEST_ARGS:-}
+end=$(date +%s.%N)
+c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(cpu $redis_pid); cmd1=$(commands)
+awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis - c0_redis)) -v hz="$hz" \
+    -v n="$messages" -v c=$((cmd1 - cmd0)) -v wall="$(echo "$end - $start" | bc)" 'BEGIN {
+  printf "cpu seconds: herald %.2f  simulator %.2f  redis %.2f  (wall %.1f s)\n", h/hz, s/hz, r/hz, wall
+  printf "cpu per message: herald %.1f us  simulator %.1f us  redis %.1f us\n", h/hz/n*1e6, s/hz/n*1e6, r/hz/n*1e6
+  printf "redis commands per message: %.2f (includes the load generator reading results back)\n", c/n
+}'
+redis-cli -s "$sock" info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack" | cut -d, -f1-2 || true
