@@ -44,13 +44,28 @@ public struct DeliveryTracker: Sendable {
 
     public func track(ids: [String], drainTimeout: Duration) async throws -> DeliveryReport {
         let deadline = ContinuousClock.now.advanced(by: drainTimeout)
-        var rows: [Row] = []
+        var finished: [Row] = []
+        var pending = ids
+        var unfinished: [Row] = []
+        // Only messages not yet final are read again, so following a run costs
+        // Redis little while the gateway is still working.
         while true {
-            rows = try await read(ids)
-            let finished = rows.filter { $0.status == "delivered" || $0.status == "failed" || $0.status == "undelivered" }
-            if finished.count == ids.count || ContinuousClock.now > deadline { break }
-            try await Task.sleep(for: .milliseconds(500))
+            let rows = try await read(pending)
+            var stillPending: [String] = []
+            unfinished = []
+            for (id, row) in zip(pending, rows) {
+                if row.status == "delivered" || row.status == "failed" || row.status == "undelivered" {
+                    finished.append(row)
+                } else {
+                    stillPending.append(id)
+                    unfinished.append(row)
+                }
+            }
+            pending = stillPending
+            if pending.isEmpty || ContinuousClock.now > deadline { break }
+            try await Task.sleep(for: .seconds(1))
         }
+        let rows = finished + unfinished
         let dispatched = rows.filter { $0.sent != nil }
         let delivered = rows.filter { $0.delivered != nil }
         let firstCreated = rows.map(\.created).min() ?? 0
@@ -80,7 +95,10 @@ public struct DeliveryTracker: Sendable {
             })
             for reply in replies {
                 let fields = reply.array
-                guard fields.count == 4 else { continue }
+                guard fields.count == 4 else {
+                    rows.append(Row(status: "missing", created: 0))
+                    continue
+                }
                 rows.append(Row(
                     status: fields[0].string ?? "missing", created: fields[1].string.flatMap(Int64.init) ?? 0,
                     sent: fields[2].string.flatMap(Int64.init), delivered: fields[3].string.flatMap(Int64.init)))

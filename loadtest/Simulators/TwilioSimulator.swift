@@ -99,7 +99,7 @@ public struct TwilioSimulator: Sendable {
                 scheduleCallbacks(statuses, url: callback, sid: sid, to: to, from: from)
             }
         }
-        let now = Self.rfc2822(Date())
+        let now = Self.clock.now
         let json = #"{"sid":"\#(sid)","account_sid":"\#(configuration.accountSID)","to":"\#(to)","from":\#(Self.quoted(from)),"body":\#(Self.quoted(messageBody)),"status":"queued","num_segments":"1","num_media":"0","direction":"outbound-api","api_version":"2010-04-01","price":null,"price_unit":"USD","error_code":null,"error_message":null,"date_created":"\#(now)","date_updated":"\#(now)","date_sent":null,"messaging_service_sid":null,"uri":"/2010-04-01/Accounts/\#(configuration.accountSID)/Messages/\#(sid).json"}"#
         return Response(
             status: .created, headers: [.contentType: "application/json"],
@@ -158,6 +158,8 @@ public struct TwilioSimulator: Sendable {
     static func quoted(_ value: String) -> String {
         String(decoding: (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
+
+    static let clock = RFC2822Clock()
 
     static func rfc2822(_ date: Date) -> String {
         date.formatted(Date.VerbatimFormatStyle(

@@ -7,23 +7,25 @@
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
 -- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category}
 --      or {'skip', reason}.
-local status = redis.call('HGET', KEYS[1], 'status')
+local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
+  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category')
+local status = f[1]
 if status ~= 'queued' and status ~= 'sending' then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', status or 'missing'}
 end
-local expires = tonumber(redis.call('HGET', KEYS[1], 'expires_at') or '0')
+local events = f[4] or ''
+local expires = tonumber(f[2] or '0')
 if expires > 0 and tonumber(ARGV[3]) > expires then
-  redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3])
-  herald_event(KEYS[1], ARGV[3], 'expired', 'expires_at passed before sending')
+  redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3],
+    'events', events .. herald_event_line(ARGV[3], 'expired', 'expires_at passed before sending'))
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
 end
-local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+local attempts = tonumber(f[3] or '0') + 1
 local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
-redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3])
-herald_event(KEYS[1], ARGV[3], 'sending', detail)
-local f = redis.call('HMGET', KEYS[1], 'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category')
-return {'send', attempts, f[1], f[2], f[3], f[4], f[5], f[6], f[7]}
+redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
+  'events', events .. herald_event_line(ARGV[3], 'sending', detail))
+return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11]}

@@ -8,8 +8,11 @@ local HERALD_RANK = {
 
 -- Appends one JSON line {"at":ms,"type":…,"detail":…} to the message's `events` field.
 -- `at` is an integer string from the caller (cjson would print it in exponent form).
+-- `kind` is one of Herald's own event names and needs no escaping.
 local function herald_event_line(at, kind, detail)
-  return '{"at":' .. at .. ',"type":' .. cjson.encode(kind) .. ',"detail":' .. cjson.encode(detail or '') .. '}\n'
+  local quoted = '""'
+  if detail and detail ~= '' then quoted = cjson.encode(detail) end
+  return '{"at":' .. at .. ',"type":"' .. kind .. '","detail":' .. quoted .. '}\n'
 end
 
 local function herald_event(key, at, kind, detail)

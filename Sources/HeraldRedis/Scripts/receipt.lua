@@ -15,7 +15,6 @@ end
 -- The message hash shares the channel's hash tag with KEYS[1], so this key is
 -- in the same cluster slot.
 local key = ARGV[5] .. 'm:' .. id
-if redis.call('EXISTS', key) == 0 then return {'missing', id} end
 local result = herald_apply_receipt(key, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if result == 'applied' and HERALD_RANK[ARGV[1]] == 3 then redis.call('EXPIRE', key, ARGV[6]) end
 return {result, id}

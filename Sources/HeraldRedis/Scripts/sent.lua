@@ -7,11 +7,12 @@
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
 --       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-local status = redis.call('HGET', KEYS[1], 'status')
-if status ~= 'sending' then return {'skip', status or 'missing'} end
-redis.call('HSET', KEYS[1], 'status', ARGV[9], ARGV[9] .. '_at', ARGV[3], 'provider', ARGV[4],
-  'provider_message_id', ARGV[5])
-herald_event(KEYS[1], ARGV[3], ARGV[9], 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5])
+local f = redis.call('HMGET', KEYS[1], 'status', 'events')
+if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
+local status = ARGV[9]
+redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
+  'provider_message_id', ARGV[5],
+  'events', (f[2] or '') .. herald_event_line(ARGV[3], status, 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5]))
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
   local early = redis.call('LRANGE', KEYS[4], 0, -1)
@@ -21,8 +22,8 @@ if ARGV[5] ~= '' then
       local receipt = cjson.decode(raw)
       herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
     end
+    status = redis.call('HGET', KEYS[1], 'status')
   end
 end
-local final = redis.call('HGET', KEYS[1], 'status')
-if HERALD_RANK[final] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
-return {'ok', final}
+if HERALD_RANK[status] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
+return {'ok', status}
