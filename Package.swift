@@ -90,6 +90,8 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                         .product(name: "NIOPosix", package: "swift-nio"),
+                                         .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "TwilioAdapter"], swiftSettings: strict),

@@ -32,7 +32,7 @@ for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; slee
 pids+=($!); sim_pid=$!
 HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_TWILIO_BASE_URL="http://127.0.0.1:$sim_port" \
   HERALD_LOG_LEVEL=warning HERALD_DISPATCH_CONCURRENCY=${CONCURRENCY:-256} \
-  "$herald" serve > "$work/herald.log" 2>&1 &
+  "$herald" "${HERALD_ROLE:-serve}" > "$work/herald.log" 2>&1 &
 pids+=($!); herald_pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.05; done
 

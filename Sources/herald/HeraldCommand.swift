@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 /// The one `herald` executable: the gateway (`serve`, or `api` and `worker`
 /// apart to scale each half), the provider simulators, and the load generator.
@@ -9,6 +11,23 @@ struct HeraldCommand: AsyncParsableCommand {
         abstract: "Herald message gateway: queue in Redis, deliver by SMS, email, push, WeChat and webhooks.",
         subcommands: [ServeCommand.self, APICommand.self, WorkerCommand.self, SimulateCommand.self, LoadtestCommand.self],
         defaultSubcommand: ServeCommand.self)
+
+    /// Runs Swift concurrency on NIO's event loops: HTTP handlers, provider
+    /// calls and Redis continuations then resume on the loop that owns their
+    /// socket instead of hopping to a separate cooperative pool and back.
+    static func main() async {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options shared by the commands that run the gateway.
