@@ -79,18 +79,20 @@ struct MessagesController: Sendable {
         }
         let stored = try await store.enqueue(valid.map(\.message), nowMillis: now)
         var accepted = 0
+        var created: [Channel: Int] = [:]
         for (entry, result) in zip(valid, stored) {
             let status = entry.message.sendAtMillis == nil ? "queued" : "scheduled"
             switch result {
             case .created(let id):
                 accepted += 1
-                metrics.accepted(entry.message.channel)
+                created[entry.message.channel, default: 0] += 1
                 results[entry.index] = BatchItem(index: entry.index, id: id, status: status, replayed: nil, error: nil)
             case .replayed(let id):
                 accepted += 1
                 results[entry.index] = BatchItem(index: entry.index, id: id, status: "queued", replayed: true, error: nil)
             }
         }
+        for (channel, count) in created { metrics.accepted(channel, count: count) }
         let reply = BatchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 })
         return JSONResponse.encode(accepted > 0 ? .accepted : .unprocessableContent, reply)
     }

@@ -134,6 +134,20 @@ struct APITests {
             #expect((results[2]["error"] as? [String: Any])?["field"] as? String == "messages[2].to")
             #expect((results[3]["id"] as? String)?.hasPrefix("webhook_") == true)
 
+            let twice = #"{"channel":"sms","to":"+14155550127","content":{"body":"e"},"idempotency_key":"batch-dup"}"#
+            let duplicate = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":[\#(twice),\#(twice)]}"#)
+            let pair = try #require(duplicate.json["results"] as? [[String: Any]])
+            #expect(pair.count == 2)
+            #expect(pair[1]["replayed"] as? Bool == true)
+            #expect(pair[0]["id"] as? String == pair[1]["id"] as? String)
+
+            let many = (0..<250).map { #"{"channel":"sms","to":"+1415556\#(String(format: "%04d", $0))","content":{"body":"m"}}"# }
+            let big = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":[\#(many.joined(separator: ","))]}"#)
+            #expect(big.json["accepted"] as? Int == 250)
+            let bigResults = try #require(big.json["results"] as? [[String: Any]])
+            #expect(bigResults.map { $0["index"] as? Int } == Array(0..<250))
+            #expect(Set(bigResults.compactMap { $0["id"] as? String }).count == 250)
+
             let tooMany = "{\"messages\":[" + Array(repeating: items[0], count: 1001).joined(separator: ",") + "]}"
             let before = try await h.keySnapshot()
             let refused = try await h.api(.POST, "/v1/messages/batch", json: tooMany)

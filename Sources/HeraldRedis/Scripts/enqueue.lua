@@ -1,24 +1,42 @@
 --! include lib_events.lua
--- Accepts a new message: idempotency check, message hash, and either the ready
--- stream or the delayed set, all or nothing.
--- KEYS: 1 message hash, 2 idempotency key, 3 ready stream, 4 delayed zset
--- ARGV: 1 id, 2 use idempotency (1|0), 3 idempotency ttl s, 4 now ms, 5 due ms (0 = now), 6.. field, value, …
--- Returns {1, id} for a new message, {0, original id} for an idempotent replay.
-if ARGV[2] == '1' then
-  local existing = redis.call('GET', KEYS[2])
-  if existing then return {0, existing} end
-  redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[3])
+-- Accepts new messages of one channel: for each, idempotency check, message
+-- hash, and the ready stream or the delayed set. One call carries many
+-- messages (a batch request is split into calls of up to 100), so the cost of
+-- invoking a script is paid once per call, not once per message. Each call is
+-- atomic: all its messages are stored, or none.
+-- KEYS: per message i (0-based): 3i+1 message hash, 3i+2 idempotency key, 3i+3 ready stream;
+--       last: the channel's delayed zset
+-- ARGV: 1 now ms, 2 idempotency ttl s, then per message:
+--       id, use idempotency (1|0), due ms (0 = now), n, then n items (field, value, …)
+-- Returns, per message, 1 and its id when created, 0 and the original id on an idempotent replay.
+local delayed = KEYS[#KEYS]
+local now = ARGV[1]
+local result = {}
+local a = 3
+for k = 1, #KEYS - 1, 3 do
+  local id, use_idempotency, due, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local first = a + 4
+  a = first + n
+  local existing = false
+  if use_idempotency == '1' then existing = redis.call('GET', KEYS[k + 1]) end
+  if existing then
+    result[#result + 1] = 0
+    result[#result + 1] = existing
+  else
+    if use_idempotency == '1' then redis.call('SET', KEYS[k + 1], id, 'EX', ARGV[2]) end
+    local status = 'queued'
+    if due > 0 then status = 'scheduled' end
+    local fields = {'id', id, 'status', status, 'attempts', '0', 'created_at', now,
+      'events', herald_event_line(now, status, '')}
+    for i = first, a - 1 do fields[#fields + 1] = ARGV[i] end
+    redis.call('HSET', KEYS[k], unpack(fields))
+    if due > 0 then
+      redis.call('ZADD', delayed, due, id)
+    else
+      redis.call('XADD', KEYS[k + 2], '*', 'id', id)
+    end
+    result[#result + 1] = 1
+    result[#result + 1] = id
+  end
 end
-local due = tonumber(ARGV[5])
-local status = 'queued'
-if due > 0 then status = 'scheduled' end
-local fields = {'id', ARGV[1], 'status', status, 'attempts', '0', 'created_at', ARGV[4],
-  'events', herald_event_line(ARGV[4], status, '')}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], unpack(fields))
-if due > 0 then
-  redis.call('ZADD', KEYS[4], due, ARGV[1])
-else
-  redis.call('XADD', KEYS[3], '*', 'id', ARGV[1])
-end
-return {1, ARGV[1]}
+return result

@@ -11,34 +11,67 @@ public struct MessageStore: Sendable {
         self.settings = settings
     }
 
+    /// Messages per `enqueue.lua` call: large enough to amortise the script
+    /// call, small enough that one call holds Redis for well under a millisecond.
+    static let enqueueChunk = 100
+
     /// Stores messages and queues them, all in one pipelined round trip.
-    /// Each message is atomic on its own; the reply order is the input order.
+    /// Messages are grouped by channel (one hash slot each) into calls of up
+    /// to `enqueueChunk`; each call is atomic. Results are in input order.
     public func enqueue(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
-        let calls = messages.map { message -> (keys: [String], arguments: [String]) in
-            let keys = ChannelKeys(message.channel)
+        var indexesByChannel: [Channel: [Int]] = [:]
+        for (index, message) in messages.enumerated() { indexesByChannel[message.channel, default: []].append(index) }
+        var calls: [(keys: [String], arguments: [String])] = []
+        var callIndexes: [[Int]] = []
+        for (channel, indexes) in indexesByChannel {
+            let keys = ChannelKeys(channel)
+            var start = 0
+            while start < indexes.count {
+                let chunk = Array(indexes[start..<min(indexes.count, start + Self.enqueueChunk)])
+                calls.append(enqueueCall(chunk.map { messages[$0] }, keys: keys, nowMillis: nowMillis))
+                callIndexes.append(chunk)
+                start += Self.enqueueChunk
+            }
+        }
+        let replies = try await redis.runMany(Scripts.enqueue, calls: calls)
+        var results = [EnqueueResult?](repeating: nil, count: messages.count)
+        for (reply, indexes) in zip(replies, callIndexes) {
+            let parts = reply.array
+            guard parts.count == indexes.count * 2 else {
+                throw RedisError.unexpectedReply("enqueue.lua returned \(parts.count) items for \(indexes.count) messages")
+            }
+            for (position, index) in indexes.enumerated() {
+                guard let id = parts[position * 2 + 1].string else { throw RedisError.unexpectedReply("enqueue.lua id") }
+                results[index] = parts[position * 2].integer == 1 ? .created(id: id) : .replayed(id: id)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    private func enqueueCall(_ messages: [NewMessage], keys: ChannelKeys, nowMillis: Int64)
+        -> (keys: [String], arguments: [String])
+    {
+        var callKeys: [String] = []
+        callKeys.reserveCapacity(messages.count * 3 + 1)
+        var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds)]
+        arguments.reserveCapacity(2 + messages.count * 30)
+        for message in messages {
             let id = MessageID.make(channel: message.channel, nowMillis: nowMillis)
-            var arguments = [
-                id, message.idempotencyKey == nil ? "0" : "1", String(settings.idempotencyTTLSeconds),
-                String(nowMillis), String(message.sendAtMillis ?? 0),
-            ]
-            for (field, value) in message.storedFields() {
+            callKeys.append(keys.message(id))
+            callKeys.append(keys.idempotency(message.idempotencyKey ?? ""))
+            callKeys.append(keys.stream(message.priority))
+            let fields = message.storedFields()
+            arguments.append(id)
+            arguments.append(message.idempotencyKey == nil ? "0" : "1")
+            arguments.append(String(message.sendAtMillis ?? 0))
+            arguments.append(String(fields.count * 2))
+            for (field, value) in fields {
                 arguments.append(field)
                 arguments.append(value)
             }
-            return (
-                [keys.message(id), keys.idempotency(message.idempotencyKey ?? ""), keys.stream(message.priority),
-                 keys.delayed],
-                arguments
-            )
         }
-        let replies = try await redis.runMany(Scripts.enqueue, calls: calls)
-        return try replies.map { reply in
-            let parts = reply.array
-            guard parts.count == 2, let id = parts[1].string else {
-                throw RedisError.unexpectedReply("enqueue.lua returned \(reply)")
-            }
-            return parts[0].integer == 1 ? .created(id: id) : .replayed(id: id)
-        }
+        callKeys.append(keys.delayed)
+        return (callKeys, arguments)
     }
 
     /// The message and its history, or nil when unknown or expired.
