@@ -53,4 +53,4 @@ awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis -
   printf "cpu per message: herald %.1f us  simulator %.1f us  redis %.1f us\n", h/hz/n*1e6, s/hz/n*1e6, r/hz/n*1e6
   printf "redis commands per message: %.2f (includes the load generator reading results back)\n", c/n
 }'
-redis-cli -s "$sock" info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack" | cut -d, -f1-2 || true
+redis-cli -s "$sock" info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack|hset|xadd|xdel|set:|get:" | cut -d, -f1-2 || true
