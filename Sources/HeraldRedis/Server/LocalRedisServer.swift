@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -108,24 +109,33 @@ public final class LocalRedisServer: Sendable {
 
     deinit { stop() }
 
-    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    /// Ports handed out by this process, so two callers racing never get the
+    /// same one (asking the kernel for port 0 and closing it would let a
+    /// parallel caller receive it again before either binds).
+    private static let nextPort = Atomic<Int>(Int.random(in: 0..<20_000))
+
+    /// A TCP port on 127.0.0.1 that nothing listens on right now and that no
+    /// other caller in this process has been given.
     public static func freePort() throws -> Int {
+        for _ in 0..<1_000 {
+            let port = 30_000 + nextPort.add(1, ordering: .relaxed).oldValue % 20_000
+            if isFree(port) { return port }
+        }
+        throw RedisError.connectionFailed("no free loopback port found")
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RedisError.connectionFailed("socket() failed") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw RedisError.connectionFailed("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound == 0
     }
 
     private static func locate(_ executable: String) throws -> URL {

@@ -64,14 +64,20 @@ final class Harness: Sendable {
         let settings = StoreSettings()
         store = MessageStore(redis: redis, settings: settings)
         dispatchStore = DispatchStore(redis: redis, settings: settings)
-        client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
         apiURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
         simulatorURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
+        // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
+        client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
     }
 
     static func start(_ options: HarnessOptions = HarnessOptions()) async throws -> Harness {
         let harness = try Harness(options: options)
-        try await harness.startServers()
+        do {
+            try await harness.startServers()
+        } catch {
+            await harness.stop()
+            throw error
+        }
         if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
         return harness
     }
