@@ -45,10 +45,25 @@ struct MessagesController: Sendable {
         let error: JSONResponse.ErrorBody.Detail?
     }
 
-    struct BatchReply: Encodable {
-        let accepted: Int
-        let rejected: Int
-        let results: [BatchItem]
+    /// The batch reply, written by hand: encoding 1000 items with JSONEncoder
+    /// cost more than validating them. Ids and statuses are our own ASCII;
+    /// error texts are escaped.
+    static func batchReply(accepted: Int, rejected: Int, results: [BatchItem]) -> String {
+        var json = #"{"accepted":\#(accepted),"rejected":\#(rejected),"results":["#
+        json.reserveCapacity(64 + results.count * 64)
+        for (position, item) in results.enumerated() {
+            if position > 0 { json += "," }
+            if let error = item.error {
+                json += #"{"index":\#(item.index),"error":{"code":"\#(error.code)","message":\#(JSONResponse.quoted(error.message))"#
+                if let field = error.field { json += #","field":\#(JSONResponse.quoted(field))"# }
+                json += "}}"
+            } else {
+                json += #"{"index":\#(item.index),"id":"\#(item.id ?? "")","status":"\#(item.status ?? "queued")""#
+                if item.replayed == true { json += #","replayed":true"# }
+                json += "}"
+            }
+        }
+        return json + "]}"
     }
 
     /// Validates every item; valid ones are stored in one pipelined round trip,
@@ -93,8 +108,9 @@ struct MessagesController: Sendable {
             }
         }
         for (channel, count) in created { metrics.accepted(channel, count: count) }
-        let reply = BatchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 })
-        return JSONResponse.encode(accepted > 0 ? .accepted : .unprocessableContent, reply)
+        return JSONResponse.make(
+            accepted > 0 ? .accepted : .unprocessableContent,
+            Self.batchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 }))
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -26,10 +26,8 @@ for k = 1, #KEYS - 1, 3 do
     if use_idempotency == '1' then redis.call('SET', KEYS[k + 1], id, 'EX', ARGV[2]) end
     local status = 'queued'
     if due > 0 then status = 'scheduled' end
-    local fields = {'id', id, 'status', status, 'attempts', '0', 'created_at', now,
-      'events', herald_event_line(now, status, '')}
-    for i = first, a - 1 do fields[#fields + 1] = ARGV[i] end
-    redis.call('HSET', KEYS[k], unpack(fields))
+    redis.call('HSET', KEYS[k], 'id', id, 'status', status, 'attempts', '0', 'created_at', now,
+      'events', herald_event_line(now, status, ''), unpack(ARGV, first, a - 1))
     if due > 0 then
       redis.call('ZADD', delayed, due, id)
     else
