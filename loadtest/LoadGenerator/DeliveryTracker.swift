@@ -63,7 +63,9 @@ public struct DeliveryTracker: Sendable {
             }
             pending = stillPending
             if pending.isEmpty || ContinuousClock.now > deadline { break }
-            try await Task.sleep(for: .seconds(1))
+            // Reading a large backlog costs Redis about 3 µs a message: wait
+            // longer between reads while much is pending (at most ~5% of Redis).
+            try await Task.sleep(for: .milliseconds(max(1_000, pending.count / 20)))
         }
         let rows = finished + unfinished
         let dispatched = rows.filter { $0.sent != nil }
