@@ -33,10 +33,4 @@ enum JSONResponse {
             HTTPResponse.Status(code: error.status),
             ErrorBody(error: .init(code: error.code, message: error.message, field: error.field)))
     }
-
-    /// A JSON string literal (quotes included) for hand-built hot-path replies.
-    static func quoted(_ value: String) -> String {
-        let data = (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
 }

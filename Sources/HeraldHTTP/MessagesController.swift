@@ -54,8 +54,8 @@ struct MessagesController: Sendable {
         for (position, item) in results.enumerated() {
             if position > 0 { json += "," }
             if let error = item.error {
-                json += #"{"index":\#(item.index),"error":{"code":"\#(error.code)","message":\#(JSONResponse.quoted(error.message))"#
-                if let field = error.field { json += #","field":\#(JSONResponse.quoted(field))"# }
+                json += #"{"index":\#(item.index),"error":{"code":"\#(error.code)","message":\#(JSONText.quoted(error.message))"#
+                if let field = error.field { json += #","field":\#(JSONText.quoted(field))"# }
                 json += "}}"
             } else {
                 json += #"{"index":\#(item.index),"id":"\#(item.id ?? "")","status":"\#(item.status ?? "queued")""#

@@ -100,7 +100,7 @@ public struct TwilioSimulator: Sendable {
             }
         }
         let now = Self.clock.now
-        let json = #"{"sid":"\#(sid)","account_sid":"\#(configuration.accountSID)","to":"\#(to)","from":\#(Self.quoted(from)),"body":\#(Self.quoted(messageBody)),"status":"queued","num_segments":"1","num_media":"0","direction":"outbound-api","api_version":"2010-04-01","price":null,"price_unit":"USD","error_code":null,"error_message":null,"date_created":"\#(now)","date_updated":"\#(now)","date_sent":null,"messaging_service_sid":null,"uri":"/2010-04-01/Accounts/\#(configuration.accountSID)/Messages/\#(sid).json"}"#
+        let json = #"{"sid":"\#(sid)","account_sid":"\#(configuration.accountSID)","to":"\#(to)","from":\#(JSONText.quoted(from)),"body":\#(JSONText.quoted(messageBody)),"status":"queued","num_segments":"1","num_media":"0","direction":"outbound-api","api_version":"2010-04-01","price":null,"price_unit":"USD","error_code":null,"error_message":null,"date_created":"\#(now)","date_updated":"\#(now)","date_sent":null,"messaging_service_sid":null,"uri":"/2010-04-01/Accounts/\#(configuration.accountSID)/Messages/\#(sid).json"}"#
         return Response(
             status: .created, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: json)))
@@ -149,14 +149,10 @@ public struct TwilioSimulator: Sendable {
     }
 
     static func error(_ status: Int, code: Int, message: String) -> Response {
-        let json = #"{"code":\#(code),"message":\#(quoted(message)),"more_info":"https://www.twilio.com/docs/errors/\#(code)","status":\#(status)}"#
+        let json = #"{"code":\#(code),"message":\#(JSONText.quoted(message)),"more_info":"https://www.twilio.com/docs/errors/\#(code)","status":\#(status)}"#
         return Response(
             status: .init(code: status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: json)))
-    }
-
-    static func quoted(_ value: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     static let clock = RFC2822Clock()

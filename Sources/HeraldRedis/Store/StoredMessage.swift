@@ -2,13 +2,6 @@ import HeraldCore
 
 /// A message as read back from its Redis hash, for `GET /v1/messages/{id}`.
 public struct StoredMessage: Sendable, Equatable {
-    /// One line of the message's history.
-    public struct Event: Sendable, Equatable {
-        public var atMillis: Int64
-        public var type: String
-        public var detail: String
-    }
-
     public var id: String
     public var fields: [String: String]
 
