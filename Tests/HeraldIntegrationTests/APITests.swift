@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import HeraldCore
+import HeraldRedis
 import Testing
 
 @Suite("HTTP API")
@@ -153,6 +154,37 @@ struct APITests {
             let refused = try await h.api(.POST, "/v1/messages/batch", json: tooMany)
             #expect(refused.status == 413)
             #expect(try await h.keySnapshot() == before)
+        }
+    }
+}
+
+@Suite("Redis outage")
+struct OutageTests {
+    @Test("with Redis down, /ready and enqueue answer 503 with the error shape, and the API recovers when Redis is back")
+    func redisDown() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            #expect(try await h.request(.GET, h.apiURL + "/ready").status == 200)
+            h.redisServer.kill()
+            let ready = try await h.request(.GET, h.apiURL + "/ready")
+            #expect(ready.status == 503)
+            let body = #"{"channel":"sms","to":"+14155550140","content":{"body":"x"}}"#
+            let refused = try await h.api(.POST, "/v1/messages", json: body)
+            #expect(refused.status == 503)
+            #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "unavailable")
+            #expect(try await h.request(.GET, h.apiURL + "/health").status == 200)
+
+            // A new, empty Redis on the same port: the client reconnects and reloads its scripts.
+            guard case .tcp(_, let port) = h.redisServer.endpoint.address else { return }
+            let directory = NSTemporaryDirectory() + "herald-outage-" + UUID().uuidString
+            let replacement = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
+            defer { replacement.stop() }
+            try await eventually("/ready answers 200 again") {
+                (try? await h.request(.GET, h.apiURL + "/ready").status) == 200
+            }
+            let accepted = try await h.api(.POST, "/v1/messages", json: body)
+            #expect(accepted.status == 202, "\(accepted.body)")
         }
     }
 }
