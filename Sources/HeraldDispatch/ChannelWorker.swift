@@ -50,6 +50,10 @@ struct ChannelWorker: Sendable {
                 } catch {
                     metrics.redisErrors("read")
                     logger.warning("stream read failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    // A Redis that came back empty has no consumer group: make it again.
+                    if case RedisError.reply(let message)? = error as? RedisError, message.hasPrefix("NOGROUP") {
+                        try? await store.ensureGroups(keys)
+                    }
                     try? await Task.sleep(for: .milliseconds(500))
                     continue
                 }

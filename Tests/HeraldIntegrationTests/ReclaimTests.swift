@@ -49,4 +49,25 @@ struct ReclaimTests {
             #expect(try await h.message(ids[2]).eventLines.joined().contains("reclaimed"))
         }
     }
+
+    @Test("the dispatcher keeps working after Redis restarts empty (consumer groups and scripts recreated)")
+    func redisRestartsEmpty() async throws {
+        try await withHarness { h in
+            let first = try await h.sendSMS(to: "+14155550150")
+            try await h.waitForStatus(first, "delivered")
+            guard case .tcp(_, let port) = h.redisServer.endpoint.address else { return }
+            h.redisServer.kill()
+            let directory = NSTemporaryDirectory() + "herald-restart-" + UUID().uuidString
+            let replacement = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
+            defer { replacement.stop() }
+            var second: String?
+            try await eventually("the API accepts again") {
+                let reply = try? await h.api(
+                    .POST, "/v1/messages", json: #"{"channel":"sms","to":"+14155550151","content":{"body":"again"}}"#)
+                second = reply?.json["id"] as? String
+                return reply?.status == 202
+            }
+            try await h.waitForStatus(try #require(second), "delivered")
+        }
+    }
 }

@@ -115,10 +115,12 @@ public final class LocalRedisServer: Sendable {
     private static let nextPort = Atomic<Int>(Int.random(in: 0..<20_000))
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now and that no
-    /// other caller in this process has been given.
+    /// other caller in this process has been given. Drawn from 10000–29999,
+    /// below Linux's ephemeral range (32768–60999), so an outgoing connection
+    /// cannot take it between this check and the server's bind.
     public static func freePort() throws -> Int {
         for _ in 0..<1_000 {
-            let port = 30_000 + nextPort.add(1, ordering: .relaxed).oldValue % 20_000
+            let port = 10_000 + nextPort.add(1, ordering: .relaxed).oldValue % 20_000
             if isFree(port) { return port }
         }
         throw RedisError.connectionFailed("no free loopback port found")
