@@ -94,6 +94,7 @@ let package = Package(
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
+        .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "TwilioAdapter"], swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests",
                     dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
