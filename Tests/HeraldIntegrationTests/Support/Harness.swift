@@ -51,6 +51,8 @@ final class Harness: Sendable {
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let servers = ServerGroupBox()
     private let serversTask = Mutex<Task<Void, Never>?>(nil)
+    /// Why the HTTP servers stopped, if they failed.
+    private let serverError = ErrorBox()
     private let directory: String
 
     private init(options: HarnessOptions) throws {
@@ -70,16 +72,24 @@ final class Harness: Sendable {
         client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
     }
 
+    /// Starts everything; if the servers do not come up (a port taken by
+    /// another process between our check and the bind), tries again on fresh
+    /// ports, reporting the server error if every attempt fails.
     static func start(_ options: HarnessOptions = HarnessOptions()) async throws -> Harness {
-        let harness = try Harness(options: options)
-        do {
-            try await harness.startServers()
-        } catch {
-            await harness.stop()
-            throw error
+        var lastError: any Error = ConditionTimeout(what: "servers answer")
+        for _ in 1...3 {
+            let harness = try Harness(options: options)
+            do {
+                try await harness.startServers()
+                if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
+                return harness
+            } catch {
+                lastError = harness.serverError.value ?? error
+                print("harness: servers did not start (\(lastError)); trying again on new ports")
+                await harness.stop()
+            }
         }
-        if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
-        return harness
+        throw lastError
     }
 
     private func port(_ url: String) -> Int { Int(url.split(separator: ":").last!)! }
@@ -100,8 +110,14 @@ final class Harness: Sendable {
         let simApp = SimulatorServer(twilio: twilio, webhooks: sink).application(port: port(simulatorURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
         servers.set(group)
-        serversTask.withLock { $0 = Task { try? await group.run() } }
-        try await eventually("servers answer") {
+        let serverError = self.serverError
+        serversTask.withLock {
+            $0 = Task {
+                do { try await group.run() } catch { serverError.set(error) }
+            }
+        }
+        try await eventually("servers answer", timeout: .seconds(8)) {
+            if serverError.value != nil { throw ConditionTimeout(what: "servers answer") }
             let api = try? await self.request(.GET, self.apiURL + "/health")
             let simulator = try? await self.request(.GET, self.simulatorURL + "/sim/stats")
             return api?.status == 200 && simulator?.status == 200
@@ -250,4 +266,13 @@ final class ServerGroupBox: Sendable {
     func triggerGracefulShutdown() async {
         await group.withLock({ $0 })?.triggerGracefulShutdown()
     }
+}
+
+/// The error a background task ended with, readable from the test.
+final class ErrorBox: Sendable {
+    private let error = Mutex<(any Error)?>(nil)
+
+    var value: (any Error)? { error.withLock { $0 } }
+
+    func set(_ value: any Error) { error.withLock { $0 = value } }
 }
