@@ -61,11 +61,9 @@ public final class RedisClient: Sendable {
         if sha == nil { sha = try await load(script) }
         let connection = pick()
         var replies = try await connection.pipeline(calls.map { Self.evalsha(sha!, $0.keys, $0.arguments) })
-        if replies.contains(where: { if case .error(let m) = $0 { m.hasPrefix("NOSCRIPT") } else { false } }) {
+        let retry = replies.indices.filter { replies[$0].isNoScriptError }
+        if !retry.isEmpty {
             sha = try await load(script)
-            let retry = replies.indices.filter {
-                if case .error(let m) = replies[$0] { m.hasPrefix("NOSCRIPT") } else { false }
-            }
             let again = try await connection.pipeline(retry.map { Self.evalsha(sha!, calls[$0].keys, calls[$0].arguments) })
             for (slot, reply) in zip(retry, again) { replies[slot] = reply }
         }

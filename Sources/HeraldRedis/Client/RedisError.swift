@@ -21,10 +21,4 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedReply(let detail): "unexpected redis reply: \(detail)"
         }
     }
-
-    /// True for `NOSCRIPT` replies, which mean the script cache was flushed.
-    public var isNoScript: Bool {
-        if case .reply(let message) = self { return message.hasPrefix("NOSCRIPT") }
-        return false
-    }
 }

@@ -32,7 +32,12 @@ public enum RedisValue: Sendable, Equatable {
         return []
     }
 
-    public var isNull: Bool { self == .null }
+    /// True for a `NOSCRIPT` error reply: the script cache was flushed (Redis
+    /// restarted or `SCRIPT FLUSH`) and the script must be loaded again.
+    public var isNoScriptError: Bool {
+        if case .error(let message) = self { return message.hasPrefix("NOSCRIPT") }
+        return false
+    }
 
     /// Throws when this reply is an error reply, so pipelined callers can
     /// check each reply where they use it.

@@ -39,9 +39,7 @@ public final class LocalRedisServer: Sendable {
         let deadline = ContinuousClock.now.advanced(by: startupTimeout)
         while ContinuousClock.now < deadline {
             guard Self.isAlive(pid) else { break }
-            if (try? HiredisLink(endpoint: endpoint, timeoutMillis: 200).roundTrip(["PING"]))?.string == "PONG" {
-                return
-            }
+            if Self.isAnswering(endpoint) { return }
             usleep(20_000)
         }
         Self.signal(pid, SIGKILL)
