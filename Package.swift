@@ -3,6 +3,24 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// What every HTTP provider adapter under adapters/ builds on.
+let adapterDependencies: [Target.Dependency] = [
+    "HeraldProviders", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "Crypto", package: "swift-crypto"),
+]
+
+/// One provider adapter: a target named `<name>Adapter` in `adapters/<name>`.
+func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
+    .target(name: name + "Adapter", dependencies: adapterDependencies + extra, path: "adapters/" + name,
+            swiftSettings: strict)
+}
+
+/// Every adapter, for the targets that wire them up.
+let adapterNames = ["Twilio", "Webhook", "Aliyun"]
+let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
+
 let package = Package(
     name: "herald",
     platforms: [.macOS(.v15)],
@@ -34,31 +52,20 @@ let package = Package(
         .target(name: "HeraldProviders",
                 dependencies: ["HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
+                               .product(name: "NIOPosix", package: "swift-nio"),
                                .product(name: "AsyncHTTPClient", package: "async-http-client")],
                 path: "adapters/Provider",
                 swiftSettings: strict),
-        .target(name: "TwilioAdapter",
-                dependencies: ["HeraldProviders", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                               .product(name: "Crypto", package: "swift-crypto")],
-                path: "adapters/Twilio",
-                swiftSettings: strict),
-        .target(name: "WebhookAdapter",
-                dependencies: ["HeraldProviders", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                               .product(name: "Crypto", package: "swift-crypto")],
-                path: "adapters/Webhook",
-                swiftSettings: strict),
+        adapter("Twilio"),
+        adapter("Webhook"),
+        adapter("Aliyun"),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
         .target(name: "HeraldHTTP",
-                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders",
-                               "TwilioAdapter",
+                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders"] + allAdapters + [
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -66,7 +73,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
         .target(name: "HeraldSimulators",
-                dependencies: ["HeraldCore", "TwilioAdapter", "WebhookAdapter",
+                dependencies: ["HeraldCore"] + allAdapters + [
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -85,8 +92,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "herald",
                           dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
-                                         "TwilioAdapter", "WebhookAdapter", "HeraldSimulators",
-                                         "HeraldLoadGenerator",
+                                         "HeraldSimulators", "HeraldLoadGenerator"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -95,10 +101,11 @@ let package = Package(
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator"], swiftSettings: strict),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "TwilioAdapter"], swiftSettings: strict),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldDispatch", "HeraldProviders"] + allAdapters,
+                    swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests",
                     dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
-                                   "TwilioAdapter", "WebhookAdapter", "HeraldSimulators", "HeraldProviders",
+                                   "HeraldSimulators", "HeraldProviders"] + allAdapters + [
                                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                    .product(name: "NIOCore", package: "swift-nio"),
                                    .product(name: "NIOHTTP1", package: "swift-nio"),

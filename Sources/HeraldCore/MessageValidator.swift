@@ -68,7 +68,8 @@ public struct MessageValidator: Sendable {
         }
     }
 
-    private func validateRecipient(_ to: String, channel: Channel) throws(APIError) {
+    /// Checks a recipient's shape for its channel: also used by the suppressions API.
+    public func validateRecipient(_ to: String, channel: Channel) throws(APIError) {
         switch channel {
         case .sms:
             guard PhoneNumber.isValidE164(to) else {

@@ -8,7 +8,7 @@ import Logging
 /// consumers that died.
 struct ChannelWorker: Sendable {
     let channel: Channel
-    let provider: any ChannelProvider
+    let providers: ProviderChain
     let store: DispatchStore
     let configuration: DispatchConfiguration
     let metrics: HeraldMetrics
@@ -98,9 +98,11 @@ struct ChannelWorker: Sendable {
     }
 
     func deliver(_ claimed: ClaimedMessage) async {
+        let (index, provider) = providers.select()
         let started = ContinuousClock.now
         let outcome = await provider.send(claimed.message)
         metrics.sendDuration(provider: provider.name, ContinuousClock.now - started)
+        if let transition = providers.record(outcome, provider: index) { report(transition) }
         let now = WallClock.nowMillis()
         let backoff = configuration.backoff(for: channel)
         await recordWithRetries(claimed) {
@@ -118,7 +120,7 @@ struct ChannelWorker: Sendable {
                 metrics.attempt(channel, provider: provider.name, outcome: result)
                 logger.info("send attempt failed", metadata: [
                     "id": "\(claimed.message.id)", "to": "\(PIIMask.recipient(claimed.message.to, channel: channel))",
-                    "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
+                    "provider": "\(provider.name)", "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
                 ])
             case .permanent(let code, let message):
                 metrics.attempt(channel, provider: provider.name, outcome: "failed")
@@ -129,8 +131,29 @@ struct ChannelWorker: Sendable {
                 metrics.attempt(channel, provider: provider.name, outcome: "invalid_recipient")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "invalid_recipient:" + code, message: message,
-                    permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now)
+                    permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
+                    suppress: Suppression(scope: .all, reason: .invalidRecipient))
+            case .optedOut(let code, let message):
+                metrics.attempt(channel, provider: provider.name, outcome: "opted_out")
+                try await store.markFailed(
+                    claimed, provider: provider.name, code: "opted_out:" + code, message: message,
+                    permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
+                    suppress: Suppression(scope: .all, reason: .unsubscribed), endSuppressed: true)
             }
+        }
+    }
+
+    private func report(_ transition: ProviderChain.Transition) {
+        switch transition {
+        case .opened(let name):
+            metrics.breaker(channel, provider: name, state: "open")
+            logger.warning("provider failing: circuit opened, traffic moves to the next provider", metadata: [
+                "channel": "\(channel)", "provider": "\(name)",
+                "cooldown_ms": "\(configuration.breaker.cooldownMillis)",
+            ])
+        case .closed(let name):
+            metrics.breaker(channel, provider: name, state: "closed")
+            logger.notice("provider recovered: circuit closed", metadata: ["channel": "\(channel)", "provider": "\(name)"])
         }
     }
 

@@ -17,11 +17,14 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var backoff: BackoffPolicy
     /// Per-channel overrides of `backoff`.
     public var channelBackoff: [Channel: BackoffPolicy]
+    /// When a failing provider is skipped in favour of the next one.
+    public var breaker: CircuitBreakerPolicy
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
         visibilityTimeoutMillis: Int = 60_000, promoteIntervalMillis: Int = 100,
-        backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:]
+        backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:],
+        breaker: CircuitBreakerPolicy = CircuitBreakerPolicy()
     ) {
         self.consumerName = consumerName
         self.batchSize = batchSize
@@ -31,6 +34,7 @@ public struct DispatchConfiguration: Sendable, Equatable {
         self.promoteIntervalMillis = promoteIntervalMillis
         self.backoff = backoff
         self.channelBackoff = channelBackoff
+        self.breaker = breaker
     }
 
     public func backoff(for channel: Channel) -> BackoffPolicy { channelBackoff[channel] ?? backoff }

@@ -84,7 +84,7 @@ public struct DispatchStore: Sendable {
         guard !entries.isEmpty else { return [] }
         let keys = ChannelKeys(channel)
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
-            ([keys.message(entry.messageID), entry.stream],
+            ([keys.message(entry.messageID), entry.stream, keys.suppressions],
              [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
         })
         var claimed: [ClaimedMessage] = []
@@ -123,20 +123,24 @@ public struct DispatchStore: Sendable {
     }
 
     /// Records a failed attempt: scheduled for retry at `dueMillis`, or failed
-    /// and dead-lettered. Returns "retrying", "failed" or "skip".
+    /// and dead-lettered. `suppress` adds the recipient to the channel's
+    /// suppressions; with `endSuppressed` the message ends `suppressed`
+    /// instead of `failed`. Returns "retrying", "failed", "suppressed" or "skip".
     @discardableResult
     public func markFailed(
         _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
-        dueMillis: Int64, maxAttempts: Int, nowMillis: Int64
+        dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
     ) async throws -> String {
         let keys = ChannelKeys(claimed.message.channel)
         let reply = try await redis.run(
             Scripts.retry,
-            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],
+            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters,
+                   keys.suppressions],
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis),
                 String(maxAttempts), permanent ? "1" : "0", code, message, claimed.message.id,
-                String(settings.terminalTTLSeconds), provider,
+                String(settings.terminalTTLSeconds), provider, suppress?.stored ?? "",
+                endSuppressed ? "suppressed" : "failed",
             ])
         return reply.array.first?.string ?? ""
     }

@@ -4,10 +4,12 @@ import Logging
 
 /// The sending half of Herald: one `ChannelWorker` per channel that has a
 /// provider. Any number of instances can run against one Redis; the consumer
-/// group shares the work between them.
+/// group shares the work between them. Several providers of one channel form
+/// a `ProviderChain`, in the order given: the first is preferred, the others
+/// take over while it fails.
 public struct Dispatcher: Sendable {
     let store: DispatchStore
-    let providers: [Channel: any ChannelProvider]
+    let chains: [Channel: ProviderChain]
     let configuration: DispatchConfiguration
     let metrics: HeraldMetrics
     let logger: Logger
@@ -16,10 +18,10 @@ public struct Dispatcher: Sendable {
         store: DispatchStore, providers: [any ChannelProvider], configuration: DispatchConfiguration,
         metrics: HeraldMetrics, logger: Logger
     ) {
-        var byChannel: [Channel: any ChannelProvider] = [:]
-        for provider in providers where byChannel[provider.channel] == nil { byChannel[provider.channel] = provider }
+        var byChannel: [Channel: [any ChannelProvider]] = [:]
+        for provider in providers { byChannel[provider.channel, default: []].append(provider) }
         self.store = store
-        self.providers = byChannel
+        self.chains = byChannel.mapValues { ProviderChain($0, policy: configuration.breaker) }
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
@@ -28,9 +30,9 @@ public struct Dispatcher: Sendable {
     /// Runs until the task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            for (channel, provider) in providers {
+            for (channel, chain) in chains {
                 let worker = ChannelWorker(
-                    channel: channel, provider: provider, store: store, configuration: configuration,
+                    channel: channel, providers: chain, store: store, configuration: configuration,
                     metrics: metrics, logger: logger)
                 group.addTask { await worker.run() }
             }

@@ -43,6 +43,12 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue), ("provider", provider), ("outcome", outcome)])
     }
 
+    /// A provider's circuit breaker opened (traffic fails over) or closed again.
+    public func breaker(_ channel: Channel, provider: String, state: String) {
+        count("provider_breaker_transitions", help: "Provider circuit breaker transitions, by new state.",
+              [("channel", channel.rawValue), ("provider", provider), ("state", state)])
+    }
+
     public func sendDuration(provider: String, _ duration: Duration) {
         let histogram = histograms.withLock { $0[provider] } ?? {
             let made = registry.makeDurationHistogram(

@@ -6,6 +6,14 @@ public struct APIConfiguration: Sendable, Equatable {
     public var publicURL: String
     /// Twilio auth token for verifying `X-Twilio-Signature`; nil refuses Twilio receipts.
     public var twilioAuthToken: String?
+    /// The secret Aliyun's SmsReport push URL carries as `?token=`; nil refuses Aliyun receipts.
+    public var aliyunReceiptToken: String?
+    /// Base64 DER public key of SendGrid's signed Event Webhook; nil refuses SendGrid events.
+    public var sendgridVerificationKey: String?
+    /// The token of the WeChat Official Account's server configuration; nil refuses WeChat events.
+    public var wechatToken: String?
+    /// How old a signed receipt's timestamp may be before it is refused as a replay.
+    public var receiptToleranceSeconds: Int64
     /// Largest accepted body of `POST /v1/messages`.
     public var maxMessageBodyBytes: Int
     /// Largest accepted body of `POST /v1/messages/batch`.
@@ -16,8 +24,13 @@ public struct APIConfiguration: Sendable, Equatable {
     public init(
         apiKeys: Set<String> = [], publicURL: String, twilioAuthToken: String? = nil,
         maxMessageBodyBytes: Int = 512 * 1024, maxBatchBodyBytes: Int = 16 * 1024 * 1024,
-        maxReceiptBodyBytes: Int = 64 * 1024
+        maxReceiptBodyBytes: Int = 1024 * 1024, aliyunReceiptToken: String? = nil,
+        sendgridVerificationKey: String? = nil, wechatToken: String? = nil, receiptToleranceSeconds: Int64 = 600
     ) {
+        self.aliyunReceiptToken = aliyunReceiptToken
+        self.sendgridVerificationKey = sendgridVerificationKey
+        self.wechatToken = wechatToken
+        self.receiptToleranceSeconds = receiptToleranceSeconds
         self.apiKeys = apiKeys
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.twilioAuthToken = twilioAuthToken

@@ -25,9 +25,12 @@ public struct HeraldAPI: Sendable {
         let router = Router()
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
         OperationsController(store: store, metrics: metrics).register(on: router)
-        ReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        TwilioReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        AliyunReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
         MessagesController(store: store, validator: validator, configuration: configuration, metrics: metrics)
+            .register(on: v1)
+        SuppressionsController(store: SuppressionStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)
         return router
     }

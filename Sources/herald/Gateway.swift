@@ -78,12 +78,13 @@ enum Gateway {
             services.append(DispatcherService(dispatcher: dispatcher))
         }
         if role == .all, config.usesTwilioSimulator, config.string("HERALD_TWILIO_BASE_URL") == nil {
-            let simulator = SimulatorServer(
-                twilio: TwilioSimulator(
+            let simulator = SimulatorServer([
+                TwilioSimulator(
                     configuration: .init(accountSID: Simulator.accountSID, authToken: Simulator.authToken,
                                          callbackDelay: .milliseconds(200)),
                     client: httpClient),
-                webhooks: WebhookSink(secret: config.webhookSecret ?? Simulator.webhookSecret))
+                WebhookSink(secret: config.webhookSecret ?? Simulator.webhookSecret),
+            ])
             services.append(simulator.application(port: try config.simulatorPort(), logger: logger))
         }
 

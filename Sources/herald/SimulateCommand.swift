@@ -31,14 +31,15 @@ struct SimulateCommand: AsyncParsableCommand {
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
             invalidPrefix: invalidPrefix)
-        let server = SimulatorServer(
-            twilio: TwilioSimulator(
+        let server = SimulatorServer([
+            TwilioSimulator(
                 configuration: .init(
                     accountSID: accountSid, authToken: authToken, latency: .milliseconds(latencyMs),
                     callbackDelay: .milliseconds(callbackDelayMs),
                     callbackStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule),
                 client: client),
-            webhooks: WebhookSink(secret: webhookSecret))
+            WebhookSink(secret: webhookSecret),
+        ])
         let app = server.application(port: port, logger: logger) { bound in
             print("simulators on http://127.0.0.1:\(bound)  (stats: GET /sim/stats)")
         }

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import HeraldCore
+import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Classifications shared by HTTP-based adapters, so that every adapter treats
 /// timeouts, 5xx and Retry-After alike.
@@ -23,6 +25,29 @@ public enum HTTPOutcome {
     /// at-least-once choice.
     public static func transportFailure(_ error: any Error) -> SendOutcome {
         .retryable(code: "transport", message: String(describing: error).prefix(200).description, retryAfterMillis: nil)
+    }
+
+    /// True when the request cannot have reached the provider (the connection
+    /// was never made), so even a provider that is not idempotent can take it
+    /// again. A timeout or reset after the request was written is ambiguous.
+    public static func neverSent(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .connectTimeout }
+        if error is NIOConnectionError { return true }
+        if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }
+        if let error = error as? ChannelError, case .connectTimeout = error { return true }
+        return false
+    }
+
+    /// The transport failure of a provider that is not idempotent: when the
+    /// request may have arrived, the next attempt waits `ambiguousDelayMillis`
+    /// so that a receipt carrying Herald's id (Aliyun OutId, WeChat
+    /// client_msg_id) can settle the message first; a settled message is never
+    /// sent again.
+    public static func transportFailure(_ error: any Error, ambiguousDelayMillis: Int64) -> SendOutcome {
+        if neverSent(error) { return transportFailure(error) }
+        return .retryable(
+            code: "ambiguous_transport", message: String(describing: error).prefix(200).description,
+            retryAfterMillis: ambiguousDelayMillis)
     }
 
     /// The default mapping of a status code the adapter has no finer rule for.

@@ -11,6 +11,11 @@ public enum SendOutcome: Sendable, Equatable {
     case retryable(code: String, message: String, retryAfterMillis: Int64?)
     /// Trying again cannot help (bad request, auth, content refused).
     case permanent(code: String, message: String)
-    /// The recipient does not exist or cannot receive on this channel.
+    /// The recipient does not exist or cannot receive on this channel: the
+    /// message fails and the recipient is suppressed on the channel.
     case invalidRecipient(code: String, message: String)
+    /// The recipient refuses this sender (STOP'd the number, blocked or
+    /// unfollowed the account): the message ends `suppressed` and so will
+    /// every later one to them.
+    case optedOut(code: String, message: String)
 }

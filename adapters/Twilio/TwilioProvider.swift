@@ -59,8 +59,10 @@ public struct TwilioProvider: ChannelProvider {
         let code = failure?.code.map(String.init) ?? "http_\(status)"
         let message = failure?.message.map { String($0.prefix(200)) } ?? "HTTP \(status)"
         switch failure?.code {
-        case 21211, 21214, 21217, 21401, 21421, 21614, 21612, 21610:
+        case 21211, 21214, 21217, 21401, 21421, 21614, 21612:
             return .invalidRecipient(code: code, message: message)
+        case 21610:
+            return .optedOut(code: code, message: message)
         case 20429:
             return .retryable(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
         default:

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HeraldCore
 
 /// Twilio's request signature (`X-Twilio-Signature`): base64 of HMAC-SHA1,
 /// keyed by the auth token, over the full callback URL followed by every POST
@@ -16,11 +17,6 @@ public enum TwilioSignature {
 
     /// Constant-time comparison of a received signature with the expected one.
     public static func isValid(signature: String, url: String, parameters: [(String, String)], authToken: String) -> Bool {
-        let expected = Array(compute(url: url, parameters: parameters, authToken: authToken).utf8)
-        let given = Array(signature.utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for index in expected.indices { difference |= expected[index] ^ given[index] }
-        return difference == 0
+        ConstantTime.equal(signature, compute(url: url, parameters: parameters, authToken: authToken))
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HeraldCore
 
 /// The signature on every webhook Herald sends: header
 /// `Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
@@ -32,11 +33,7 @@ public enum WebhookSignature {
             if pair[0] == "v1" { signatures.append(String(pair[1])) }
         }
         guard let timestamp, abs(nowSeconds - timestamp) <= toleranceSeconds else { return false }
-        let expected = Array(mac(secret: secret, timestamp: timestamp, body: body).utf8)
-        return signatures.contains { candidate in
-            let given = Array(candidate.utf8)
-            guard given.count == expected.count else { return false }
-            return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-        }
+        let expected = mac(secret: secret, timestamp: timestamp, body: body)
+        return signatures.contains { ConstantTime.equal($0, expected) }
     }
 }

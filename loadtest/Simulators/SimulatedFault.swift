@@ -6,6 +6,8 @@ public enum SimulatedFault: Sendable, Equatable {
     case throttled(retryAfterSeconds: Int)
     /// The provider's "invalid recipient" error.
     case invalidRecipient
+    /// The provider's "recipient opted out / blocked you" error.
+    case optedOut
     /// A permanent refusal that is not about the recipient (HTTP 400).
     case badRequest
 }

@@ -2,15 +2,13 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// The provider simulators on one loopback port: Twilio's Messages API,
-/// a webhook sink, and `GET /sim/stats` with what they received.
+/// The provider simulators on one loopback port (each under its provider's
+/// own paths), and `GET /sim/stats` with what each received.
 public struct SimulatorServer: Sendable {
-    public let twilio: TwilioSimulator
-    public let webhooks: WebhookSink
+    public let simulators: [any SimulatedProvider]
 
-    public init(twilio: TwilioSimulator, webhooks: WebhookSink) {
-        self.twilio = twilio
-        self.webhooks = webhooks
+    public init(_ simulators: [any SimulatedProvider]) {
+        self.simulators = simulators
     }
 
     public func application(
@@ -18,11 +16,12 @@ public struct SimulatorServer: Sendable {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
-        twilio.register(on: router)
-        webhooks.register(on: router)
+        for simulator in simulators { simulator.register(on: router) }
+        let simulators = self.simulators
         router.get("sim/stats") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"],
-                     body: .init(byteBuffer: ByteBuffer(string: #"{"twilio":\#(twilio.ledger.json),"webhooks":\#(webhooks.ledger.json)}"#)))
+            let json = "{" + simulators.map { #""\#($0.name)":\#($0.ledger.json)"# }.joined(separator: ",") + "}"
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: json)))
         }
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "herald-sim", backlog: 1024),

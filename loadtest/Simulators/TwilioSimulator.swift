@@ -10,7 +10,8 @@ import TwilioAdapter
 /// basic auth → `201` JSON with an `SM…` sid, Twilio error bodies
 /// (`{"code":21211,"message":…,"more_info":…,"status":400}`), and signed
 /// StatusCallback posts (`X-Twilio-Signature`) after a configurable delay.
-public struct TwilioSimulator: Sendable {
+public struct TwilioSimulator: SimulatedProvider {
+    public let name = "twilio"
     public struct Configuration: Sendable {
         public var accountSID: String
         public var authToken: String
@@ -82,6 +83,8 @@ public struct TwilioSimulator: Sendable {
             return response
         case .invalidRecipient?:
             return Self.error(400, code: 21211, message: "The 'To' number \(to) is not a valid phone number.")
+        case .optedOut?:
+            return Self.error(400, code: 21610, message: "Attempt to send to unsubscribed recipient")
         case .badRequest?:
             return Self.error(400, code: 21602, message: "Message body is required.")
         case nil:
@@ -124,28 +127,10 @@ public struct TwilioSimulator: Sendable {
             ("To", to), ("MessageStatus", status), ("SmsStatus", status), ("ApiVersion", "2010-04-01"),
         ]
         if status == "failed" || status == "undelivered" { parameters.append(("ErrorCode", "30003")) }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(
-            name: "X-Twilio-Signature",
-            value: TwilioSignature.compute(url: url, parameters: parameters, authToken: configuration.authToken))
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(parameters)))
-        for attempt in 1...3 {
-            do {
-                let response = try await client.execute(request, timeout: .seconds(10))
-                _ = try await response.body.collect(upTo: 1 << 16)
-                if (200..<300).contains(response.status.code) {
-                    ledger.callback(succeeded: true)
-                    return
-                }
-                if response.status.code < 500 { break }
-            } catch {
-                if attempt == 3 { break }
-            }
-            try? await Task.sleep(for: .milliseconds(100 * attempt))
-        }
-        ledger.callback(succeeded: false)
+        let signature = TwilioSignature.compute(url: url, parameters: parameters, authToken: configuration.authToken)
+        await ReceiptPoster(client: client, ledger: ledger).post(
+            url: url, contentType: "application/x-www-form-urlencoded", body: FormURLEncoding.encode(parameters),
+            headers: [("X-Twilio-Signature", signature)])
     }
 
     static func error(_ status: Int, code: Int, message: String) -> Response {

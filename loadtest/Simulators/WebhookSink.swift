@@ -6,7 +6,8 @@ import WebhookAdapter
 
 /// A webhook receiver on loopback that verifies `Herald-Signature` and can be
 /// told to fail, for tests and for the local demo (`to` = `<sim>/hooks/demo`).
-public struct WebhookSink: Sendable {
+public struct WebhookSink: SimulatedProvider {
+    public let name = "webhooks"
     public let secret: String
     public let ledger: SimulatorLedger
     public let faults: FaultRule
@@ -30,7 +31,7 @@ public struct WebhookSink: Sendable {
             switch faults(recipient, ledger.request(to: recipient)) {
             case .serverError?: return Response(status: .internalServerError)
             case .throttled(let seconds)?: return Response(status: .tooManyRequests, headers: [.retryAfter: String(seconds)])
-            case .invalidRecipient?: return Response(status: .gone)
+            case .invalidRecipient?, .optedOut?: return Response(status: .gone)
             case .badRequest?: return Response(status: .badRequest)
             case nil:
                 ledger.recordAccepted(to: recipient)

@@ -2,8 +2,9 @@
 -- Takes a stream entry for sending: queued → sending (or sending → sending when
 -- a stalled entry of a dead consumer is reclaimed). Anything else (canceled,
 -- already sent, gone) is acknowledged and skipped, so a replayed entry is never
--- sent twice. An entry past its expires_at becomes `expired`.
--- KEYS: 1 message hash, 2 stream
+-- sent twice. An entry past its expires_at becomes `expired`; a recipient on
+-- the channel's suppression list becomes `suppressed` without a provider call.
+-- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
 -- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category}
 --      or {'skip', reason}.
@@ -22,6 +23,14 @@ if expires > 0 and tonumber(ARGV[3]) > expires then
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
+end
+local reason = herald_suppression(KEYS[3], f[5], f[11])
+if reason then
+  redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
+    'events', events .. herald_event_line(ARGV[3], 'suppressed', reason))
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
+  return {'skip', 'suppressed'}
 end
 local attempts = tonumber(f[3] or '0') + 1
 local detail = 'attempt ' .. attempts

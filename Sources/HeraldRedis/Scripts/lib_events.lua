@@ -26,3 +26,14 @@ local function herald_finish_entry(stream, group, entry)
   redis.call('XACK', stream, group, entry)
   redis.call('XDEL', stream, entry)
 end
+
+-- Suppressions: one hash per channel, recipient → "scope:reason", where scope
+-- is `all` or a category (`marketing`). Returns the reason when a message of
+-- `category` to `recipient` must not be sent, else nil.
+local function herald_suppression(key, recipient, category)
+  local entry = redis.call('HGET', key, recipient or '')
+  if not entry then return nil end
+  local scope, reason = string.match(entry, '^([^:]*):(.*)$')
+  if scope == 'all' or scope == (category or 'transactional') then return reason end
+  return nil
+end

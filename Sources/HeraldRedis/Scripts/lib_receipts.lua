@@ -1,7 +1,8 @@
 -- Applies one provider receipt to a message hash. A receipt is identified by
 -- `event_id` (the provider's event id, or provider id + status); one seen
 -- before is a 'duplicate' and changes nothing. A receipt whose status is not
--- further than the current one is recorded as an event but is 'stale'.
+-- further than the current one is recorded as an event but is 'stale'; an
+-- engagement event (opened, clicked, …) has no rank and is only 'recorded'.
 -- One HMGET and one HSET: this runs for every receipt.
 local function herald_apply_receipt(key, status, at, detail, event_id)
   local marker = 'receipt:' .. event_id
@@ -10,7 +11,11 @@ local function herald_apply_receipt(key, status, at, detail, event_id)
   if f[1] then return 'duplicate' end
   local events = (f[3] or '') .. herald_event_line(at, 'receipt:' .. status, detail)
   local next_rank = HERALD_RANK[status]
-  if next_rank == nil or next_rank <= (HERALD_RANK[f[2]] or 0) then
+  if next_rank == nil then
+    redis.call('HSET', key, marker, at, 'events', events)
+    return 'recorded'
+  end
+  if next_rank <= (HERALD_RANK[f[2]] or 0) then
     redis.call('HSET', key, marker, at, 'events', events)
     return 'stale'
   end

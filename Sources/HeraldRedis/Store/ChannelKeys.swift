@@ -17,6 +17,8 @@ public struct ChannelKeys: Sendable, Equatable {
     public var streams: [String] { Priority.allCases.map(stream) }
     public var delayed: String { prefix + "delayed" }
     public var deadLetters: String { prefix + "dead" }
+    /// Hash of recipient → `Suppression.stored`.
+    public var suppressions: String { prefix + "suppressed" }
     public func idempotency(_ key: String) -> String { prefix + "idem:" + key }
     public func providerMessage(_ provider: String, _ providerMessageID: String) -> String {
         prefix + "pid:" + provider + ":" + providerMessageID

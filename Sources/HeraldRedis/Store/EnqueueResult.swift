@@ -22,6 +22,8 @@ public enum ReceiptResult: String, Sendable, Equatable {
     case duplicate
     /// Recorded, but the message is already at or past this status.
     case stale
+    /// An engagement event (open, click, unsubscribe): recorded, no status change.
+    case recorded
     /// The send is not recorded yet; the receipt is kept and applied when it is.
     case early
     /// The message no longer exists (expired).

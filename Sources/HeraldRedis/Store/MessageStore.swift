@@ -104,18 +104,23 @@ public struct MessageStore: Sendable {
         }
     }
 
-    /// Applies a provider receipt. `eventID` deduplicates redeliveries.
+    /// Applies a provider receipt. `eventID` deduplicates redeliveries. The
+    /// message is found by `messageID` when the provider echoes Herald's id
+    /// back, else by `providerMessageID`. `suppress` adds the message's
+    /// recipient to the channel's suppressions.
     public func applyReceipt(
-        channel: Channel, provider: String, providerMessageID: String, status: MessageStatus,
-        detail: String, eventID: String, nowMillis: Int64
+        channel: Channel, provider: String, providerMessageID: String, kind: ReceiptKind,
+        detail: String, eventID: String, nowMillis: Int64, messageID: String? = nil, suppress: Suppression? = nil
     ) async throws -> (result: ReceiptResult, messageID: String) {
         let keys = ChannelKeys(channel)
         let reply = try await redis.run(
             Scripts.receipt,
-            keys: [keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
+            keys: [keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID),
+                   keys.suppressions],
             arguments: [
-                status.rawValue, String(nowMillis), detail, eventID, keys.prefix,
-                String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds),
+                kind.name, String(nowMillis), detail, eventID, keys.prefix,
+                String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), messageID ?? "",
+                suppress?.stored ?? "",
             ])
         let parts = reply.array
         guard parts.count == 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {

@@ -14,11 +14,16 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 import TwilioAdapter
+import AliyunAdapter
 import WebhookAdapter
 
 /// What a test wants different from the defaults.
 struct HarnessOptions: Sendable {
     var faults: FaultRule = { _, _ in nil }
+    var aliyunFaults: FaultRule = { _, _ in nil }
+    /// SMS providers in order of preference.
+    var smsProviders = ["twilio"]
+    var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
     var webhookFaults: FaultRule = { _, _ in nil }
     var callbackStatuses = ["sent", "delivered"]
     var callbackBeforeReply = false
@@ -35,6 +40,9 @@ final class Harness: Sendable {
     static let accountSID = "ACtest0000000000000000000000000000"
     static let authToken = "test-auth-token"
     static let webhookSecret = "test-webhook-secret"
+    static let aliyunKeyID = "LTAItestkey"
+    static let aliyunSecret = "test-aliyun-secret"
+    static let aliyunReceiptToken = "test-aliyun-receipt-token"
 
     let redisServer: LocalRedisServer
     let redis: RedisClient
@@ -43,6 +51,7 @@ final class Harness: Sendable {
     let metrics = HeraldMetrics()
     let twilioLedger = SimulatorLedger()
     let webhookLedger = SimulatorLedger()
+    let aliyunLedger = SimulatorLedger()
     let client: HTTPClient
     let apiURL: String
     let simulatorURL: String
@@ -97,7 +106,9 @@ final class Harness: Sendable {
     private func startServers() async throws {
         let api = HeraldAPI(
             store: store,
-            configuration: APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken),
+            configuration: APIConfiguration(
+                apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken,
+                aliyunReceiptToken: Self.aliyunReceiptToken),
             metrics: metrics)
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
@@ -107,7 +118,13 @@ final class Harness: Sendable {
                 faults: options.faults),
             client: client, ledger: twilioLedger)
         let sink = WebhookSink(secret: Self.webhookSecret, ledger: webhookLedger, faults: options.webhookFaults)
-        let simApp = SimulatorServer(twilio: twilio, webhooks: sink).application(port: port(simulatorURL), logger: logger)
+        let aliyun = AliyunSimulator(
+            configuration: .init(
+                accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
+                reportURL: apiURL + "/v1/receipts/aliyun?token=" + Self.aliyunReceiptToken,
+                reportDelay: options.callbackDelay, faults: options.aliyunFaults),
+            client: client, ledger: aliyunLedger)
+        let simApp = SimulatorServer([twilio, sink, aliyun]).application(port: port(simulatorURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
@@ -132,16 +149,30 @@ final class Harness: Sendable {
             client: client)
     }
 
+    var aliyunProvider: AliyunSMSProvider {
+        AliyunSMSProvider(
+            configuration: AliyunConfiguration(
+                endpoint: simulatorURL, accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
+                signName: "Herald", templateCode: "SMS_000001", ambiguousRetryMillis: 2_000),
+            client: client)
+    }
+
+    /// Every provider the options name, SMS in the configured order.
+    var providers: [any ChannelProvider] {
+        let sms: [any ChannelProvider] = options.smsProviders.map { $0 == "aliyun" ? aliyunProvider as any ChannelProvider : twilioProvider }
+        return sms + [WebhookProvider(secret: Self.webhookSecret, client: client)]
+    }
+
     /// Starts a dispatcher instance; cancel the returned task to stop it.
     @discardableResult
     func startDispatcher(consumer: String) -> Task<Void, Never> {
         let dispatcher = Dispatcher(
             store: dispatchStore,
-            providers: [twilioProvider, WebhookProvider(secret: Self.webhookSecret, client: client)],
+            providers: providers,
             configuration: DispatchConfiguration(
                 consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
                 visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
-                backoff: options.backoff),
+                backoff: options.backoff, breaker: options.breaker),
             metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }

@@ -7,10 +7,10 @@ import Hummingbird
 import Logging
 import TwilioAdapter
 
-/// `POST /v1/receipts/{provider}`: delivery receipts in each provider's own
-/// format, authenticated by the provider's signature (not by API key).
-/// A forged or unsigned receipt is refused and changes nothing.
-struct ReceiptsController: Sendable {
+/// `POST /v1/receipts/twilio`: Twilio's StatusCallback form, authenticated by
+/// `X-Twilio-Signature` (not by API key). A forged or unsigned receipt is
+/// refused and changes nothing.
+struct TwilioReceiptsController: Sendable {
     let store: MessageStore
     let configuration: APIConfiguration
     let metrics: HeraldMetrics
@@ -48,7 +48,7 @@ struct ReceiptsController: Sendable {
             return Response(status: .ok)
         }
         let (result, _) = try await store.applyReceipt(
-            channel: .sms, provider: "twilio", providerMessageID: callback.messageSID, status: status,
+            channel: .sms, provider: "twilio", providerMessageID: callback.messageSID, kind: .status(status),
             detail: callback.errorCode.map { "error \($0)" } ?? "", eventID: callback.twilioStatus,
             nowMillis: WallClock.nowMillis())
         metrics.receipt(provider: "twilio", result: result.rawValue)

@@ -1,0 +1,11 @@
+/// Comparison of secrets (signatures, tokens) whose time does not depend on
+/// where the inputs first differ, so an attacker cannot guess a signature
+/// byte by byte from response times.
+public enum ConstantTime {
+    public static func equal(_ given: String, _ expected: String) -> Bool {
+        let given = Array(given.utf8)
+        let expected = Array(expected.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

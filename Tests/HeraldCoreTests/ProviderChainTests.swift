@@ -1,0 +1,69 @@
+import HeraldCore
+import HeraldDispatch
+import HeraldProviders
+import Testing
+
+/// A provider that never sends: the chain only needs names.
+struct NamedProvider: ChannelProvider {
+    let name: String
+    let channel = Channel.sms
+    func send(_ message: OutboundMessage) async -> SendOutcome { .permanent(code: "unused", message: "") }
+}
+
+@Suite("Provider chain and circuit breaker")
+struct ProviderChainTests {
+    let failure = SendOutcome.retryable(code: "http_500", message: "", retryAfterMillis: nil)
+    let success = SendOutcome.accepted(providerMessageID: "x", status: .sent)
+
+    @Test("the first provider takes traffic until its retryable failures reach the threshold")
+    func opensAtThreshold() {
+        let chain = ProviderChain([NamedProvider(name: "a"), NamedProvider(name: "b")],
+                                  policy: CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 1_000))
+        let start = ContinuousClock.now
+        #expect(chain.select(now: start).provider.name == "a")
+        #expect(chain.record(failure, provider: 0, now: start) == nil)
+        #expect(chain.record(failure, provider: 0, now: start) == nil)
+        #expect(chain.select(now: start).provider.name == "a")
+        #expect(chain.record(failure, provider: 0, now: start) == .opened(provider: "a"))
+        #expect(chain.select(now: start).provider.name == "b")
+        #expect(chain.select(now: start.advanced(by: .milliseconds(999))).provider.name == "b")
+    }
+
+    @Test("after the cool-down the provider is tried again; one more failure re-opens it, a success closes it")
+    func halfOpen() {
+        let chain = ProviderChain([NamedProvider(name: "a"), NamedProvider(name: "b")],
+                                  policy: CircuitBreakerPolicy(failureThreshold: 2, cooldownMillis: 1_000))
+        let start = ContinuousClock.now
+        _ = chain.record(failure, provider: 0, now: start)
+        _ = chain.record(failure, provider: 0, now: start)
+        let later = start.advanced(by: .milliseconds(1_000))
+        #expect(chain.select(now: later).provider.name == "a")
+        #expect(chain.record(failure, provider: 0, now: later) == .opened(provider: "a"))
+        #expect(chain.select(now: later).provider.name == "b")
+        let muchLater = later.advanced(by: .milliseconds(1_000))
+        #expect(chain.select(now: muchLater).provider.name == "a")
+        #expect(chain.record(success, provider: 0, now: muchLater) == .closed(provider: "a"))
+        #expect(chain.record(failure, provider: 0, now: muchLater) == nil, "the count starts again from zero")
+    }
+
+    @Test("permanent errors and invalid recipients say nothing about a provider's health")
+    func nonRetryableResets() {
+        let chain = ProviderChain([NamedProvider(name: "a"), NamedProvider(name: "b")],
+                                  policy: CircuitBreakerPolicy(failureThreshold: 2, cooldownMillis: 1_000))
+        let now = ContinuousClock.now
+        _ = chain.record(failure, provider: 0, now: now)
+        _ = chain.record(.invalidRecipient(code: "21211", message: ""), provider: 0, now: now)
+        #expect(chain.record(failure, provider: 0, now: now) == nil)
+        #expect(chain.select(now: now).provider.name == "a")
+    }
+
+    @Test("when every provider is open, the one whose cool-down ends first is used")
+    func allOpen() {
+        let chain = ProviderChain([NamedProvider(name: "a"), NamedProvider(name: "b")],
+                                  policy: CircuitBreakerPolicy(failureThreshold: 1, cooldownMillis: 1_000))
+        let start = ContinuousClock.now
+        _ = chain.record(failure, provider: 1, now: start)
+        _ = chain.record(failure, provider: 0, now: start.advanced(by: .milliseconds(10)))
+        #expect(chain.select(now: start.advanced(by: .milliseconds(20))).provider.name == "b")
+    }
+}

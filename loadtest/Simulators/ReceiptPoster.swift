@@ -1,0 +1,40 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Posts receipts back to Herald as a provider would: a few tries with a
+/// short pause on 5xx or a dropped connection, counted in the ledger.
+struct ReceiptPoster: Sendable {
+    let client: HTTPClient
+    let ledger: SimulatorLedger
+
+    func post(url: String, contentType: String, body: String, headers: [(String, String)] = []) async {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: body))
+        for attempt in 1...3 {
+            do {
+                let response = try await client.execute(request, timeout: .seconds(10))
+                _ = try await response.body.collect(upTo: 1 << 16)
+                if (200..<300).contains(response.status.code) {
+                    ledger.callback(succeeded: true)
+                    return
+                }
+                if response.status.code < 500 { break }
+            } catch {
+                if attempt == 3 { break }
+            }
+            try? await Task.sleep(for: .milliseconds(100 * attempt))
+        }
+        ledger.callback(succeeded: false)
+    }
+
+    /// Runs `post` after `delay` without holding up the caller's reply.
+    func later(_ delay: Duration, _ post: @escaping @Sendable () async -> Void) {
+        Task {
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            await post()
+        }
+    }
+}
