@@ -18,7 +18,7 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun"]
+let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 let package = Package(
@@ -59,6 +59,7 @@ let package = Package(
         adapter("Twilio"),
         adapter("Webhook"),
         adapter("Aliyun"),
+        adapter("SendGrid"),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),
@@ -111,7 +112,8 @@ let package = Package(
                                    .product(name: "NIOHTTP1", package: "swift-nio"),
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                                   .product(name: "Hummingbird", package: "hummingbird")],
+                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                   .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
     ]
 )

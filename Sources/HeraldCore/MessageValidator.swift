@@ -125,6 +125,9 @@ public struct MessageValidator: Sendable {
             throw .invalid("content.subject", "subject is at most \(MessageLimits.maxSubjectCharacters) characters")
         }
         if channel == .email, content.subject?.isEmpty ?? true { throw .missing("content.subject") }
+        if let html = content.html, html.utf8.count > MessageLimits.maxBodyBytes {
+            throw .invalid("content.html", "html exceeds \(MessageLimits.maxBodyBytes) bytes")
+        }
         if let title = content.title, title.count > MessageLimits.maxTitleCharacters {
             throw .invalid("content.title", "title is at most \(MessageLimits.maxTitleCharacters) characters")
         }

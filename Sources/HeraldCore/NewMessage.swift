@@ -23,6 +23,7 @@ public struct NewMessage: Sendable, Equatable {
         ]
         if let subject = content.subject { fields.append(("subject", subject)) }
         if let title = content.title { fields.append(("title", title)) }
+        if let html = content.html { fields.append(("html", html)) }
         if let dataJSON { fields.append(("data", dataJSON)) }
         if let campaign { fields.append(("campaign", campaign)) }
         if let userID { fields.append(("user_id", userID)) }

@@ -91,12 +91,12 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 9, parts[0].string == "send" else { continue }
+            guard parts.count == 10, parts[0].string == "send" else { continue }
             let message = OutboundMessage(
                 id: entry.messageID, channel: channel, to: parts[2].string ?? "", body: parts[3].string ?? "",
                 subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,
                 category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string)
+                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string)
             claimed.append(ClaimedMessage(entry: entry, message: message))
         }
         return claimed

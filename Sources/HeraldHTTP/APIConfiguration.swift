@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// Settings of the HTTP API.
 public struct APIConfiguration: Sendable, Equatable {
     /// Accepted bearer keys; empty means local sandbox (no auth), announced at start.
@@ -12,6 +14,8 @@ public struct APIConfiguration: Sendable, Equatable {
     public var sendgridVerificationKey: String?
     /// The token of the WeChat Official Account's server configuration; nil refuses WeChat events.
     public var wechatToken: String?
+    /// Verifies the `/u/{token}` links of marketing mail; nil serves no unsubscribe page.
+    public var unsubscribeLinks: UnsubscribeLinks?
     /// How old a signed receipt's timestamp may be before it is refused as a replay.
     public var receiptToleranceSeconds: Int64
     /// Largest accepted body of `POST /v1/messages`.
@@ -25,8 +29,10 @@ public struct APIConfiguration: Sendable, Equatable {
         apiKeys: Set<String> = [], publicURL: String, twilioAuthToken: String? = nil,
         maxMessageBodyBytes: Int = 512 * 1024, maxBatchBodyBytes: Int = 16 * 1024 * 1024,
         maxReceiptBodyBytes: Int = 1024 * 1024, aliyunReceiptToken: String? = nil,
-        sendgridVerificationKey: String? = nil, wechatToken: String? = nil, receiptToleranceSeconds: Int64 = 600
+        sendgridVerificationKey: String? = nil, wechatToken: String? = nil, receiptToleranceSeconds: Int64 = 600,
+        unsubscribeLinks: UnsubscribeLinks? = nil
     ) {
+        self.unsubscribeLinks = unsubscribeLinks
         self.aliyunReceiptToken = aliyunReceiptToken
         self.sendgridVerificationKey = sendgridVerificationKey
         self.wechatToken = wechatToken

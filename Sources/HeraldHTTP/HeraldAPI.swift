@@ -27,6 +27,10 @@ public struct HeraldAPI: Sendable {
         OperationsController(store: store, metrics: metrics).register(on: router)
         TwilioReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         AliyunReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        SendGridReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        if let links = configuration.unsubscribeLinks {
+            UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)
+        }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
         MessagesController(store: store, validator: validator, configuration: configuration, metrics: metrics)
             .register(on: v1)

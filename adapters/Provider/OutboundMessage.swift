@@ -14,12 +14,15 @@ public struct OutboundMessage: Sendable, Equatable {
     /// 1 for the first attempt.
     public var attempt: Int
     public var idempotencyKey: String?
+    /// The HTML alternative of an email.
+    public var html: String?
 
     public init(
         id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,
         dataJSON: String? = nil, category: MessageCategory = .transactional, attempt: Int = 1,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil, html: String? = nil
     ) {
+        self.html = html
         self.id = id
         self.channel = channel
         self.to = to

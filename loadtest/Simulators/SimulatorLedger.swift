@@ -10,11 +10,16 @@ public final class SimulatorLedger: Sendable {
         var acceptedPerRecipient: [String: Int] = [:]
         var callbacksSent = 0
         var callbacksFailed = 0
+        var lastPayload: [String: String] = [:]
     }
 
     private let state = Mutex(State())
+    /// Whether request bodies are kept (tests); load runs keep only counts.
+    let keepsPayloads: Bool
 
-    public init() {}
+    public init(keepsPayloads: Bool = false) {
+        self.keepsPayloads = keepsPayloads
+    }
 
     /// Records a request and returns how many requests this recipient has now made (1-based).
     func request(to recipient: String) -> Int {
@@ -31,6 +36,15 @@ public final class SimulatorLedger: Sendable {
             $0.acceptedPerRecipient[recipient, default: 0] += 1
         }
     }
+
+    /// Keeps the last accepted request body per recipient, for tests that check the wire format.
+    func keep(_ payload: String, for recipient: String) {
+        guard keepsPayloads else { return }
+        state.withLock { $0.lastPayload[recipient] = payload }
+    }
+
+    /// The last accepted request body for a recipient.
+    public func lastPayload(to recipient: String) -> String? { state.withLock { $0.lastPayload[recipient] } }
 
     func callback(succeeded: Bool) {
         state.withLock { succeeded ? ($0.callbacksSent += 1) : ($0.callbacksFailed += 1) }

@@ -15,12 +15,15 @@ import Synchronization
 import Testing
 import TwilioAdapter
 import AliyunAdapter
+import Crypto
+import SendGridAdapter
 import WebhookAdapter
 
 /// What a test wants different from the defaults.
 struct HarnessOptions: Sendable {
     var faults: FaultRule = { _, _ in nil }
     var aliyunFaults: FaultRule = { _, _ in nil }
+    var sendgridFaults: FaultRule = { _, _ in nil }
     /// SMS providers in order of preference.
     var smsProviders = ["twilio"]
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
@@ -43,6 +46,8 @@ final class Harness: Sendable {
     static let aliyunKeyID = "LTAItestkey"
     static let aliyunSecret = "test-aliyun-secret"
     static let aliyunReceiptToken = "test-aliyun-receipt-token"
+    static let sendgridAPIKey = "SG.test-key"
+    static let unsubscribeSecret = "test-unsubscribe-secret"
 
     let redisServer: LocalRedisServer
     let redis: RedisClient
@@ -52,6 +57,10 @@ final class Harness: Sendable {
     let twilioLedger = SimulatorLedger()
     let webhookLedger = SimulatorLedger()
     let aliyunLedger = SimulatorLedger()
+    let sendgridLedger = SimulatorLedger(keepsPayloads: true)
+    /// Signs the simulated SendGrid's Event Webhook.
+    let sendgridKey = P256.Signing.PrivateKey()
+    var unsubscribeLinks: UnsubscribeLinks { UnsubscribeLinks(baseURL: apiURL, secret: Self.unsubscribeSecret) }
     let client: HTTPClient
     let apiURL: String
     let simulatorURL: String
@@ -108,7 +117,9 @@ final class Harness: Sendable {
             store: store,
             configuration: APIConfiguration(
                 apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken,
-                aliyunReceiptToken: Self.aliyunReceiptToken),
+                aliyunReceiptToken: Self.aliyunReceiptToken,
+                sendgridVerificationKey: sendgridKey.publicKey.derRepresentation.base64EncodedString(),
+                unsubscribeLinks: unsubscribeLinks),
             metrics: metrics)
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
@@ -124,7 +135,12 @@ final class Harness: Sendable {
                 reportURL: apiURL + "/v1/receipts/aliyun?token=" + Self.aliyunReceiptToken,
                 reportDelay: options.callbackDelay, faults: options.aliyunFaults),
             client: client, ledger: aliyunLedger)
-        let simApp = SimulatorServer([twilio, sink, aliyun]).application(port: port(simulatorURL), logger: logger)
+        let sendgrid = SendGridSimulator(
+            configuration: .init(
+                apiKey: Self.sendgridAPIKey, eventURL: apiURL + "/v1/receipts/sendgrid", eventDelay: options.callbackDelay,
+                signingKey: sendgridKey, faults: options.sendgridFaults),
+            client: client, ledger: sendgridLedger)
+        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid]).application(port: port(simulatorURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
@@ -160,7 +176,12 @@ final class Harness: Sendable {
     /// Every provider the options name, SMS in the configured order.
     var providers: [any ChannelProvider] {
         let sms: [any ChannelProvider] = options.smsProviders.map { $0 == "aliyun" ? aliyunProvider as any ChannelProvider : twilioProvider }
-        return sms + [WebhookProvider(secret: Self.webhookSecret, client: client)]
+        let sendgrid = SendGridProvider(
+            configuration: SendGridConfiguration(
+                baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
+                fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
+            client: client)
+        return sms + [sendgrid, WebhookProvider(secret: Self.webhookSecret, client: client)]
     }
 
     /// Starts a dispatcher instance; cancel the returned task to stop it.
@@ -224,6 +245,15 @@ final class Harness: Sendable {
         let reply = try await api(
             .POST, "/v1/messages",
             json: #"{"channel":"sms","to":"\#(to)","content":{"body":"\#(body)"}\#(extra)}"#)
+        #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    /// Enqueues an email and returns its id.
+    func sendEmail(to: String, extra: String = "") async throws -> String {
+        let reply = try await api(
+            .POST, "/v1/messages",
+            json: #"{"channel":"email","to":"\#(to)","content":{"subject":"Grüße aus Herald","body":"Hello","html":"<p>Hello</p>"}\#(extra)}"#)
         #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
         return try #require(reply.json["id"] as? String)
     }
