@@ -18,7 +18,7 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid"]
+let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 let package = Package(
@@ -60,6 +60,7 @@ let package = Package(
         adapter("Webhook"),
         adapter("Aliyun"),
         adapter("SendGrid"),
+        adapter("WeChat"),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value. Template `data` is caller-defined, so it is kept as JSON
 /// rather than forced into a fixed shape.
 public enum JSONValue: Sendable, Equatable, Codable {
@@ -34,6 +36,24 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .object(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .null: try container.encodeNil()
+        }
+    }
+
+    /// The value as plain text, for provider fields that take only strings
+    /// (WeChat keywords, FCM data): integral numbers print without a fraction,
+    /// objects and arrays as JSON.
+    public var text: String {
+        switch self {
+        case .string(let value): return value
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+            return String(value)
+        case .bool(let value): return value ? "true" : "false"
+        case .null: return ""
+        case .object, .array:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
     }
 }

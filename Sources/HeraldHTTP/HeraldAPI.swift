@@ -28,6 +28,9 @@ public struct HeraldAPI: Sendable {
         TwilioReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         AliyunReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         SendGridReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        WeChatReceiptsController(
+            store: store, suppressions: SuppressionStore(redis: store.redis), configuration: configuration, metrics: metrics
+        ).register(on: router)
         if let links = configuration.unsubscribeLinks {
             UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)
         }

@@ -7,6 +7,7 @@ public enum Scripts {
     public static let promote = RedisScript.bundled("promote")
     public static let cancel = RedisScript.bundled("cancel")
     public static let receipt = RedisScript.bundled("receipt")
+    public static let tokenInvalidate = RedisScript.bundled("token_invalidate")
 
-    public static let all = [enqueue, claim, sent, retry, promote, cancel, receipt]
+    public static let all = [enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate]
 }

@@ -17,6 +17,7 @@ import TwilioAdapter
 import AliyunAdapter
 import Crypto
 import SendGridAdapter
+import WeChatAdapter
 import WebhookAdapter
 
 /// What a test wants different from the defaults.
@@ -24,6 +25,7 @@ struct HarnessOptions: Sendable {
     var faults: FaultRule = { _, _ in nil }
     var aliyunFaults: FaultRule = { _, _ in nil }
     var sendgridFaults: FaultRule = { _, _ in nil }
+    var wechatFaults: FaultRule = { _, _ in nil }
     /// SMS providers in order of preference.
     var smsProviders = ["twilio"]
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
@@ -48,6 +50,9 @@ final class Harness: Sendable {
     static let aliyunReceiptToken = "test-aliyun-receipt-token"
     static let sendgridAPIKey = "SG.test-key"
     static let unsubscribeSecret = "test-unsubscribe-secret"
+    static let wechatAppID = "wxtestapp0000001"
+    static let wechatSecret = "test-wechat-secret"
+    static let wechatServerToken = "test-wechat-server-token"
 
     let redisServer: LocalRedisServer
     let redis: RedisClient
@@ -60,6 +65,11 @@ final class Harness: Sendable {
     let sendgridLedger = SimulatorLedger(keepsPayloads: true)
     /// Signs the simulated SendGrid's Event Webhook.
     let sendgridKey = P256.Signing.PrivateKey()
+    let wechatLedger = SimulatorLedger(keepsPayloads: true)
+    private let wechatSimulatorBox = Mutex<WeChatSimulator?>(nil)
+    var wechatSimulator: WeChatSimulator { wechatSimulatorBox.withLock { $0! } }
+    /// One provider per harness, so its token cache is shared by every dispatcher of the test.
+    private let wechatProviderBox = Mutex<WeChatProvider?>(nil)
     var unsubscribeLinks: UnsubscribeLinks { UnsubscribeLinks(baseURL: apiURL, secret: Self.unsubscribeSecret) }
     let client: HTTPClient
     let apiURL: String
@@ -119,7 +129,7 @@ final class Harness: Sendable {
                 apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken,
                 aliyunReceiptToken: Self.aliyunReceiptToken,
                 sendgridVerificationKey: sendgridKey.publicKey.derRepresentation.base64EncodedString(),
-                unsubscribeLinks: unsubscribeLinks),
+                wechatToken: Self.wechatServerToken, unsubscribeLinks: unsubscribeLinks),
             metrics: metrics)
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
@@ -140,7 +150,13 @@ final class Harness: Sendable {
                 apiKey: Self.sendgridAPIKey, eventURL: apiURL + "/v1/receipts/sendgrid", eventDelay: options.callbackDelay,
                 signingKey: sendgridKey, faults: options.sendgridFaults),
             client: client, ledger: sendgridLedger)
-        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid]).application(port: port(simulatorURL), logger: logger)
+        let wechat = WeChatSimulator(
+            configuration: .init(
+                appID: Self.wechatAppID, appSecret: Self.wechatSecret, serverToken: Self.wechatServerToken,
+                eventURL: apiURL + "/v1/receipts/wechat", eventDelay: options.callbackDelay, faults: options.wechatFaults),
+            client: client, ledger: wechatLedger)
+        wechatSimulatorBox.withLock { $0 = wechat }
+        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid, wechat]).application(port: port(simulatorURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
@@ -181,7 +197,20 @@ final class Harness: Sendable {
                 baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
                 fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
             client: client)
-        return sms + [sendgrid, WebhookProvider(secret: Self.webhookSecret, client: client)]
+        return sms + [sendgrid, wechatProvider, WebhookProvider(secret: Self.webhookSecret, client: client)]
+    }
+
+    var wechatProvider: WeChatProvider {
+        wechatProviderBox.withLock { box in
+            if let provider = box { return provider }
+            let provider = WeChatProvider(
+                configuration: WeChatConfiguration(
+                    baseURL: simulatorURL, appID: Self.wechatAppID, appSecret: Self.wechatSecret,
+                    defaultTemplateID: "TM00015"),
+                client: client, sharedTokens: RedisTokenStore(redis: redis))
+            box = provider
+            return provider
+        }
     }
 
     /// Starts a dispatcher instance; cancel the returned task to stop it.
@@ -245,6 +274,14 @@ final class Harness: Sendable {
         let reply = try await api(
             .POST, "/v1/messages",
             json: #"{"channel":"sms","to":"\#(to)","content":{"body":"\#(body)"}\#(extra)}"#)
+        #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    /// Enqueues a WeChat template message and returns its id.
+    func sendWeChat(to: String, extra: String = "") async throws -> String {
+        let reply = try await api(
+            .POST, "/v1/messages", json: #"{"channel":"wechat","to":"\#(to)","content":{"body":"您的订单已发货"}\#(extra)}"#)
         #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
         return try #require(reply.json["id"] as? String)
     }

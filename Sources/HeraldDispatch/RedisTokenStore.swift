@@ -1,0 +1,33 @@
+import HeraldProviders
+import HeraldRedis
+
+/// Provider access tokens shared by every Herald instance through Redis:
+/// plain keys with a TTL, a compare-and-delete script for invalidation and a
+/// `SET NX PX` lock so one instance refreshes at a time.
+public struct RedisTokenStore: SharedTokenStore {
+    let redis: RedisClient
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    public func token(for key: String) async throws -> String? {
+        try await redis.send(["GET", key]).orThrow().string
+    }
+
+    public func store(_ token: String, for key: String, ttlMillis: Int64) async throws {
+        _ = try await redis.send(["SET", key, token, "PX", String(max(ttlMillis, 1))]).orThrow()
+    }
+
+    public func invalidate(_ stale: String, for key: String) async throws {
+        _ = try await redis.run(Scripts.tokenInvalidate, keys: [key], arguments: [stale])
+    }
+
+    public func lock(_ key: String, ttlMillis: Int64) async throws -> Bool {
+        try await redis.send(["SET", key, "1", "NX", "PX", String(ttlMillis)]).orThrow().string == "OK"
+    }
+
+    public func unlock(_ key: String) async throws {
+        _ = try await redis.send(["DEL", key]).orThrow()
+    }
+}

@@ -1,0 +1,9 @@
+-- Forgets a shared access token only if it is still the one a provider just
+-- rejected; a token another instance already refreshed is kept.
+-- KEYS: 1 token key
+-- ARGV: 1 the rejected token
+-- Returns 1 when deleted, 0 otherwise.
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0

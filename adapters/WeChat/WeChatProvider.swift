@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldProviders
+import NIOCore
+
+/// WeChat Official Account template messages:
+/// `POST /cgi-bin/message/template/send?access_token=…` with touser (openid),
+/// template_id, url or miniprogram, data, and `client_msg_id` (Herald's id),
+/// which WeChat uses to drop a repeated send. The access token comes from
+/// `/cgi-bin/token`, is shared by all instances, and is refreshed once when
+/// WeChat calls it invalid (40001) or expired (42001).
+public struct WeChatProvider: ChannelProvider {
+    public let name = "wechat"
+    public let channel = Channel.wechat
+    let configuration: WeChatConfiguration
+    let client: HTTPClient
+    public let tokens: AccessTokenCache
+
+    public init(configuration: WeChatConfiguration, client: HTTPClient, sharedTokens: (any SharedTokenStore)?) {
+        self.configuration = configuration
+        self.client = client
+        self.tokens = AccessTokenCache(key: configuration.tokenKey, shared: sharedTokens) {
+            try await Self.fetchToken(configuration: configuration, client: client)
+        }
+    }
+
+    struct TokenReply: Decodable {
+        let access_token: String?
+        let expires_in: Int?
+        let errcode: Int?
+        let errmsg: String?
+    }
+
+    struct TokenError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func fetchToken(configuration: WeChatConfiguration, client: HTTPClient) async throws -> AccessTokenCache.Minted {
+        let query = FormURLEncoding.encode([
+            ("grant_type", "client_credential"), ("appid", configuration.appID), ("secret", configuration.appSecret),
+        ])
+        let request = HTTPClientRequest(url: configuration.baseURL + "/cgi-bin/token?" + query)
+        let response = try await ProviderHTTPClient.execute(client, request)
+        let reply = try JSONDecoder().decode(TokenReply.self, from: Data(response.body.readableBytesView))
+        guard let token = reply.access_token, !token.isEmpty else {
+            throw TokenError(description: "WeChat refused a token: \(reply.errcode ?? 0) \(reply.errmsg ?? "")")
+        }
+        return .init(token: token, expiresInSeconds: reply.expires_in ?? 7_200)
+    }
+
+    public func send(_ message: OutboundMessage) async -> SendOutcome {
+        guard let body = Self.templateMessage(message, defaultTemplateID: configuration.defaultTemplateID) else {
+            return .permanent(code: "no_template", message: "no template_id in data and no default template configured")
+        }
+        do {
+            var token = try await tokens.current()
+            var outcome = try await post(body, token: token)
+            if case .tokenRejected = outcome {
+                token = try await tokens.refresh(replacing: token)
+                outcome = try await post(body, token: token)
+            }
+            switch outcome {
+            case .tokenRejected(let code): return .retryable(code: code, message: "access token rejected twice", retryAfterMillis: nil)
+            case .done(let result): return result
+            }
+        } catch let error as TokenError {
+            return .retryable(code: "token", message: error.description, retryAfterMillis: nil)
+        } catch {
+            return HTTPOutcome.transportFailure(error)
+        }
+    }
+
+    enum Attempt {
+        case tokenRejected(String)
+        case done(SendOutcome)
+    }
+
+    struct SendReply: Decodable {
+        let errcode: Int?
+        let errmsg: String?
+        let msgid: Int64?
+    }
+
+    private func post(_ body: [UInt8], token: String) async throws -> Attempt {
+        var request = HTTPClientRequest(
+            url: configuration.baseURL + "/cgi-bin/message/template/send?access_token=" + FormURLEncoding.escape(token))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await ProviderHTTPClient.execute(client, request)
+        guard (200..<300).contains(response.status),
+              let reply = try? JSONDecoder().decode(SendReply.self, from: Data(response.body.readableBytesView))
+        else {
+            return .done(HTTPOutcome.classify(
+                status: response.status >= 300 ? response.status : 502, headers: response.headers,
+                code: "http_\(response.status)", message: "WeChat answered HTTP \(response.status)"))
+        }
+        return Self.outcome(reply)
+    }
+
+    /// WeChat answers HTTP 200 for everything; `errcode` decides.
+    static func outcome(_ reply: SendReply) -> Attempt {
+        let code = reply.errcode ?? 0
+        let message = String((reply.errmsg ?? "").prefix(200))
+        switch code {
+        case 0:
+            guard let msgid = reply.msgid else {
+                return .done(.retryable(code: "bad_response", message: "WeChat answered ok without msgid", retryAfterMillis: nil))
+            }
+            return .done(.accepted(providerMessageID: String(msgid), status: .sent))
+        case 40001, 40014, 42001: return .tokenRejected(String(code))
+        case 43004, 43101: return .done(.optedOut(code: String(code), message: message))
+        case 40003, 40013: return .done(.invalidRecipient(code: String(code), message: message))
+        case -1, 45009, 45011, 45047: return .done(.retryable(code: String(code), message: message, retryAfterMillis: nil))
+        default: return .done(.permanent(code: String(code), message: message))
+        }
+    }
+
+    /// The template/send body: `data` fields become template keywords
+    /// (`"name": "李雷"` → `"name": {"value": "李雷"}`), except the reserved
+    /// `template_id`, `url` and `miniprogram`; with no keywords the body is
+    /// sent as `content`.
+    static func templateMessage(_ message: OutboundMessage, defaultTemplateID: String?) -> [UInt8]? {
+        var data: [String: JSONValue] = [:]
+        if let json = message.dataJSON, case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) {
+            data = object
+        }
+        var templateID = defaultTemplateID
+        if case .string(let id)? = data.removeValue(forKey: "template_id") { templateID = id }
+        guard let templateID, !templateID.isEmpty else { return nil }
+        var payload: [String: JSONValue] = [
+            "touser": .string(message.to), "template_id": .string(templateID), "client_msg_id": .string(message.id),
+        ]
+        if let url = data.removeValue(forKey: "url") { payload["url"] = url }
+        if let miniprogram = data.removeValue(forKey: "miniprogram") { payload["miniprogram"] = miniprogram }
+        var keywords: [String: JSONValue] = [:]
+        for (key, value) in data {
+            switch value {
+            case .object: keywords[key] = value
+            case .string: keywords[key] = .object(["value": value])
+            default: keywords[key] = .object(["value": .string(value.text)])
+            }
+        }
+        if keywords.isEmpty { keywords["content"] = .object(["value": .string(message.body)]) }
+        payload["data"] = .object(keywords)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(JSONValue.object(payload))).map { [UInt8]($0) }
+    }
+}
