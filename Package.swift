@@ -18,7 +18,7 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat"]
+let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 let package = Package(
@@ -61,6 +61,7 @@ let package = Package(
         adapter("Aliyun"),
         adapter("SendGrid"),
         adapter("WeChat"),
+        adapter("FCM", [.product(name: "_CryptoExtras", package: "swift-crypto")]),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),
@@ -81,7 +82,8 @@ let package = Package(
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                               .product(name: "Crypto", package: "swift-crypto")],
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto")],
                 path: "loadtest/Simulators",
                 swiftSettings: strict),
         .target(name: "HeraldLoadGenerator",
@@ -114,7 +116,8 @@ let package = Package(
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                    .product(name: "Hummingbird", package: "hummingbird"),
-                                   .product(name: "Crypto", package: "swift-crypto")],
+                                   .product(name: "Crypto", package: "swift-crypto"),
+                                   .product(name: "_CryptoExtras", package: "swift-crypto")],
                     swiftSettings: strict),
     ]
 )

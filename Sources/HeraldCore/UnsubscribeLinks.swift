@@ -21,13 +21,13 @@ public struct UnsubscribeLinks: Sendable, Equatable {
     /// `base64url(channel:recipient).base64url(HMAC-SHA256)`.
     public func token(channel: Channel, recipient: String) -> String {
         let subject = channel.rawValue + ":" + recipient
-        return Self.base64URL(Data(subject.utf8)) + "." + mac(subject)
+        return Base64URL.encode(Data(subject.utf8)) + "." + mac(subject)
     }
 
     /// The channel and recipient a token was issued for; nil when it is malformed or forged.
     public func verify(_ token: String) -> (channel: Channel, recipient: String)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, token.utf8.count <= 1_024, let data = Self.decodeBase64URL(String(parts[0])),
+        guard parts.count == 2, token.utf8.count <= 1_024, let data = Base64URL.decode(String(parts[0])),
               let subject = String(data: data, encoding: .utf8), ConstantTime.equal(String(parts[1]), mac(subject)),
               let colon = subject.firstIndex(of: ":"), let channel = Channel(rawValue: String(subject[..<colon]))
         else { return nil }
@@ -36,17 +36,6 @@ public struct UnsubscribeLinks: Sendable, Equatable {
 
     private func mac(_ subject: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(subject.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return Self.base64URL(Data(code).prefix(16))
-    }
-
-    public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func decodeBase64URL(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        return Base64URL.encode(Data(code).prefix(16))
     }
 }

@@ -110,7 +110,7 @@ public struct SendGridSimulator: SimulatedProvider {
         }
         ledger.recordAccepted(to: to)
         ledger.keep(String(decoding: body.readableBytesView, as: UTF8.self), for: to)
-        let messageID = UnsubscribeLinks.base64URL(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
+        let messageID = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
         if let url = configuration.eventURL {
             let heraldID = personalization.custom_args?["herald_id"]
             postEvents(url: url, to: to, messageID: messageID, heraldID: heraldID)

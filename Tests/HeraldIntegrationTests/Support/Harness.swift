@@ -16,6 +16,8 @@ import Testing
 import TwilioAdapter
 import AliyunAdapter
 import Crypto
+import _CryptoExtras
+import FCMAdapter
 import SendGridAdapter
 import WeChatAdapter
 import WebhookAdapter
@@ -26,6 +28,7 @@ struct HarnessOptions: Sendable {
     var aliyunFaults: FaultRule = { _, _ in nil }
     var sendgridFaults: FaultRule = { _, _ in nil }
     var wechatFaults: FaultRule = { _, _ in nil }
+    var fcmFaults: FaultRule = { _, _ in nil }
     /// SMS providers in order of preference.
     var smsProviders = ["twilio"]
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
@@ -53,6 +56,10 @@ final class Harness: Sendable {
     static let wechatAppID = "wxtestapp0000001"
     static let wechatSecret = "test-wechat-secret"
     static let wechatServerToken = "test-wechat-server-token"
+    /// One RSA key for the whole test run: generating one per test would cost more than the tests.
+    static let fcmKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let fcmProject = "herald-test"
+    static let fcmClientEmail = "herald@herald-test.iam.gserviceaccount.com"
 
     let redisServer: LocalRedisServer
     let redis: RedisClient
@@ -66,6 +73,9 @@ final class Harness: Sendable {
     /// Signs the simulated SendGrid's Event Webhook.
     let sendgridKey = P256.Signing.PrivateKey()
     let wechatLedger = SimulatorLedger(keepsPayloads: true)
+    let fcmLedger = SimulatorLedger(keepsPayloads: true)
+    private let fcmSimulatorBox = Mutex<FCMSimulator?>(nil)
+    var fcmSimulator: FCMSimulator { fcmSimulatorBox.withLock { $0! } }
     private let wechatSimulatorBox = Mutex<WeChatSimulator?>(nil)
     var wechatSimulator: WeChatSimulator { wechatSimulatorBox.withLock { $0! } }
     /// One provider per harness, so its token cache is shared by every dispatcher of the test.
@@ -156,7 +166,13 @@ final class Harness: Sendable {
                 eventURL: apiURL + "/v1/receipts/wechat", eventDelay: options.callbackDelay, faults: options.wechatFaults),
             client: client, ledger: wechatLedger)
         wechatSimulatorBox.withLock { $0 = wechat }
-        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid, wechat]).application(port: port(simulatorURL), logger: logger)
+        let fcm = FCMSimulator(
+            configuration: .init(
+                projectID: Self.fcmProject, clientEmail: Self.fcmClientEmail, publicKey: Self.fcmKey.publicKey,
+                tokenURI: simulatorURL + "/token", faults: options.fcmFaults),
+            ledger: fcmLedger)
+        fcmSimulatorBox.withLock { $0 = fcm }
+        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid, wechat, fcm]).application(port: port(simulatorURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
@@ -197,7 +213,15 @@ final class Harness: Sendable {
                 baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
                 fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
             client: client)
-        return sms + [sendgrid, wechatProvider, WebhookProvider(secret: Self.webhookSecret, client: client)]
+        return sms + [sendgrid, wechatProvider, try! fcmProvider(), WebhookProvider(secret: Self.webhookSecret, client: client)]
+    }
+
+    /// An FCM provider for the simulated project, signing with `key`.
+    func fcmProvider(key: _RSA.Signing.PrivateKey = Harness.fcmKey) throws -> FCMProvider {
+        let account = FCMServiceAccount(
+            projectID: Self.fcmProject, privateKeyID: "key-1", privateKey: key.pkcs8PEMRepresentation,
+            clientEmail: Self.fcmClientEmail, tokenURI: simulatorURL + "/token")
+        return try FCMProvider(account: account, baseURL: simulatorURL, client: client)
     }
 
     var wechatProvider: WeChatProvider {
@@ -282,6 +306,15 @@ final class Harness: Sendable {
     func sendWeChat(to: String, extra: String = "") async throws -> String {
         let reply = try await api(
             .POST, "/v1/messages", json: #"{"channel":"wechat","to":"\#(to)","content":{"body":"您的订单已发货"}\#(extra)}"#)
+        #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
+        return try #require(reply.json["id"] as? String)
+    }
+
+    /// Enqueues a push notification and returns its id.
+    func sendPush(to: String, extra: String = "") async throws -> String {
+        let reply = try await api(
+            .POST, "/v1/messages",
+            json: #"{"channel":"push","to":"\#(to)","content":{"title":"Order shipped","body":"On its way"}\#(extra)}"#)
         #expect(reply.status == 202, "enqueue answered \(reply.status): \(reply.body)")
         return try #require(reply.json["id"] as? String)
     }
