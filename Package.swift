@@ -18,7 +18,7 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM"]
+let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM", "APNs"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 let package = Package(
@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
@@ -62,6 +63,7 @@ let package = Package(
         adapter("SendGrid"),
         adapter("WeChat"),
         adapter("FCM", [.product(name: "_CryptoExtras", package: "swift-crypto")]),
+        adapter("APNs", [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),
@@ -83,7 +85,9 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                .product(name: "Crypto", package: "swift-crypto"),
-                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                               .product(name: "_CryptoExtras", package: "swift-crypto"),
+                               .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                               .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 path: "loadtest/Simulators",
                 swiftSettings: strict),
         .target(name: "HeraldLoadGenerator",

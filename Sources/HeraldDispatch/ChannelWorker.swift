@@ -98,11 +98,16 @@ struct ChannelWorker: Sendable {
     }
 
     func deliver(_ claimed: ClaimedMessage) async {
-        let (index, provider) = providers.select()
         let started = ContinuousClock.now
-        let outcome = await provider.send(claimed.message)
+        let selected = providers.select(for: claimed.message.to)
+        let provider = selected?.provider ?? providers.providers[0]
+        let outcome = if let selected {
+            await selected.provider.send(claimed.message)
+        } else {
+            SendOutcome.permanent(code: "no_provider", message: "no configured provider can reach this recipient")
+        }
         metrics.sendDuration(provider: provider.name, ContinuousClock.now - started)
-        if let transition = providers.record(outcome, provider: index) { report(transition) }
+        if let selected, let transition = providers.record(outcome, provider: selected.index) { report(transition) }
         let now = WallClock.nowMillis()
         let backoff = configuration.backoff(for: channel)
         await recordWithRetries(claimed) {

@@ -32,11 +32,17 @@ public final class ProviderChain: Sendable {
         self.breakers = Mutex(Array(repeating: Breaker(), count: providers.count))
     }
 
-    /// The provider to use now: the first closed one, else the one whose cool-down ends first.
-    public func select(now: ContinuousClock.Instant = .now) -> (index: Int, provider: any ChannelProvider) {
+    /// The provider to use now for `recipient`: among those that can reach
+    /// it, the first closed one, else the one whose cool-down ends first; nil
+    /// when none can reach it.
+    public func select(for recipient: String = "", now: ContinuousClock.Instant = .now)
+        -> (index: Int, provider: any ChannelProvider)?
+    {
+        let candidates = providers.indices.filter { providers[$0].canDeliver(to: recipient) }
+        guard !candidates.isEmpty else { return nil }
         let index = breakers.withLock { breakers in
-            if let open = breakers.firstIndex(where: { $0.openUntil.map { now >= $0 } ?? true }) { return open }
-            return breakers.indices.min { breakers[$0].openUntil! < breakers[$1].openUntil! }!
+            if let closed = candidates.first(where: { breakers[$0].openUntil.map { now >= $0 } ?? true }) { return closed }
+            return candidates.min { breakers[$0].openUntil! < breakers[$1].openUntil! }!
         }
         return (index, providers[index])
     }

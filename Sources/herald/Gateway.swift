@@ -44,48 +44,44 @@ enum Gateway {
         let twilio = try config.twilio()
         let publicURL = try config.publicURL()
         let port = try config.httpPort()
+        let unsubscribeSecret = config.string("HERALD_UNSUBSCRIBE_SECRET") ?? {
+            logger.warning("no HERALD_UNSUBSCRIBE_SECRET configured: unsubscribe links use a development secret")
+            return "herald-development-unsubscribe-secret"
+        }()
+        let unsubscribeLinks = UnsubscribeLinks(baseURL: publicURL, secret: unsubscribeSecret)
 
         var services: [any Service] = []
+        var providerClients: [HTTPClient] = []
         if role != .worker {
             if config.apiKeys.isEmpty {
                 logger.warning("no HERALD_API_KEYS configured: local sandbox, every caller is let in")
             }
             let api = HeraldAPI(
                 store: MessageStore(redis: redis, settings: settings),
-                configuration: APIConfiguration(apiKeys: config.apiKeys, publicURL: publicURL, twilioAuthToken: twilio.authToken),
+                configuration: try config.apiConfiguration(publicURL: publicURL, twilioAuthToken: twilio.authToken,
+                                                           unsubscribeLinks: unsubscribeLinks),
                 metrics: metrics)
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil)
             })
         }
         if role != .api {
-            var webhookSecret = config.webhookSecret
-            if webhookSecret == nil {
+            if config.webhookSecret == nil {
                 logger.warning("no HERALD_WEBHOOK_SECRET configured: webhooks are signed with the simulator's secret")
-                webhookSecret = Simulator.webhookSecret
             }
-            let providers: [any ChannelProvider] = [
-                TwilioProvider(
-                    configuration: TwilioConfiguration(
-                        baseURL: twilio.baseURL, accountSID: twilio.accountSID, authToken: twilio.authToken,
-                        from: twilio.from, statusCallbackURL: publicURL + "/v1/receipts/twilio"),
-                    client: httpClient),
-                WebhookProvider(secret: webhookSecret!, client: httpClient),
-            ]
+            let made = try ProviderFactory(
+                config: config, client: httpClient, redis: redis, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks
+            ).make()
+            providerClients = made.clients
             let dispatcher = Dispatcher(
-                store: DispatchStore(redis: redis, settings: settings), providers: providers,
+                store: DispatchStore(redis: redis, settings: settings), providers: made.providers,
                 configuration: dispatch, metrics: metrics, logger: logger)
             services.append(DispatcherService(dispatcher: dispatcher))
         }
-        if role == .all, config.usesTwilioSimulator, config.string("HERALD_TWILIO_BASE_URL") == nil {
-            let simulator = SimulatorServer([
-                TwilioSimulator(
-                    configuration: .init(accountSID: Simulator.accountSID, authToken: Simulator.authToken,
-                                         callbackDelay: .milliseconds(200)),
-                    client: httpClient),
-                WebhookSink(secret: config.webhookSecret ?? Simulator.webhookSecret),
-            ])
-            services.append(simulator.application(port: try config.simulatorPort(), logger: logger))
+        if role == .all, config.string("HERALD_SIMULATOR_URL") == nil {
+            let suite = SimulatorSuite(heraldURL: publicURL, webhookSecret: config.webhookSecret ?? SimulatorCredentials.webhookSecret)
+            services.append(try suite.http(port: try config.simulatorPort(), client: httpClient, logger: logger))
+            services.append(try suite.apns(port: try config.apnsSimulatorPort(), logger: logger))
         }
 
         let group = ServiceGroup(
@@ -96,6 +92,7 @@ enum Gateway {
             logger.error("herald stopped", metadata: ["error": "\(error)"])
         }
         try? await httpClient.shutdown()
+        for client in providerClients { try? await client.shutdown() }
         redis.close()
         privateServer?.stop()
     }
@@ -108,8 +105,11 @@ enum Banner {
         let auth = config.apiKeys.isEmpty ? "" : " -H 'Authorization: Bearer <one of HERALD_API_KEYS>'"
         var lines = ["", "Herald is running.", "  API    \(base)" + (config.apiKeys.isEmpty ? "  (no API keys: local sandbox)" : "")]
         lines.append("  Redis  " + (privateRedis ? "private redis-server, AOF in \(config.dataDirectory)/redis" : "HERALD_REDIS_URL"))
-        if config.usesTwilioSimulator, let simPort = try? config.simulatorPort() {
-            lines.append("  SMS    Twilio simulator on http://127.0.0.1:\(simPort) (set HERALD_TWILIO_* for the real Twilio)")
+        if config.string("HERALD_SIMULATOR_URL") == nil, let simPort = try? config.simulatorPort(),
+           let apnsPort = try? config.apnsSimulatorPort()
+        {
+            lines.append("  Sims   provider simulators on http://127.0.0.1:\(simPort), APNs on https://127.0.0.1:\(apnsPort)")
+            lines.append("         (providers without credentials in the configuration use them; see herald.conf.example)")
         }
         lines += [
             "Send a first message:",

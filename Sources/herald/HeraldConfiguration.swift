@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldHTTP
 import HeraldRedis
+import HeraldSimulators
 import Logging
 
 /// Every setting of a Herald process. Values come from a `KEY=value` file
@@ -57,6 +58,17 @@ struct HeraldConfiguration {
         let port = try httpPort()
         return try int("HERALD_SIMULATOR_PORT", default: port + 1)
     }
+    /// The APNs simulator needs TLS and HTTP/2, so it has a port of its own.
+    func apnsSimulatorPort() throws -> Int { try int("HERALD_APNS_SIMULATOR_PORT", default: try simulatorPort() + 1) }
+    /// Where the simulators are reached, for providers without real credentials.
+    func simulatorURL() throws -> String {
+        let port = try simulatorPort()
+        return string("HERALD_SIMULATOR_URL") ?? "http://127.0.0.1:\(port)"
+    }
+    func apnsSimulatorURL() throws -> String {
+        let port = try apnsSimulatorPort()
+        return string("HERALD_APNS_SIMULATOR_URL") ?? "https://127.0.0.1:\(port)"
+    }
     func publicURL() throws -> String {
         let port = try httpPort()
         return string("HERALD_PUBLIC_URL") ?? "http://127.0.0.1:\(port)"
@@ -72,9 +84,10 @@ struct HeraldConfiguration {
 
     func twilio() throws -> (baseURL: String, accountSID: String, authToken: String, from: String) {
         if usesTwilioSimulator {
-            let port = try simulatorPort()
-            return (string("HERALD_TWILIO_BASE_URL") ?? "http://127.0.0.1:\(port)",
-                    Simulator.accountSID, Simulator.authToken, string("HERALD_TWILIO_FROM") ?? "+15005550006")
+            let simulator = try simulatorURL()
+            return (string("HERALD_TWILIO_BASE_URL") ?? simulator,
+                    SimulatorCredentials.twilioAccountSID, SimulatorCredentials.twilioAuthToken,
+                    string("HERALD_TWILIO_FROM") ?? "+15005550006")
         }
         guard let token = string("HERALD_TWILIO_AUTH_TOKEN"), let from = string("HERALD_TWILIO_FROM") else {
             throw ConfigurationError("HERALD_TWILIO_ACCOUNT_SID is set: HERALD_TWILIO_AUTH_TOKEN and HERALD_TWILIO_FROM are required too")
@@ -84,12 +97,34 @@ struct HeraldConfiguration {
 
     var webhookSecret: String? { string("HERALD_WEBHOOK_SECRET") }
 
+    /// The API's settings, with each provider's receipt secret (the
+    /// simulator's when the provider is simulated).
+    func apiConfiguration(publicURL: String, twilioAuthToken: String, unsubscribeLinks: UnsubscribeLinks) throws
+        -> APIConfiguration
+    {
+        let aliyunToken = string("HERALD_ALIYUN_RECEIPT_TOKEN")
+            ?? (string("HERALD_ALIYUN_ACCESS_KEY_ID") == nil ? SimulatorCredentials.aliyunReceiptToken : nil)
+        let sendgridKey = string("HERALD_SENDGRID_VERIFICATION_KEY")
+            ?? (string("HERALD_SENDGRID_API_KEY") == nil
+                ? SimulatorCredentials.sendgridSigningKey.publicKey.derRepresentation.base64EncodedString() : nil)
+        let wechatToken = string("HERALD_WECHAT_TOKEN")
+            ?? (string("HERALD_WECHAT_APP_ID") == nil ? SimulatorCredentials.wechatServerToken : nil)
+        return APIConfiguration(
+            apiKeys: apiKeys, publicURL: publicURL, twilioAuthToken: twilioAuthToken, aliyunReceiptToken: aliyunToken,
+            sendgridVerificationKey: sendgridKey, wechatToken: wechatToken,
+            receiptToleranceSeconds: Int64(try int("HERALD_RECEIPT_TOLERANCE_SECONDS", default: 600)),
+            unsubscribeLinks: unsubscribeLinks)
+    }
+
     func storeSettings() throws -> StoreSettings {
         StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400))
     }
 
     func dispatch() throws -> DispatchConfiguration {
         let host = ProcessInfo.processInfo.hostName
+        let breaker = CircuitBreakerPolicy(
+            failureThreshold: try int("HERALD_BREAKER_FAILURES", default: 5),
+            cooldownMillis: try int("HERALD_BREAKER_COOLDOWN_MS", default: 30_000))
         return DispatchConfiguration(
             consumerName: string("HERALD_CONSUMER_NAME") ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)",
             batchSize: try int("HERALD_DISPATCH_BATCH", default: 100),
@@ -98,15 +133,9 @@ struct HeraldConfiguration {
             backoff: BackoffPolicy(
                 baseMillis: Int64(try int("HERALD_RETRY_BASE_MS", default: 1_000)),
                 capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
-                maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)))
+                maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)),
+            breaker: breaker)
     }
-}
-
-/// Credentials the built-in simulators accept; they never leave loopback.
-enum Simulator {
-    static let accountSID = "ACsimulator000000000000000000000000"
-    static let authToken = "simulator-auth-token"
-    static let webhookSecret = "simulator-webhook-secret"
 }
 
 struct ConfigurationError: Error, CustomStringConvertible {

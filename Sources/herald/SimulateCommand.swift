@@ -6,23 +6,25 @@ import Logging
 import ServiceLifecycle
 
 /// `herald simulate`: the provider simulators as their own process, for load
-/// tests where Herald should not share a process with its providers.
+/// tests where Herald should not share a process with its providers. They
+/// accept the simulator credentials (`SimulatorCredentials`), which a Herald
+/// without provider credentials uses when `HERALD_SIMULATOR_URL` points here.
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate", abstract: "Run the provider simulators (Twilio Messages API, webhook sink) on loopback.")
+        commandName: "simulate",
+        abstract: "Run the provider simulators (Twilio, Aliyun, SendGrid, FCM, APNs, WeChat, webhook sink) on loopback.")
 
-    @Option(help: "Port to listen on (127.0.0.1).") var port = 8081
-    @Option(help: "Twilio Account SID the simulator accepts.") var accountSid = Simulator.accountSID
-    @Option(help: "Twilio auth token: checks basic auth and signs status callbacks.") var authToken = Simulator.authToken
-    @Option(help: "Secret webhook signatures are checked with.") var webhookSecret = Simulator.webhookSecret
+    @Option(help: "Port to listen on (127.0.0.1); APNs (HTTP/2 over TLS) listens on the next one.") var port = 8081
+    @Option(help: "Herald's URL, where receipts are posted.") var heraldUrl = "http://127.0.0.1:8080"
+    @Option(help: "Secret webhook signatures are checked with.") var webhookSecret = SimulatorCredentials.webhookSecret
     @Option(help: "Latency added before every reply, in milliseconds.") var latencyMs = 0
-    @Option(help: "Delay before each status callback, in milliseconds.") var callbackDelayMs = 50
-    @Option(help: "Status callbacks to post, comma separated (e.g. sent,delivered; empty for none).")
+    @Option(help: "Delay before each receipt, in milliseconds.") var callbackDelayMs = 50
+    @Option(help: "Twilio status callbacks to post, comma separated (e.g. sent,delivered; empty for none).")
     var statuses = "sent,delivered"
-    @Option(help: "Fraction of requests answered 500.") var errorRate = 0.0
-    @Option(help: "Fraction of requests answered 429 + Retry-After.") var throttleRate = 0.0
+    @Option(help: "Fraction of requests answered with the provider's server error.") var errorRate = 0.0
+    @Option(help: "Fraction of requests answered with the provider's throttling error.") var throttleRate = 0.0
     @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
-    @Option(help: "Recipients with this prefix get Twilio's 21211 invalid-number error.") var invalidPrefix = "+1500555000"
+    @Option(help: "Recipients with this prefix get the provider's invalid-recipient error.") var invalidPrefix = "+1500555000"
 
     func run() async throws {
         var logger = Logger(label: "herald-sim")
@@ -31,19 +33,17 @@ struct SimulateCommand: AsyncParsableCommand {
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
             invalidPrefix: invalidPrefix)
-        let server = SimulatorServer([
-            TwilioSimulator(
-                configuration: .init(
-                    accountSID: accountSid, authToken: authToken, latency: .milliseconds(latencyMs),
-                    callbackDelay: .milliseconds(callbackDelayMs),
-                    callbackStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule),
-                client: client),
-            WebhookSink(secret: webhookSecret),
-        ])
-        let app = server.application(port: port, logger: logger) { bound in
-            print("simulators on http://127.0.0.1:\(bound)  (stats: GET /sim/stats)")
+        let suite = SimulatorSuite(
+            heraldURL: heraldUrl, latency: .milliseconds(latencyMs), callbackDelay: .milliseconds(callbackDelayMs),
+            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule,
+            webhookSecret: webhookSecret)
+        let port = self.port
+        let http = try suite.http(port: port, client: client, logger: logger) { bound in
+            print("simulators on http://127.0.0.1:\(bound) and APNs on https://127.0.0.1:\(port + 1)  (stats: GET /sim/stats)")
         }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let apns = try suite.apns(port: port + 1, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [http, apns], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await client.shutdown()
     }

@@ -29,6 +29,9 @@ public struct FCMProvider: ChannelProvider {
         }
     }
 
+    /// Everything but an APNs device token: FCM registration tokens.
+    public func canDeliver(to recipient: String) -> Bool { !PushToken.isAPNsDeviceToken(recipient) }
+
     static let scope = "https://www.googleapis.com/auth/firebase.messaging"
 
     /// The signed assertion of RFC 7523 that Google exchanges for an access token.

@@ -11,5 +11,13 @@ public protocol ChannelProvider: Sendable {
     var name: String { get }
     /// The channel this provider carries.
     var channel: Channel { get }
+    /// Whether this provider can reach the recipient at all: on the push
+    /// channel an APNs device token is not an FCM registration token, so the
+    /// dispatcher routes by recipient before it fails over by health.
+    func canDeliver(to recipient: String) -> Bool
     func send(_ message: OutboundMessage) async -> SendOutcome
+}
+
+extension ChannelProvider {
+    public func canDeliver(to recipient: String) -> Bool { true }
 }

@@ -1,6 +1,8 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdHTTP2
 import Logging
+import NIOSSL
 
 /// The provider simulators on one loopback port (each under its provider's
 /// own paths), and `GET /sim/stats` with what each received.
@@ -11,10 +13,12 @@ public struct SimulatorServer: Sendable {
         self.simulators = simulators
     }
 
+    /// The simulators' application; with `tls`, HTTP/2 over TLS (negotiated by
+    /// ALPN, HTTP/1.1 otherwise), as APNs requires.
     public func application(
-        host: String = "127.0.0.1", port: Int, logger: Logger,
+        host: String = "127.0.0.1", port: Int, logger: Logger, tls: TLSConfiguration? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router()
         for simulator in simulators { simulator.register(on: router) }
         let simulators = self.simulators
@@ -24,7 +28,8 @@ public struct SimulatorServer: Sendable {
                             body: .init(byteBuffer: ByteBuffer(string: json)))
         }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "herald-sim", backlog: 1024),
+            router: router, server: try tls.map { try .http2Upgrade(tlsConfiguration: $0) } ?? .http1(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "herald-sim", backlog: 1024),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

@@ -18,6 +18,7 @@ import AliyunAdapter
 import Crypto
 import _CryptoExtras
 import FCMAdapter
+import APNsAdapter
 import SendGridAdapter
 import WeChatAdapter
 import WebhookAdapter
@@ -29,6 +30,7 @@ struct HarnessOptions: Sendable {
     var sendgridFaults: FaultRule = { _, _ in nil }
     var wechatFaults: FaultRule = { _, _ in nil }
     var fcmFaults: FaultRule = { _, _ in nil }
+    var apnsFaults: FaultRule = { _, _ in nil }
     /// SMS providers in order of preference.
     var smsProviders = ["twilio"]
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
@@ -60,6 +62,10 @@ final class Harness: Sendable {
     static let fcmKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
     static let fcmProject = "herald-test"
     static let fcmClientEmail = "herald@herald-test.iam.gserviceaccount.com"
+    static let apnsKey = P256.Signing.PrivateKey()
+    static let apnsTeamID = "TEAMTEST01"
+    static let apnsKeyID = "KEYTEST001"
+    static let apnsTopic = "com.example.herald.test"
 
     let redisServer: LocalRedisServer
     let redis: RedisClient
@@ -76,6 +82,13 @@ final class Harness: Sendable {
     let fcmLedger = SimulatorLedger(keepsPayloads: true)
     private let fcmSimulatorBox = Mutex<FCMSimulator?>(nil)
     var fcmSimulator: FCMSimulator { fcmSimulatorBox.withLock { $0! } }
+    let apnsLedger = SimulatorLedger(keepsPayloads: true)
+    private let apnsSimulatorBox = Mutex<APNsSimulator?>(nil)
+    var apnsSimulator: APNsSimulator { apnsSimulatorBox.withLock { $0! } }
+    let apnsURL: String
+    /// The APNs client speaks HTTP/2 over TLS and trusts the simulator's certificate.
+    let apnsClient: HTTPClient
+    private let apnsProviderBox = Mutex<APNsProvider?>(nil)
     private let wechatSimulatorBox = Mutex<WeChatSimulator?>(nil)
     var wechatSimulator: WeChatSimulator { wechatSimulatorBox.withLock { $0! } }
     /// One provider per harness, so its token cache is shared by every dispatcher of the test.
@@ -106,8 +119,10 @@ final class Harness: Sendable {
         dispatchStore = DispatchStore(redis: redis, settings: settings)
         apiURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
         simulatorURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
+        apnsURL = "https://127.0.0.1:\(try LocalRedisServer.freePort())"
         // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
         client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
+        apnsClient = try! APNsProvider.makeClient(configuration: Self.apnsConfiguration(baseURL: apnsURL))
     }
 
     /// Starts everything; if the servers do not come up (a port taken by
@@ -172,8 +187,17 @@ final class Harness: Sendable {
                 tokenURI: simulatorURL + "/token", faults: options.fcmFaults),
             ledger: fcmLedger)
         fcmSimulatorBox.withLock { $0 = fcm }
-        let simApp = SimulatorServer([twilio, sink, aliyun, sendgrid, wechat, fcm]).application(port: port(simulatorURL), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [apiApp, simApp], logger: logger))
+        let simApp = try SimulatorServer([twilio, sink, aliyun, sendgrid, wechat, fcm])
+            .application(port: port(simulatorURL), logger: logger)
+        let apns = APNsSimulator(
+            configuration: .init(
+                teamID: Self.apnsTeamID, keyID: Self.apnsKeyID, publicKey: Self.apnsKey.publicKey, topic: Self.apnsTopic,
+                faults: options.apnsFaults),
+            ledger: apnsLedger)
+        apnsSimulatorBox.withLock { $0 = apns }
+        let apnsApp = try SimulatorServer([apns]).application(
+            port: port(apnsURL), logger: logger, tls: try SimulatorTLS.serverConfiguration())
+        let group = ServiceGroup(configuration: .init(services: [apiApp, simApp, apnsApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
         serversTask.withLock {
@@ -213,7 +237,23 @@ final class Harness: Sendable {
                 baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
                 fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
             client: client)
-        return sms + [sendgrid, wechatProvider, try! fcmProvider(), WebhookProvider(secret: Self.webhookSecret, client: client)]
+        return sms + [sendgrid, wechatProvider, try! fcmProvider(), apnsProvider,
+                      WebhookProvider(secret: Self.webhookSecret, client: client)]
+    }
+
+    static func apnsConfiguration(baseURL: String) -> APNsConfiguration {
+        APNsConfiguration(
+            baseURL: baseURL, teamID: apnsTeamID, keyID: apnsKeyID, privateKeyPEM: apnsKey.pemRepresentation,
+            topic: apnsTopic, trustRootsPEM: SimulatorTLS.certificatePEM)
+    }
+
+    var apnsProvider: APNsProvider {
+        apnsProviderBox.withLock { box in
+            if let provider = box { return provider }
+            let provider = try! APNsProvider(configuration: Self.apnsConfiguration(baseURL: apnsURL), client: apnsClient)
+            box = provider
+            return provider
+        }
     }
 
     /// An FCM provider for the simulated project, signing with `key`.
@@ -259,6 +299,7 @@ final class Harness: Sendable {
         await servers.triggerGracefulShutdown()
         await serversTask.withLock({ $0 })?.value
         try? await client.shutdown()
+        try? await apnsClient.shutdown()
         redis.close()
         redisServer.stop()
         try? FileManager.default.removeItem(atPath: directory)
