@@ -18,7 +18,7 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM", "APNs"]
+let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM", "APNs", "SMTP"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 let package = Package(
@@ -43,6 +43,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
                        providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "HeraldCore",
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: strict),
@@ -64,6 +66,7 @@ let package = Package(
         adapter("WeChat"),
         adapter("FCM", [.product(name: "_CryptoExtras", package: "swift-crypto")]),
         adapter("APNs", [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
+        adapter("SMTP", ["CCurl", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "HeraldDispatch",
                 dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders",
                                .product(name: "Logging", package: "swift-log"),

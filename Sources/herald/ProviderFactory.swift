@@ -9,6 +9,7 @@ import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
 import SendGridAdapter
+import SMTPAdapter
 import TwilioAdapter
 import WebhookAdapter
 import WeChatAdapter
@@ -100,8 +101,15 @@ struct ProviderFactory {
             client: client)
     }
 
-    func smtp() throws -> any ChannelProvider {
-        throw ConfigurationError("smtp is not available in this build")
+    func smtp() throws -> SMTPProvider {
+        guard let url = config.string("HERALD_SMTP_URL"), url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+            throw ConfigurationError("the smtp provider needs HERALD_SMTP_URL (smtp://host:port or smtps://host:port)")
+        }
+        return SMTPProvider(configuration: SMTPConfiguration(
+            url: url, username: config.string("HERALD_SMTP_USERNAME"), password: config.string("HERALD_SMTP_PASSWORD"),
+            fromAddress: try required("HERALD_EMAIL_FROM", false, ""), fromName: config.string("HERALD_EMAIL_FROM_NAME"),
+            requireTLS: config.string("HERALD_SMTP_REQUIRE_TLS") == "true", caFile: config.string("HERALD_SMTP_CA_FILE"),
+            unsubscribeLinks: unsubscribeLinks))
     }
 
     func fcm() throws -> FCMProvider {

@@ -19,7 +19,7 @@ public enum SimulatorTLS {
         -----END CERTIFICATE-----
         """
 
-    static let privateKeyPEM = """
+    public static let privateKeyPEM = """
         -----BEGIN PRIVATE KEY-----
         MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgCSiwKIQqA6MSsUji
         4NFSzBo3CdUFygtgj96e14gpWzihRANCAAR+17rtZXBShf2d4Buge90UHm3GKogx

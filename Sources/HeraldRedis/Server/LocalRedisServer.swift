@@ -9,10 +9,8 @@ import Glibc
 /// free loopback port: Herald is always exercised against a real Redis.
 public final class LocalRedisServer: Sendable {
     public let endpoint: RedisEndpoint
-    /// The child's pid. Foundation's `Process.waitUntilExit` spins a run loop
-    /// that deadlocks on Swift's cooperative pool, so the child is spawned and
-    /// reaped with posix_spawn/waitpid directly.
-    public let pid: pid_t
+    let process: ChildProcess
+    public var pid: pid_t { process.pid }
 
     /// Starts `redis-server` and waits (up to `startupTimeout`) until it answers PING.
     ///
@@ -30,7 +28,7 @@ public final class LocalRedisServer: Sendable {
             "--protected-mode", "yes", "--logfile", directory + "/redis.log",
         ]
         if let unixSocket { arguments += ["--unixsocket", unixSocket, "--unixsocketperm", "700"] }
-        pid = try Self.spawn(try Self.locate(executable).path, arguments: arguments)
+        process = try ChildProcess(try Self.locate(executable).path, arguments: arguments)
         if let unixSocket {
             endpoint = RedisEndpoint(address: .unix(path: unixSocket))
         } else {
@@ -38,11 +36,11 @@ public final class LocalRedisServer: Sendable {
         }
         let deadline = ContinuousClock.now.advanced(by: startupTimeout)
         while ContinuousClock.now < deadline {
-            guard Self.isAlive(pid) else { break }
+            guard process.isRunning else { break }
             if Self.isAnswering(endpoint) { return }
             usleep(20_000)
         }
-        Self.signal(pid, SIGKILL)
+        process.kill()
         throw RedisError.connectionFailed("redis-server did not start within \(startupTimeout); see \(directory)/redis.log")
     }
 
@@ -53,56 +51,12 @@ public final class LocalRedisServer: Sendable {
 
     /// Stops the server (SIGTERM: Redis flushes its AOF) and waits for it to exit.
     public func stop() {
-        Self.signal(pid, SIGTERM)
+        process.stop()
     }
 
     /// Kills the server without letting it flush: a crash.
     public func kill() {
-        Self.signal(pid, SIGKILL)
-    }
-
-    /// Sends `signal` and reaps the child (SIGKILL after 10 s if it lingers).
-    private static func signal(_ pid: pid_t, _ signal: Int32) {
-        guard isAlive(pid) else { return }
-        Glibc.kill(pid, signal)
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
-            usleep(2_000)
-        }
-    }
-
-    private static func isAlive(_ pid: pid_t) -> Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == 0
-    }
-
-    private static func spawn(_ path: String, arguments: [String]) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // The parent may block or ignore signals (service-lifecycle handles SIGTERM itself);
-        // the child must start with default dispositions or it would ignore our SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw RedisError.connectionFailed("cannot start \(path): errno \(result)") }
-        return pid
+        process.kill()
     }
 
     deinit { stop() }

@@ -19,6 +19,7 @@ import Crypto
 import _CryptoExtras
 import FCMAdapter
 import APNsAdapter
+import SMTPAdapter
 import SendGridAdapter
 import WeChatAdapter
 import WebhookAdapter
@@ -33,6 +34,8 @@ struct HarnessOptions: Sendable {
     var apnsFaults: FaultRule = { _, _ in nil }
     /// SMS providers in order of preference.
     var smsProviders = ["twilio"]
+    /// Email goes to this SMTP server instead of SendGrid when set.
+    var smtp: SMTPConfiguration?
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
     var webhookFaults: FaultRule = { _, _ in nil }
     var callbackStatuses = ["sent", "delivered"]
@@ -237,7 +240,12 @@ final class Harness: Sendable {
                 baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
                 fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
             client: client)
-        return sms + [sendgrid, wechatProvider, try! fcmProvider(), apnsProvider,
+        let email: any ChannelProvider = options.smtp.map { smtp in
+            var configuration = smtp
+            configuration.unsubscribeLinks = unsubscribeLinks
+            return SMTPProvider(configuration: configuration)
+        } ?? sendgrid
+        return sms + [email, wechatProvider, try! fcmProvider(), apnsProvider,
                       WebhookProvider(secret: Self.webhookSecret, client: client)]
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process Herald or its tests start (redis-server, an SMTP server).
+/// Foundation's `Process.waitUntilExit` spins a run loop that deadlocks on
+/// Swift's cooperative pool, so children are spawned and reaped with
+/// posix_spawn/waitpid directly.
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+
+    /// Starts `path` with `arguments`; stdin is /dev/null, stdout and stderr go
+    /// to `outputFile` (or /dev/null).
+    public init(_ path: String, arguments: [String], outputFile: String? = nil) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The parent may block or ignore signals (service-lifecycle handles SIGTERM itself);
+        // the child must start with default dispositions or it would ignore our SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw RedisError.connectionFailed("cannot start \(path): errno \(result)") }
+        self.pid = pid
+    }
+
+    public var isRunning: Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    /// SIGTERM, then waits for the exit (SIGKILL after 10 s if it lingers).
+    public func stop() { signal(SIGTERM) }
+
+    /// SIGKILL: a crash.
+    public func kill() { signal(SIGKILL) }
+
+    private func signal(_ signal: Int32) {
+        guard isRunning else { return }
+        Glibc.kill(pid, signal)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
+            usleep(2_000)
+        }
+    }
+}
