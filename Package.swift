@@ -111,7 +111,7 @@ let package = Package(
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "Hummingbird", package: "hummingbird")],
                           swiftSettings: strict),
-        .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator"], swiftSettings: strict),
+        .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldDispatch", "HeraldProviders"] + allAdapters,
                     swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests",

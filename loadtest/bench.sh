@@ -4,9 +4,10 @@
 #
 #   loadtest/bench.sh single 200000      # single-message POSTs, 64 connections
 #   loadtest/bench.sh batch 200000       # batch POSTs of 1000
+#   MIX=sms:40,email:30,push:20,wechat:10 loadtest/bench.sh single 100000   # mixed channels
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
-# socket, `herald simulate` (Twilio simulator, sent+delivered callbacks),
+# socket, `herald simulate` (every provider's simulator, receipts posted back),
 # `herald serve` (API + dispatcher) and `herald loadtest`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +28,11 @@ redis-server --port 0 --unixsocket "$sock" --dir "$work" --appendonly yes --appe
 pids+=($!); redis_pid=$!
 for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
-"$herald" simulate --port "$sim_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
+"$herald" simulate --port "$sim_port" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
   > "$work/sim.log" 2>&1 &
 pids+=($!); sim_pid=$!
-HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_TWILIO_BASE_URL="http://127.0.0.1:$sim_port" \
+HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://127.0.0.1:$sim_port" \
+  HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$((sim_port + 1))" \
   HERALD_LOG_LEVEL=warning HERALD_DISPATCH_CONCURRENCY=${CONCURRENCY:-256} \
   "$herald" "${HERALD_ROLE:-serve}" > "$work/herald.log" 2>&1 &
 pids+=($!); herald_pid=$!
@@ -44,7 +46,7 @@ start=$(date +%s.%N)
 extra=()
 [ "$mode" = batch ] && extra=(--batch-size 1000 --connections "${BATCH_CONNECTIONS:-4}") || extra=(--connections "$connections")
 /usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
-  --redis-url "unix://$sock" "${extra[@]}" ${LOADTEST_ARGS:-}
+  --redis-url "unix://$sock" --mix "${MIX:-sms:1}" "${extra[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
 c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(cpu $redis_pid); cmd1=$(commands)
 awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis - c0_redis)) -v hz="$hz" \

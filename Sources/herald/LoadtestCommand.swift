@@ -21,6 +21,7 @@ struct LoadtestCommand: AsyncParsableCommand {
     var redisUrl: String?
     @Flag(help: "Only measure acceptance; do not follow messages to delivery.") var acceptOnly = false
     @Option(help: "Seconds to wait for every message to be delivered.") var drainTimeout = 120
+    @Option(help: "Channel weights, e.g. sms:40,email:30,push:20,wechat:10 (default: all SMS).") var mix = "sms:1"
 
     func run() async throws {
         guard let mode = LoadPlan.Mode(rawValue: mode) else { throw ValidationError("--mode must be single or batch") }
@@ -28,9 +29,12 @@ struct LoadtestCommand: AsyncParsableCommand {
         guard host == "localhost" || host.hasPrefix("127.") || host == "::1" else {
             throw ValidationError("load tests only target loopback addresses")
         }
+        guard let channelMix = ChannelMix(parsing: mix) else {
+            throw ValidationError("--mix must look like sms:40,email:30,push:20,wechat:10")
+        }
         let plan = LoadPlan(
             host: host, port: port, apiKey: apiKey, mode: mode, messages: messages, batchSize: batchSize,
-            connections: connections, rate: rate)
+            connections: connections, rate: rate, mix: channelMix)
         var redis: RedisClient?
         if !acceptOnly {
             let url = redisUrl ?? ProcessInfo.processInfo.environment["HERALD_REDIS_URL"]

@@ -1,3 +1,4 @@
+import HeraldCore
 import Testing
 
 @testable import HeraldLoadGenerator
@@ -24,5 +25,23 @@ struct LoadPlanTests {
         let body = request.split(separator: "\r\n\r\n", maxSplits: 1).last.map(String.init) ?? ""
         #expect(request.contains("Content-Length: \(body.utf8.count)\r\n"))
         #expect(LoadPlan(mode: .single, messages: 10).requests == 10)
+    }
+
+    @Test("a channel mix spreads its weights evenly and addresses each channel in its own shape")
+    func mix() throws {
+        let mix = try #require(ChannelMix(parsing: "sms:40,email:30,push:20,wechat:10"))
+        let first = (0..<100).map(mix.channel)
+        #expect(first.filter { $0 == .sms }.count == 40)
+        #expect(first.filter { $0 == .email }.count == 30)
+        #expect(first.filter { $0 == .push }.count == 20)
+        #expect(first.filter { $0 == .wechat }.count == 10)
+        #expect(Set(first.prefix(10)).count == 4, "interleaved, not in blocks")
+        #expect(ChannelMix(parsing: "sms:40,fax:1") == nil)
+        #expect(ChannelMix(parsing: "sms:-1") == nil)
+        let plan = LoadPlan(mix: mix)
+        let push = (0..<20).map { plan.messageJSON($0) }.filter { $0.contains(#""channel":"push""#) }
+        #expect(push.contains { $0.contains("fcm-load-") })
+        #expect(push.contains { $0.contains(#""to":"aaaa"#) })
+        #expect(LoadPlan.hexToken(255).count == 64)
     }
 }

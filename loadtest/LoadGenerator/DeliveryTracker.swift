@@ -16,14 +16,32 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
     public var dispatchLatency: LatencySummary
     /// created → delivered receipt applied, milliseconds.
     public var deliveryLatency: LatencySummary
+    /// The same figures per channel, when the run mixed channels.
+    public var perChannel: [ChannelFigures]
+
+    /// Dispatch figures of one channel of a mixed run.
+    public struct ChannelFigures: Sendable, CustomStringConvertible {
+        public var channel: Channel
+        public var accepted: Int
+        public var dispatched: Int
+        public var dispatchedPerSecond: Double
+        public var dispatchLatency: LatencySummary
+
+        public var description: String {
+            "  \(channel.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) accepted \(accepted)  dispatched \(dispatched)"
+                + "  dispatched/s \(Int(dispatchedPerSecond.rounded()))  accepted → dispatched \(dispatchLatency)"
+        }
+    }
 
     public var description: String {
-        """
+        var text = """
         dispatched/s \(Int(dispatchedPerSecond.rounded()))   delivered/s \(Int(deliveredPerSecond.rounded()))
         accepted \(accepted)  dispatched \(dispatched)  delivered \(delivered)  failed \(failed)  lost \(lost)
         accepted → dispatched  \(dispatchLatency)
         accepted → delivered   \(deliveryLatency)
         """
+        if perChannel.count > 1 { text += "\nper channel:\n" + perChannel.map(\.description).joined(separator: "\n") }
+        return text
     }
 }
 
@@ -36,10 +54,15 @@ public struct DeliveryTracker: Sendable {
     }
 
     struct Row {
+        var channel: Channel
         var status: String
         var created: Int64
         var sent: Int64?
         var delivered: Int64?
+
+        /// When the provider took the message: `sent_at`, or `delivered_at` for
+        /// providers whose acceptance is final (push, SMTP, webhooks).
+        var dispatched: Int64? { sent ?? delivered }
     }
 
     public func track(ids: [String], drainTimeout: Duration) async throws -> DeliveryReport {
@@ -68,10 +91,10 @@ public struct DeliveryTracker: Sendable {
             try await Task.sleep(for: .milliseconds(max(1_000, pending.count / 20)))
         }
         let rows = finished + unfinished
-        let dispatched = rows.filter { $0.sent != nil }
+        let dispatched = rows.filter { $0.dispatched != nil }
         let delivered = rows.filter { $0.delivered != nil }
         let firstCreated = rows.map(\.created).min() ?? 0
-        let lastSent = dispatched.compactMap(\.sent).max() ?? firstCreated
+        let lastSent = dispatched.compactMap(\.dispatched).max() ?? firstCreated
         let lastDelivered = delivered.compactMap(\.delivered).max() ?? firstCreated
         let failed = rows.filter { $0.status == "failed" || $0.status == "undelivered" }.count
         return DeliveryReport(
@@ -80,9 +103,23 @@ public struct DeliveryTracker: Sendable {
             dispatchedPerSecond: Double(dispatched.count) / max(0.001, Double(lastSent - firstCreated) / 1000),
             deliveredPerSecond: Double(delivered.count) / max(0.001, Double(lastDelivered - firstCreated) / 1000),
             dispatchLatency: LatencySummary(
-                values: dispatched.map { UInt64(max(0, $0.sent! - $0.created)) }, scale: 1, unit: "ms"),
+                values: dispatched.map { UInt64(max(0, $0.dispatched! - $0.created)) }, scale: 1, unit: "ms"),
             deliveryLatency: LatencySummary(
-                values: delivered.map { UInt64(max(0, $0.delivered! - $0.created)) }, scale: 1, unit: "ms"))
+                values: delivered.map { UInt64(max(0, $0.delivered! - $0.created)) }, scale: 1, unit: "ms"),
+            perChannel: Self.perChannel(rows))
+    }
+
+    static func perChannel(_ rows: [Row]) -> [DeliveryReport.ChannelFigures] {
+        Dictionary(grouping: rows, by: \.channel).map { channel, rows in
+            let dispatched = rows.filter { $0.dispatched != nil }
+            let first = rows.map(\.created).min() ?? 0
+            let last = dispatched.compactMap(\.dispatched).max() ?? first
+            return DeliveryReport.ChannelFigures(
+                channel: channel, accepted: rows.count, dispatched: dispatched.count,
+                dispatchedPerSecond: Double(dispatched.count) / max(0.001, Double(last - first) / 1000),
+                dispatchLatency: LatencySummary(
+                    values: dispatched.map { UInt64(max(0, $0.dispatched! - $0.created)) }, scale: 1, unit: "ms"))
+        }.sorted { $0.accepted > $1.accepted }
     }
 
     private func read(_ ids: [String]) async throws -> [Row] {
@@ -95,14 +132,15 @@ public struct DeliveryTracker: Sendable {
                 let channel = MessageID.channel(of: id) ?? .sms
                 return ["HMGET", ChannelKeys(channel).message(id), "status", "created_at", "sent_at", "delivered_at"]
             })
-            for reply in replies {
+            for (id, reply) in zip(chunk, replies) {
                 let fields = reply.array
+                let channel = MessageID.channel(of: id) ?? .sms
                 guard fields.count == 4 else {
-                    rows.append(Row(status: "missing", created: 0))
+                    rows.append(Row(channel: channel, status: "missing", created: 0))
                     continue
                 }
                 rows.append(Row(
-                    status: fields[0].string ?? "missing", created: fields[1].string.flatMap(Int64.init) ?? 0,
+                    channel: channel, status: fields[0].string ?? "missing", created: fields[1].string.flatMap(Int64.init) ?? 0,
                     sent: fields[2].string.flatMap(Int64.init), delivered: fields[3].string.flatMap(Int64.init)))
             }
             start += 2_000

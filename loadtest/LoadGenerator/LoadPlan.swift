@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// What a load run sends and how hard.
 public struct LoadPlan: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
@@ -20,12 +22,15 @@ public struct LoadPlan: Sendable {
     public var rate: Double
     /// Recipients are `+1555` followed by seven digits of the message index.
     public var recipientPrefix: String
+    /// Which channel each message goes to.
+    public var mix: ChannelMix
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, mode: Mode = .single,
         messages: Int = 10_000, batchSize: Int = 1_000, connections: Int = 64, rate: Double = 0,
-        recipientPrefix: String = "+1555"
+        recipientPrefix: String = "+1555", mix: ChannelMix = .smsOnly
     ) {
+        self.mix = mix
         self.host = host
         self.port = port
         self.apiKey = apiKey
@@ -53,8 +58,26 @@ public struct LoadPlan: Sendable {
         return recipientPrefix + String(repeating: "0", count: 7 - digits.count) + digits
     }
 
+    /// One message of the run, addressed in the shape its channel wants;
+    /// pushes alternate between FCM registration tokens and APNs device tokens.
     func messageJSON(_ index: Int) -> String {
-        #"{"channel":"sms","to":"\#(recipient(index))","content":{"body":"Herald load test message \#(index)"}}"#
+        switch mix.channel(index) {
+        case .email:
+            return #"{"channel":"email","to":"load\#(index)@example.com","content":{"subject":"Herald load test","body":"Herald load test message \#(index)"}}"#
+        case .push:
+            let token = index % 2 == 0 ? "fcm-load-\(index)" : Self.hexToken(index)
+            return #"{"channel":"push","to":"\#(token)","content":{"title":"Herald","body":"Herald load test message \#(index)"}}"#
+        case .wechat:
+            return #"{"channel":"wechat","to":"oLoad\#(index)","content":{"body":"Herald load test message \#(index)"}}"#
+        default:
+            return #"{"channel":"sms","to":"\#(recipient(index))","content":{"body":"Herald load test message \#(index)"}}"#
+        }
+    }
+
+    /// A 64-hex-digit APNs device token unique to `index`.
+    static func hexToken(_ index: Int) -> String {
+        let hex = String(index, radix: 16)
+        return String(repeating: "a", count: 64 - hex.count) + hex
     }
 
     /// The raw HTTP/1.1 request for request `index`.

@@ -16,7 +16,8 @@ public struct LoadReport: Sendable, CustomStringConvertible {
         var lines = [
             "mode \(plan.mode.rawValue), \(plan.messages) messages, \(plan.connections) connections"
                 + (plan.rate > 0 ? ", target \(Int(plan.rate))/s" : ", flat out")
-                + (plan.mode == .batch ? ", \(plan.batchSize) per batch" : ""),
+                + (plan.mode == .batch ? ", \(plan.batchSize) per batch" : "")
+                + (plan.mix == .smsOnly ? "" : ", mix \(plan.mix)"),
             "requests \(requests), accepted \(accepted), http errors \(httpErrors), statuses \(statusCounts.sorted { $0.key < $1.key })",
             "accepted/s   \(Int(acceptedPerSecond.rounded()))   (\(round2(sendSeconds)) s)",
             "request latency  \(requestLatency)",
