@@ -113,7 +113,8 @@ public struct DispatchStore: Sendable {
         let reply = try await redis.run(
             Scripts.sent,
             keys: [keys.message(claimed.message.id), claimed.entry.stream,
-                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
+                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID),
+                   keys.suppressions],
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
                 claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),

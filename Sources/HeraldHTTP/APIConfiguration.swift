@@ -25,6 +25,13 @@ public struct APIConfiguration: Sendable, Equatable {
     /// Largest accepted provider receipt body.
     public var maxReceiptBodyBytes: Int
 
+    /// Whether a signed receipt's timestamp (Unix seconds) is recent enough
+    /// to be accepted: older ones are refused as replays.
+    public func isFresh(timestamp: String, nowMillis: Int64 = WallClock.nowMillis()) -> Bool {
+        guard let seconds = Int64(timestamp) else { return false }
+        return abs(nowMillis / 1000 - seconds) <= receiptToleranceSeconds
+    }
+
     public init(
         apiKeys: Set<String> = [], publicURL: String, twilioAuthToken: String? = nil,
         maxMessageBodyBytes: Int = 512 * 1024, maxBatchBodyBytes: Int = 16 * 1024 * 1024,

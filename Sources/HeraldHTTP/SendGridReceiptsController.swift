@@ -37,9 +37,7 @@ struct SendGridReceiptsController: Sendable {
             context.logger.warning("rejected SendGrid events with a bad signature")
             throw APIError(status: 403, code: "invalid_signature", message: "the Event Webhook signature does not match")
         }
-        guard let seconds = Int64(timestamp),
-              abs(WallClock.nowMillis() / 1000 - seconds) <= configuration.receiptToleranceSeconds
-        else {
+        guard configuration.isFresh(timestamp: timestamp) else {
             metrics.receipt(provider: "sendgrid", result: "rejected")
             throw APIError(status: 403, code: "stale_receipt", message: "the Event Webhook timestamp is too old")
         }

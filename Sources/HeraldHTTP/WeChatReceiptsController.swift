@@ -38,9 +38,7 @@ struct WeChatReceiptsController: Sendable {
             context.logger.warning("rejected WeChat push with a bad signature")
             throw APIError(status: 403, code: "invalid_signature", message: "signature does not match")
         }
-        guard let seconds = Int64(timestamp),
-              abs(WallClock.nowMillis() / 1000 - seconds) <= configuration.receiptToleranceSeconds
-        else {
+        guard configuration.isFresh(timestamp: timestamp) else {
             metrics.receipt(provider: "wechat", result: "rejected")
             throw APIError(status: 403, code: "stale_receipt", message: "timestamp is too old")
         }

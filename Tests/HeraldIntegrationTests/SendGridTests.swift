@@ -44,6 +44,25 @@ struct SendGridTests {
         }
     }
 
+    @Test("events posted before SendGrid's reply is recorded are kept and applied; the provider is still recorded")
+    func eventsBeforeReply() async throws {
+        var options = HarnessOptions()
+        options.callbackBeforeReply = true
+        try await withHarness(options) { h in
+            let delivered = try await h.sendEmail(to: "early@example.com")
+            try await h.waitForStatus(delivered, "delivered")
+            let message = try await h.message(delivered)
+            #expect(message.fields["provider"] == "sendgrid")
+            #expect(message.fields["provider_message_id"]?.isEmpty == false)
+
+            let bounced = try await h.sendEmail(to: "bounce-early@example.com")
+            try await h.waitForStatus(bounced, "undelivered")
+            #expect(try await h.message(bounced).fields["provider"] == "sendgrid")
+            #expect(try await h.api(.GET, "/v1/suppressions/email/bounce-early@example.com").status == 200,
+                    "a bounce kept as early still suppresses")
+        }
+    }
+
     @Test("transactional mail carries no List-Unsubscribe")
     func transactionalHasNoUnsubscribe() async throws {
         try await withHarness { h in

@@ -8,8 +8,12 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
     public var dispatched: Int
     public var delivered: Int
     public var failed: Int
-    /// Accepted but neither delivered nor failed when the drain deadline passed.
+    /// Accepted but never handed to a provider (nor failed) when the drain
+    /// deadline passed: what Herald lost or left behind.
     public var lost: Int
+    /// Handed to a provider whose final receipt had not arrived by the deadline
+    /// (a simulator that gave up posting a callback, under overload).
+    public var awaitingReceipt: Int
     public var dispatchedPerSecond: Double
     public var deliveredPerSecond: Double
     /// created → provider accepted (sent_at), milliseconds.
@@ -36,7 +40,7 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
     public var description: String {
         var text = """
         dispatched/s \(Int(dispatchedPerSecond.rounded()))   delivered/s \(Int(deliveredPerSecond.rounded()))
-        accepted \(accepted)  dispatched \(dispatched)  delivered \(delivered)  failed \(failed)  lost \(lost)
+        accepted \(accepted)  dispatched \(dispatched)  delivered \(delivered)  failed \(failed)  awaiting receipt \(awaitingReceipt)  lost \(lost)
         accepted → dispatched  \(dispatchLatency)
         accepted → delivered   \(deliveryLatency)
         """
@@ -77,7 +81,7 @@ public struct DeliveryTracker: Sendable {
             var stillPending: [String] = []
             unfinished = []
             for (id, row) in zip(pending, rows) {
-                if row.status == "delivered" || row.status == "failed" || row.status == "undelivered" {
+                if Self.isFinal(row.status) {
                     finished.append(row)
                 } else {
                     stillPending.append(id)
@@ -96,10 +100,11 @@ public struct DeliveryTracker: Sendable {
         let firstCreated = rows.map(\.created).min() ?? 0
         let lastSent = dispatched.compactMap(\.dispatched).max() ?? firstCreated
         let lastDelivered = delivered.compactMap(\.delivered).max() ?? firstCreated
-        let failed = rows.filter { $0.status == "failed" || $0.status == "undelivered" }.count
+        let failed = rows.filter { Self.isFinal($0.status) && $0.status != "delivered" }.count
         return DeliveryReport(
             accepted: ids.count, dispatched: dispatched.count, delivered: delivered.count, failed: failed,
-            lost: ids.count - delivered.count - failed,
+            lost: rows.filter { $0.dispatched == nil && !Self.isFinal($0.status) }.count,
+            awaitingReceipt: rows.filter { $0.dispatched != nil && !Self.isFinal($0.status) }.count,
             dispatchedPerSecond: Double(dispatched.count) / max(0.001, Double(lastSent - firstCreated) / 1000),
             deliveredPerSecond: Double(delivered.count) / max(0.001, Double(lastDelivered - firstCreated) / 1000),
             dispatchLatency: LatencySummary(
@@ -107,6 +112,10 @@ public struct DeliveryTracker: Sendable {
             deliveryLatency: LatencySummary(
                 values: delivered.map { UInt64(max(0, $0.delivered! - $0.created)) }, scale: 1, unit: "ms"),
             perChannel: Self.perChannel(rows))
+    }
+
+    static func isFinal(_ status: String) -> Bool {
+        ["delivered", "undelivered", "failed", "suppressed", "expired", "canceled"].contains(status)
     }
 
     static func perChannel(_ rows: [Row]) -> [DeliveryReport.ChannelFigures] {

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import NIOCore
 
-/// Posts receipts back to Herald as a provider would: a few tries with a
-/// short pause on 5xx or a dropped connection, counted in the ledger.
+/// Posts receipts back to Herald as a provider would: up to five tries with a
+/// doubling pause on 5xx, a timeout or a dropped connection, counted in the ledger.
 struct ReceiptPoster: Sendable {
     let client: HTTPClient
     let ledger: SimulatorLedger
@@ -13,7 +13,7 @@ struct ReceiptPoster: Sendable {
         request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
-        for attempt in 1...3 {
+        for attempt in 1...5 {
             do {
                 let response = try await client.execute(request, timeout: .seconds(10))
                 _ = try await response.body.collect(upTo: 1 << 16)
@@ -23,9 +23,9 @@ struct ReceiptPoster: Sendable {
                 }
                 if response.status.code < 500 { break }
             } catch {
-                if attempt == 3 { break }
+                if attempt == 5 { break }
             }
-            try? await Task.sleep(for: .milliseconds(100 * attempt))
+            try? await Task.sleep(for: .milliseconds(200 << attempt))
         }
         ledger.callback(succeeded: false)
     }

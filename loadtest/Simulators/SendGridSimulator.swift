@@ -24,11 +24,15 @@ public struct SendGridSimulator: SimulatedProvider {
         public var signingKey: P256.Signing.PrivateKey
         public var latency: Duration
         public var faults: FaultRule
+        /// Post the events before answering, as a provider racing its own reply would.
+        public var eventsBeforeReply: Bool
 
         public init(
             apiKey: String, eventURL: String?, eventDelay: Duration = .milliseconds(10),
-            signingKey: P256.Signing.PrivateKey, latency: Duration = .zero, faults: @escaping FaultRule = { _, _ in nil }
+            signingKey: P256.Signing.PrivateKey, latency: Duration = .zero, faults: @escaping FaultRule = { _, _ in nil },
+            eventsBeforeReply: Bool = false
         ) {
+            self.eventsBeforeReply = eventsBeforeReply
             self.apiKey = apiKey
             self.eventURL = eventURL
             self.eventDelay = eventDelay
@@ -113,14 +117,14 @@ public struct SendGridSimulator: SimulatedProvider {
         let messageID = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
         if let url = configuration.eventURL {
             let heraldID = personalization.custom_args?["herald_id"]
-            postEvents(url: url, to: to, messageID: messageID, heraldID: heraldID)
+            await postEvents(url: url, to: to, messageID: messageID, heraldID: heraldID)
         }
         var response = Response(status: .accepted)
         response.headers[HTTPField.Name("X-Message-Id")!] = messageID
         return response
     }
 
-    private func postEvents(url: String, to: String, messageID: String, heraldID: String?) {
+    private func postEvents(url: String, to: String, messageID: String, heraldID: String?) async {
         let now = Int64(Date().timeIntervalSince1970)
         let sgMessageID = messageID + ".filterdrecv-5bb8bb5b5-vrtkq-1-6571E1E0-2B.0"
         func event(_ name: String, reason: String? = nil, type: String? = nil) -> SendGridEvent {
@@ -135,13 +139,14 @@ public struct SendGridSimulator: SimulatedProvider {
         encoder.outputFormatting = .withoutEscapingSlashes
         let body = String(decoding: (try? encoder.encode(events)) ?? Data("[]".utf8), as: UTF8.self)
         let key = configuration.signingKey
-        poster.later(configuration.eventDelay) { [poster] in
+        let post: @Sendable () async -> Void = { [poster] in
             let timestamp = String(Int(Date().timeIntervalSince1970))
             let signature = SendGridEventSignature.sign(timestamp: timestamp, body: Array(body.utf8), privateKey: key)
             await poster.post(url: url, contentType: "application/json", body: body, headers: [
                 (SendGridEventSignature.signatureHeader, signature), (SendGridEventSignature.timestampHeader, timestamp),
             ])
         }
+        if configuration.eventsBeforeReply { await post() } else { poster.later(configuration.eventDelay, post) }
     }
 
     static func error(_ status: Int, _ message: String, field: String?) -> Response {

@@ -8,16 +8,22 @@
 -- KEYS: 1 provider-id key, 2 early-receipt list, 3 suppressions hash
 -- ARGV: 1 status or event, 2 now ms, 3 detail, 4 receipt event id, 5 channel key prefix,
 --       6 terminal ttl s, 7 early-receipt ttl s, 8 message id ('' = look up by provider id),
---       9 suppression entry ("all:invalid_recipient", or '' for none)
+--       9 suppression entry ("all:invalid_recipient", or '' for none), 10 provider message id ('' unknown)
 -- Returns {'applied'|'recorded'|'duplicate'|'stale'|'early'|'missing', message id}.
+local function keep_early()
+  redis.call('RPUSH', KEYS[2], cjson.encode({status = ARGV[1], at = ARGV[2], detail = ARGV[3], event = ARGV[4],
+    suppress = ARGV[9]}))
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+  return {'early', ''}
+end
 local id = ARGV[8]
 if id == '' then
   id = redis.call('GET', KEYS[1])
-  if not id then
-    redis.call('RPUSH', KEYS[2], cjson.encode({status = ARGV[1], at = ARGV[2], detail = ARGV[3], event = ARGV[4]}))
-    redis.call('EXPIRE', KEYS[2], ARGV[7])
-    return {'early', ''}
-  end
+  if not id then return keep_early() end
+elseif ARGV[10] ~= '' and redis.call('HGET', ARGV[5] .. 'm:' .. id, 'status') == 'sending' then
+  -- The provider answered, but the worker has not recorded it yet: applying
+  -- now would make sent.lua skip recording the provider. sent.lua applies it.
+  return keep_early()
 end
 -- The message hash shares the channel's hash tag with KEYS[1], so this key is
 -- in the same cluster slot.

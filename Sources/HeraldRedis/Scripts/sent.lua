@@ -3,7 +3,7 @@
 -- The provider accepted the message: sending → sent (or delivered, for
 -- providers whose acceptance is delivery), provider id indexed for receipts,
 -- and receipts that raced ahead of this moment applied in arrival order.
--- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list
+-- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list, 5 suppressions hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
 --       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
@@ -20,7 +20,11 @@ if ARGV[5] ~= '' then
     redis.call('DEL', KEYS[4])
     for _, raw in ipairs(early) do
       local receipt = cjson.decode(raw)
-      herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
+      local result = herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
+      if receipt.suppress and receipt.suppress ~= '' and result ~= 'duplicate' then
+        local to = redis.call('HGET', KEYS[1], 'to')
+        if to then redis.call('HSET', KEYS[5], to, receipt.suppress) end
+      end
     end
     status = redis.call('HGET', KEYS[1], 'status')
   end

@@ -120,7 +120,7 @@ public struct MessageStore: Sendable {
             arguments: [
                 kind.name, String(nowMillis), detail, eventID, keys.prefix,
                 String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), messageID ?? "",
-                suppress?.stored ?? "",
+                suppress?.stored ?? "", providerMessageID,
             ])
         let parts = reply.array
         guard parts.count == 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {

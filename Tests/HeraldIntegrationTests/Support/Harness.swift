@@ -176,7 +176,7 @@ final class Harness: Sendable {
         let sendgrid = SendGridSimulator(
             configuration: .init(
                 apiKey: Self.sendgridAPIKey, eventURL: apiURL + "/v1/receipts/sendgrid", eventDelay: options.callbackDelay,
-                signingKey: sendgridKey, faults: options.sendgridFaults),
+                signingKey: sendgridKey, faults: options.sendgridFaults, eventsBeforeReply: options.callbackBeforeReply),
             client: client, ledger: sendgridLedger)
         let wechat = WeChatSimulator(
             configuration: .init(
