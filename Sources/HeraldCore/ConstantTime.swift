@@ -2,6 +2,7 @@
 /// where the inputs first differ, so an attacker cannot guess a signature
 /// byte by byte from response times.
 public enum ConstantTime {
+    /// True when both strings are byte for byte the same.
     public static func equal(_ given: String, _ expected: String) -> Bool {
         let given = Array(given.utf8)
         let expected = Array(expected.utf8)

@@ -9,6 +9,7 @@ public struct Suppression: Sendable, Equatable {
         case transactional
     }
 
+    /// Why the entry exists: shown to operators and in the message history.
     public enum Reason: String, Sendable, CaseIterable {
         /// The person asked not to receive (STOP, List-Unsubscribe, WeChat block).
         case unsubscribed
@@ -20,7 +21,9 @@ public struct Suppression: Sendable, Equatable {
         case manual
     }
 
+    /// Which messages are blocked.
     public var scope: Scope
+    /// Why they are blocked.
     public var reason: Reason
 
     public init(scope: Scope, reason: Reason) {

@@ -14,6 +14,7 @@ public struct UnsubscribeLinks: Sendable, Equatable {
         self.secret = secret
     }
 
+    /// The link for one recipient of one channel, as put in List-Unsubscribe.
     public func url(channel: Channel, recipient: String) -> String {
         baseURL + "/u/" + token(channel: channel, recipient: recipient)
     }

@@ -21,6 +21,7 @@ public final class ProviderChain: Sendable {
         var openUntil: ContinuousClock.Instant?
     }
 
+    /// The channel's providers, most preferred first.
     public let providers: [any ChannelProvider]
     let policy: CircuitBreakerPolicy
     private let breakers: Mutex<[Breaker]>

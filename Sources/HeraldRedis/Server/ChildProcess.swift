@@ -8,6 +8,7 @@ import Glibc
 /// Swift's cooperative pool, so children are spawned and reaped with
 /// posix_spawn/waitpid directly.
 public final class ChildProcess: Sendable {
+    /// The child's process id, for signals and diagnostics.
     public let pid: pid_t
 
     /// Starts `path` with `arguments`; stdin is /dev/null, stdout and stderr go
@@ -39,6 +40,7 @@ public final class ChildProcess: Sendable {
         self.pid = pid
     }
 
+    /// True until the child has exited (reaping it if it has).
     public var isRunning: Bool {
         var status: Int32 = 0
         return waitpid(pid, &status, WNOHANG) == 0
