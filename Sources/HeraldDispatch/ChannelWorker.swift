@@ -78,6 +78,7 @@ struct ChannelWorker: Sendable {
     }
 
     private func start(_ entries: [StreamEntry], in group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
+        let entries = entries.filter { !limiter.isInFlight($0.entryID) }
         guard !entries.isEmpty else { return }
         let claimed: [ClaimedMessage]
         do {
@@ -88,11 +89,11 @@ struct ChannelWorker: Sendable {
             logger.warning("claim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
             return
         }
-        limiter.acquire(claimed.count)
+        limiter.acquire(claimed.map(\.entry.entryID))
         for message in claimed {
             group.addTask {
                 await deliver(message)
-                limiter.release()
+                limiter.release(message.entry.entryID)
             }
         }
     }

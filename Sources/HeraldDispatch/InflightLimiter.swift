@@ -1,11 +1,14 @@
 import Synchronization
 
-/// Bounds the sends in flight for one channel. The reader waits for capacity
-/// before it takes more entries from Redis, so work it cannot start stays in
-/// the stream where another instance can take it.
+/// Bounds the sends in flight for one channel and knows which stream entries
+/// they are. The reader waits for capacity before it takes more entries from
+/// Redis, so work it cannot start stays in the stream where another instance
+/// can take it; and an entry this worker is still sending is not started a
+/// second time when a slow send outlives the visibility timeout and the
+/// worker's own reclaim hands it back.
 final class InflightLimiter: Sendable {
     private struct State {
-        var inflight = 0
+        var entries: Set<String> = []
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -17,13 +20,16 @@ final class InflightLimiter: Sendable {
     }
 
     /// Free slots right now.
-    var available: Int { state.withLock { limit - $0.inflight } }
+    var available: Int { state.withLock { limit - $0.entries.count } }
+
+    /// Whether this stream entry is being sent right now.
+    func isInFlight(_ entryID: String) -> Bool { state.withLock { $0.entries.contains(entryID) } }
 
     /// Returns once at least one slot is free. Only the reader calls it.
     func waitForCapacity() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
-                if state.inflight < limit { return true }
+                if state.entries.count < limit { return true }
                 state.waiter = continuation
                 return false
             }
@@ -31,13 +37,13 @@ final class InflightLimiter: Sendable {
         }
     }
 
-    func acquire(_ count: Int) {
-        state.withLock { $0.inflight += count }
+    func acquire(_ entryIDs: [String]) {
+        state.withLock { $0.entries.formUnion(entryIDs) }
     }
 
-    func release() {
+    func release(_ entryID: String) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.inflight -= 1
+            state.entries.remove(entryID)
             defer { state.waiter = nil }
             return state.waiter
         }

@@ -12,7 +12,8 @@ struct ReclaimTests {
     func consumerKilledMidBatch() async throws {
         var options = HarnessOptions()
         options.startDispatcher = false
-        options.visibilityTimeoutMillis = 300
+        // Longer than any send takes on a loaded test machine, short enough to keep the test quick.
+        options.visibilityTimeoutMillis = 1_500
         try await withHarness(options) { h in
             let numbers = (0..<10).map { "+1415555014\($0)" }
             var ids: [String] = []
@@ -47,6 +48,19 @@ struct ReclaimTests {
             let pending = try await h.redis.send(["XPENDING", keys.stream(.normal), "dispatch"]).orThrow().array
             #expect(pending.first?.integer == 0)
             #expect(try await h.message(ids[2]).eventLines.joined().contains("reclaimed"))
+        }
+    }
+
+    @Test("a send slower than the visibility timeout is not started again by its own worker's reclaim")
+    func slowSendNotDuplicated() async throws {
+        var options = HarnessOptions()
+        options.visibilityTimeoutMillis = 200
+        options.twilioLatency = .milliseconds(1_200)
+        try await withHarness(options) { h in
+            let id = try await h.sendSMS(to: "+14155550152")
+            try await h.waitForStatus(id, "delivered")
+            #expect(h.twilioLedger.requests(to: "+14155550152") == 1)
+            #expect(try await h.message(id).attempts == 1)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldDispatch
 import HeraldProviders
 import HeraldSimulators
 import NIOHTTP1
@@ -96,6 +97,31 @@ struct WeChatTests {
             for id in ids { #expect(try await h.message(id).attempts == 1, "the refresh retried within the attempt") }
             let refreshed = try await h.redis.send(["GET", "herald:{wechat}:token:" + Harness.wechatAppID]).string
             #expect(refreshed != shared)
+        }
+    }
+
+    @Test("a second instance uses the token the first minted, through Redis, instead of minting its own")
+    func tokenSharedAcrossInstances() async throws {
+        try await withHarness(HarnessOptions(startDispatcher: false)) { h in
+            let first = await h.wechatProvider.send(
+                OutboundMessage(id: "wechat_00000000000000000000000002", channel: .wechat, to: "shared-openid-1", body: "hi"))
+            guard case .accepted = first else {
+                Issue.record("expected accepted, got \(first)")
+                return
+            }
+            let otherInstance = WeChatProvider(
+                configuration: WeChatConfiguration(
+                    baseURL: h.simulatorURL, appID: Harness.wechatAppID, appSecret: Harness.wechatSecret,
+                    defaultTemplateID: "TM00015"),
+                client: h.client, sharedTokens: RedisTokenStore(redis: h.redis))
+            let second = await otherInstance.send(
+                OutboundMessage(id: "wechat_00000000000000000000000003", channel: .wechat, to: "shared-openid-2", body: "hi"))
+            guard case .accepted = second else {
+                Issue.record("expected accepted, got \(second)")
+                return
+            }
+            #expect(h.wechatSimulator.tokensIssued == 1)
+            #expect(await otherInstance.tokens.refreshes == 0)
         }
     }
 

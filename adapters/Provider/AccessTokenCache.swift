@@ -63,7 +63,8 @@ public actor AccessTokenCache {
                 return token
             }
             let lockKey = key + ":lock"
-            if (try? await shared.lock(lockKey, ttlMillis: 10_000)) != true {
+            let locked = (try? await shared.lock(lockKey, ttlMillis: 10_000)) == true
+            if !locked {
                 // Another instance is refreshing: wait for its token.
                 for _ in 0..<100 {
                     try await Task.sleep(for: .milliseconds(50))
@@ -73,7 +74,7 @@ public actor AccessTokenCache {
                     }
                 }
             }
-            defer { Task { [shared] in try? await shared.unlock(lockKey) } }
+            defer { if locked { Task { [shared] in try? await shared.unlock(lockKey) } } }
             return try await mintAndStore(shared)
         }
         return try await mintAndStore(nil)

@@ -28,6 +28,8 @@ import WebhookAdapter
 struct HarnessOptions: Sendable {
     var faults: FaultRule = { _, _ in nil }
     var aliyunFaults: FaultRule = { _, _ in nil }
+    /// Added before every reply of the Twilio simulator.
+    var twilioLatency: Duration = .zero
     var sendgridFaults: FaultRule = { _, _ in nil }
     var wechatFaults: FaultRule = { _, _ in nil }
     var fcmFaults: FaultRule = { _, _ in nil }
@@ -162,7 +164,8 @@ final class Harness: Sendable {
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
             configuration: .init(
-                accountSID: Self.accountSID, authToken: Self.authToken, callbackDelay: options.callbackDelay,
+                accountSID: Self.accountSID, authToken: Self.authToken, latency: options.twilioLatency,
+                callbackDelay: options.callbackDelay,
                 callbackStatuses: options.callbackStatuses, callbackBeforeReply: options.callbackBeforeReply,
                 faults: options.faults),
             client: client, ledger: twilioLedger)
