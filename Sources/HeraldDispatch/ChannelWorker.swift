@@ -102,6 +102,7 @@ struct ChannelWorker: Sendable {
         let started = ContinuousClock.now
         let selected = providers.select(for: claimed.message.to)
         let provider = selected?.provider ?? providers.providers[0]
+        if selected != nil, await throttled(claimed, provider: provider.name) { return }
         let outcome = if let selected {
             await selected.provider.send(claimed.message)
         } else {
@@ -146,6 +147,35 @@ struct ChannelWorker: Sendable {
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .unsubscribed), endSuppressed: true)
             }
+        }
+    }
+
+    /// Reserves a send slot of the provider's rate limit, if it has one, and
+    /// waits for it; without a slot within the horizon the message is put
+    /// back until one may be free, and true is returned. A Redis failure here
+    /// lets the send go ahead: recording its outcome needs Redis anyway.
+    private func throttled(_ claimed: ClaimedMessage, provider: String) async -> Bool {
+        guard let limit = configuration.rateLimits[provider] else { return false }
+        let reservation: TokenReservation
+        do {
+            reservation = try await store.reserveToken(provider: provider, limit: limit)
+        } catch {
+            metrics.redisErrors("rate_limit")
+            return false
+        }
+        switch reservation {
+        case .sendAfter(let millis):
+            if millis > 0 { try? await Task.sleep(for: .milliseconds(millis)) }
+            return false
+        case .deferFor(let millis):
+            let now = WallClock.nowMillis()
+            metrics.attempt(channel, provider: provider, outcome: "throttled")
+            // Spread the deferred messages over the horizon instead of waking them all at once.
+            let due = now + millis + Int64.random(in: 0...Int64(max(1, limit.horizonMillis)))
+            await recordWithRetries(claimed) {
+                try await store.markThrottled(claimed, provider: provider, dueMillis: due, nowMillis: now)
+            }
+            return true
         }
     }
 

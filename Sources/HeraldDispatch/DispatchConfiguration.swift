@@ -19,13 +19,16 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var channelBackoff: [Channel: BackoffPolicy]
     /// When a failing provider is skipped in favour of the next one.
     public var breaker: CircuitBreakerPolicy
+    /// Per provider name; providers without one are sent to as fast as they answer.
+    public var rateLimits: [String: RateLimit]
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
         visibilityTimeoutMillis: Int = 60_000, promoteIntervalMillis: Int = 100,
         backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:],
-        breaker: CircuitBreakerPolicy = CircuitBreakerPolicy()
+        breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), rateLimits: [String: RateLimit] = [:]
     ) {
+        self.rateLimits = rateLimits
         self.consumerName = consumerName
         self.batchSize = batchSize
         self.blockMillis = blockMillis

@@ -146,6 +146,32 @@ public struct DispatchStore: Sendable {
         return reply.array.first?.string ?? ""
     }
 
+    /// Reserves a send slot in the provider's bucket.
+    public func reserveToken(provider: String, limit: RateLimit) async throws -> TokenReservation {
+        let reply = try await redis.run(
+            Scripts.rateTake, keys: [ChannelKeys.rateBucket(provider)],
+            arguments: [String(limit.perSecond), String(limit.burst), String(limit.horizonMillis)])
+        let parts = reply.array
+        guard parts.count == 2, let granted = parts[0].integer, let millis = parts[1].integer else {
+            throw RedisError.unexpectedReply("rate_take.lua returned \(reply)")
+        }
+        return granted == 1 ? .sendAfter(millis: Int64(millis)) : .deferFor(millis: Int64(millis))
+    }
+
+    /// Puts a claimed message back for later: the provider's rate limit had no
+    /// token for it. The attempt does not count.
+    public func markThrottled(_ claimed: ClaimedMessage, provider: String, dueMillis: Int64, nowMillis: Int64)
+        async throws
+    {
+        let keys = ChannelKeys(claimed.message.channel)
+        _ = try await redis.run(
+            Scripts.throttle, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
+            arguments: [
+                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
+                provider,
+            ])
+    }
+
     /// Moves due delayed messages to their ready streams; returns how many moved.
     public func promoteDue(_ keys: ChannelKeys, nowMillis: Int64, limit: Int = 1_000) async throws -> Int {
         try await redis.run(

@@ -125,6 +125,13 @@ struct HeraldConfiguration {
         let breaker = CircuitBreakerPolicy(
             failureThreshold: try int("HERALD_BREAKER_FAILURES", default: 5),
             cooldownMillis: try int("HERALD_BREAKER_COOLDOWN_MS", default: 30_000))
+        var rateLimits: [String: RateLimit] = [:]
+        if let text = string("HERALD_RATE_LIMITS") {
+            guard let parsed = RateLimit.parse(text) else {
+                throw ConfigurationError("HERALD_RATE_LIMITS must look like twilio:100:200,aliyun:50 (provider:per-second[:burst])")
+            }
+            rateLimits = parsed
+        }
         return DispatchConfiguration(
             consumerName: string("HERALD_CONSUMER_NAME") ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)",
             batchSize: try int("HERALD_DISPATCH_BATCH", default: 100),
@@ -134,7 +141,7 @@ struct HeraldConfiguration {
                 baseMillis: Int64(try int("HERALD_RETRY_BASE_MS", default: 1_000)),
                 capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
                 maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)),
-            breaker: breaker)
+            breaker: breaker, rateLimits: rateLimits)
     }
 }
 

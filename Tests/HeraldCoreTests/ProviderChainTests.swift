@@ -88,3 +88,16 @@ struct ProviderRoutingTests {
         #expect(chain.select(for: "xyz") == nil)
     }
 }
+
+@Suite("Rate limit settings")
+struct RateLimitParsingTests {
+    @Test("HERALD_RATE_LIMITS parses provider:per-second[:burst] and refuses anything else")
+    func parse() throws {
+        let limits = try #require(RateLimit.parse("twilio:100:200, aliyun:50"))
+        #expect(limits["twilio"] == RateLimit(perSecond: 100, burst: 200))
+        #expect(limits["aliyun"]?.burst == 50)
+        #expect(RateLimit.parse("twilio") == nil)
+        #expect(RateLimit.parse("twilio:0") == nil)
+        #expect(RateLimit.parse("twilio:10:x") == nil)
+    }
+}

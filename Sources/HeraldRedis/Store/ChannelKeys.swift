@@ -23,6 +23,8 @@ public struct ChannelKeys: Sendable, Equatable {
     public func providerMessage(_ provider: String, _ providerMessageID: String) -> String {
         prefix + "pid:" + provider + ":" + providerMessageID
     }
+    /// A provider's token bucket; shared by every channel and instance using that provider.
+    public static func rateBucket(_ provider: String) -> String { "herald:{rate:" + provider + "}" }
     public func earlyReceipts(_ provider: String, _ providerMessageID: String) -> String {
         prefix + "early:" + provider + ":" + providerMessageID
     }

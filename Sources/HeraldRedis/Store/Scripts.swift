@@ -8,6 +8,10 @@ public enum Scripts {
     public static let cancel = RedisScript.bundled("cancel")
     public static let receipt = RedisScript.bundled("receipt")
     public static let tokenInvalidate = RedisScript.bundled("token_invalidate")
+    public static let rateTake = RedisScript.bundled("rate_take")
+    public static let throttle = RedisScript.bundled("throttle")
 
-    public static let all = [enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate]
+    public static let all = [
+        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle,
+    ]
 }

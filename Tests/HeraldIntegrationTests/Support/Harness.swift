@@ -38,6 +38,7 @@ struct HarnessOptions: Sendable {
     var smsProviders = ["twilio"]
     /// Email goes to this SMTP server instead of SendGrid when set.
     var smtp: SMTPConfiguration?
+    var rateLimits: [String: RateLimit] = [:]
     var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
     var webhookFaults: FaultRule = { _, _ in nil }
     var callbackStatuses = ["sent", "delivered"]
@@ -297,7 +298,7 @@ final class Harness: Sendable {
             configuration: DispatchConfiguration(
                 consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
                 visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
-                backoff: options.backoff, breaker: options.breaker),
+                backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits),
             metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
