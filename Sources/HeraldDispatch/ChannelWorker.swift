@@ -119,7 +119,14 @@ struct ChannelWorker: Sendable {
                 try await store.markAccepted(
                     claimed, provider: provider.name, providerMessageID: providerMessageID, status: status,
                     nowMillis: now)
-            case .retryable(let code, let message, let retryAfter):
+            case .retryable(let code, let message, let retryAfter), .throttled(let code, let message, let retryAfter):
+                if case .throttled = outcome, let limit = configuration.rateLimits[provider.name] {
+                    let pause = retryAfter ?? Int64(1_000 / limit.perSecond)
+                    try await store.pauseBucket(provider: provider.name, millis: pause)
+                    logger.notice("provider throttles the account: rate limit paused", metadata: [
+                        "provider": "\(provider.name)", "pause_ms": "\(pause)",
+                    ])
+                }
                 let delay = backoff.delayMillis(afterAttempt: claimed.message.attempt, retryAfterMillis: retryAfter)
                 let result = try await store.markFailed(
                     claimed, provider: provider.name, code: code, message: message, permanent: false,

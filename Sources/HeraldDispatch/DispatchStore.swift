@@ -158,6 +158,11 @@ public struct DispatchStore: Sendable {
         return granted == 1 ? .sendAfter(millis: Int64(millis)) : .deferFor(millis: Int64(millis))
     }
 
+    /// Pauses the provider's bucket for every instance (the provider said 429).
+    public func pauseBucket(provider: String, millis: Int64) async throws {
+        _ = try await redis.run(Scripts.ratePause, keys: [ChannelKeys.rateBucket(provider)], arguments: [String(max(1, millis))])
+    }
+
     /// Puts a claimed message back for later: the provider's rate limit had no
     /// token for it. The attempt does not count.
     public func markThrottled(_ claimed: ClaimedMessage, provider: String, dueMillis: Int64, nowMillis: Int64)

@@ -52,7 +52,7 @@ public final class ProviderChain: Sendable {
     public func record(_ outcome: SendOutcome, provider index: Int, now: ContinuousClock.Instant = .now) -> Transition? {
         let name = providers[index].name
         return breakers.withLock { breakers in
-            if case .retryable = outcome {
+            if outcome.isRetryable {
                 breakers[index].consecutiveFailures += 1
                 guard breakers[index].consecutiveFailures >= policy.failureThreshold else { return nil }
                 let wasClosed = breakers[index].openUntil.map { now >= $0 } ?? true

@@ -32,4 +32,26 @@ struct RateLimitTests {
             }
         }
     }
+
+    @Test("a 429 from the provider pauses its rate limit for every message until Retry-After has passed")
+    func throttledPausesBucket() async throws {
+        var options = HarnessOptions()
+        options.rateLimits = ["twilio": RateLimit(perSecond: 50, burst: 50)]
+        options.callbackStatuses = []
+        options.faults = { to, attempt in to == "+14155550190" && attempt == 1 ? .throttled(retryAfterSeconds: 1) : nil }
+        try await withHarness(options) { h in
+            let first = try await h.sendSMS(to: "+14155550190")
+            try await eventually("the first message is throttled") {
+                try await h.events(first).contains { $0.type == "retrying" }
+            }
+            let throttledAt = try #require(try await h.events(first).first(where: { $0.type == "retrying" })?.at)
+            let second = try await h.sendSMS(to: "+14155550191")
+            try await h.waitForStatus(second, "sent")
+            let sentAt = try #require(try await h.events(second).first(where: { $0.type == "sent" })?.at)
+            #expect(sentAt - throttledAt >= 950, "the second message went out \(sentAt - throttledAt) ms after the 429")
+            #expect(try await h.events(second).contains { $0.type == "throttled" })
+            try await h.waitForStatus(first, "sent")
+            #expect(try await h.message(first).attempts == 2)
+        }
+    }
 }

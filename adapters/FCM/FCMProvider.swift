@@ -147,7 +147,9 @@ public struct FCMProvider: ChannelProvider {
             return .invalidRecipient(code: code, message: message)
         case "INVALID_ARGUMENT" where message.lowercased().contains("token"):
             return .invalidRecipient(code: code, message: message)
-        case "UNAVAILABLE", "INTERNAL", "QUOTA_EXCEEDED":
+        case "QUOTA_EXCEEDED":
+            return .throttled(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
+        case "UNAVAILABLE", "INTERNAL":
             return .retryable(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
         default:
             return HTTPOutcome.classify(status: status, headers: headers, code: code, message: message)

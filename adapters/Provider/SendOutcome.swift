@@ -9,8 +9,21 @@ public enum SendOutcome: Sendable, Equatable {
     /// Worth trying again later (5xx, timeouts, throttling). `retryAfterMillis`
     /// carries the provider's Retry-After.
     case retryable(code: String, message: String, retryAfterMillis: Int64?)
+    /// The provider asks the whole account to slow down (HTTP 429, Twilio
+    /// 20429, FCM QUOTA_EXCEEDED): this message is retried after
+    /// `retryAfterMillis` like a retryable one, and the provider's rate limit,
+    /// if it has one, pauses for every instance.
+    case throttled(code: String, message: String, retryAfterMillis: Int64?)
     /// Trying again cannot help (bad request, auth, content refused).
     case permanent(code: String, message: String)
+
+    /// Retryable or throttled: the attempt failed but a later one may not.
+    public var isRetryable: Bool {
+        switch self {
+        case .retryable, .throttled: true
+        default: false
+        }
+    }
     /// The recipient does not exist or cannot receive on this channel: the
     /// message fails and the recipient is suppressed on the channel.
     case invalidRecipient(code: String, message: String)

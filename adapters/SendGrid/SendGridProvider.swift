@@ -106,7 +106,7 @@ public struct SendGridProvider: ChannelProvider {
         if status == 429 {
             let reset = headers.first(name: "X-RateLimit-Reset").flatMap(Int64.init)
             let wait = reset.map { max(0, $0 * 1000 - WallClock.nowMillis()) } ?? HTTPOutcome.retryAfterMillis(headers)
-            return .retryable(code: code, message: message, retryAfterMillis: wait)
+            return .throttled(code: code, message: message, retryAfterMillis: wait)
         }
         return HTTPOutcome.classify(status: status, headers: headers, code: code, message: message)
     }

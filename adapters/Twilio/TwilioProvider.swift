@@ -64,7 +64,7 @@ public struct TwilioProvider: ChannelProvider {
         case 21610:
             return .optedOut(code: code, message: message)
         case 20429:
-            return .retryable(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
+            return .throttled(code: code, message: message, retryAfterMillis: HTTPOutcome.retryAfterMillis(headers))
         default:
             return HTTPOutcome.classify(status: status, headers: headers, code: code, message: message)
         }

@@ -10,8 +10,9 @@ public enum Scripts {
     public static let tokenInvalidate = RedisScript.bundled("token_invalidate")
     public static let rateTake = RedisScript.bundled("rate_take")
     public static let throttle = RedisScript.bundled("throttle")
+    public static let ratePause = RedisScript.bundled("rate_pause")
 
     public static let all = [
-        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle,
+        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause,
     ]
 }
