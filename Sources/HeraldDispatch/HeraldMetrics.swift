@@ -69,6 +69,11 @@ public final class HeraldMetrics: Sendable {
               [("provider", provider), ("result", result)])
     }
 
+    /// An inbound message, by what it asked for: opt_out, opt_in, other.
+    public func inbound(provider: String, intent: String) {
+        count("inbound_messages", help: "Inbound messages by intent.", [("provider", provider), ("intent", intent)])
+    }
+
     public func promoted(_ channel: Channel, count amount: Int) {
         count("messages_promoted", help: "Delayed messages (send_at, retry) moved to the ready stream.",
               [("channel", channel.rawValue)], by: amount)

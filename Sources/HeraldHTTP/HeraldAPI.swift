@@ -28,6 +28,8 @@ public struct HeraldAPI: Sendable {
         TwilioReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         AliyunReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
         SendGridReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
+        InboundController(suppressions: SuppressionStore(redis: store.redis), configuration: configuration, metrics: metrics)
+            .register(on: router)
         WeChatReceiptsController(
             store: store, suppressions: SuppressionStore(redis: store.redis), configuration: configuration, metrics: metrics
         ).register(on: router)

@@ -19,7 +19,11 @@ struct TwilioReceiptsController: Sendable {
         router.post("v1/receipts/twilio", use: twilio)
     }
 
-    @Sendable func twilio(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    /// The form of a request signed by Twilio, or the 4xx that refuses it.
+    static func verifiedForm(
+        _ request: Request, context: BasicRequestContext, configuration: APIConfiguration, metrics: HeraldMetrics,
+        kind: String
+    ) async throws -> [(String, String)] {
         guard let authToken = configuration.twilioAuthToken else {
             throw APIError(status: 404, code: "provider_not_configured", message: "Twilio is not configured")
         }
@@ -35,9 +39,15 @@ struct TwilioReceiptsController: Sendable {
         let url = configuration.publicURL + request.uri.description
         guard TwilioSignature.isValid(signature: signature, url: url, parameters: parameters, authToken: authToken) else {
             metrics.receipt(provider: "twilio", result: "rejected")
-            context.logger.warning("rejected Twilio receipt with a bad signature")
+            context.logger.warning("rejected Twilio \(kind) with a bad signature")
             throw APIError(status: 403, code: "invalid_signature", message: "X-Twilio-Signature does not match")
         }
+        return parameters
+    }
+
+    @Sendable func twilio(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let parameters = try await Self.verifiedForm(
+            request, context: context, configuration: configuration, metrics: metrics, kind: "receipt")
         guard let callback = TwilioStatusCallback(parameters: parameters) else {
             metrics.receipt(provider: "twilio", result: "rejected")
             throw APIError(status: 400, code: "malformed_receipt",
