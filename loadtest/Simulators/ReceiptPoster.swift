@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 
 /// Posts receipts back to Herald as a provider would: up to five tries with a
@@ -8,6 +9,15 @@ struct ReceiptPoster: Sendable {
     let ledger: SimulatorLedger
 
     func post(url: String, contentType: String, body: String, headers: [(String, String)] = []) async {
+        if let components = URLComponents(string: url), components.scheme == "http",
+           let host = components.host, host == "127.0.0.1" || host == "localhost", let port = components.port
+        {
+            let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+            await postOnLoopback(
+                LoopbackHTTPPoster.shared(host: host, port: port), target: target, contentType: contentType, body: body,
+                headers: headers)
+            return
+        }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -22,6 +32,25 @@ struct ReceiptPoster: Sendable {
                     return
                 }
                 if response.status.code < 500 { break }
+            } catch {
+                if attempt == 5 { break }
+            }
+            try? await Task.sleep(for: .milliseconds(200 << attempt))
+        }
+        ledger.callback(succeeded: false)
+    }
+
+    private func postOnLoopback(
+        _ poster: LoopbackHTTPPoster, target: String, contentType: String, body: String, headers: [(String, String)]
+    ) async {
+        for attempt in 1...5 {
+            do {
+                let status = try await poster.post(target: target, contentType: contentType, headers: headers, body: body)
+                if (200..<300).contains(status) {
+                    ledger.callback(succeeded: true)
+                    return
+                }
+                if status < 500 { break }
             } catch {
                 if attempt == 5 { break }
             }
