@@ -82,7 +82,9 @@ struct ChannelWorker: Sendable {
         guard !entries.isEmpty else { return }
         let claimed: [ClaimedMessage]
         do {
-            claimed = try await store.claim(entries, channel: channel, nowMillis: WallClock.nowMillis())
+            claimed = try await store.claim(entries, channel: channel, nowMillis: WallClock.nowMillis()) { reason in
+                metrics.skipped(channel, reason: reason)
+            }
         } catch {
             // The entries stay pending under this consumer and are reclaimed after the visibility timeout.
             metrics.redisErrors("claim")

@@ -79,8 +79,11 @@ public struct DispatchStore: Sendable {
     }
 
     /// Marks entries `sending` in one pipelined round trip; entries that must
-    /// not be sent (canceled, already sent, expired) are acknowledged and dropped.
-    public func claim(_ entries: [StreamEntry], channel: Channel, nowMillis: Int64) async throws -> [ClaimedMessage] {
+    /// not be sent (canceled, already sent, expired, suppressed) are
+    /// acknowledged and dropped, each reported to `skipped` with its reason.
+    public func claim(
+        _ entries: [StreamEntry], channel: Channel, nowMillis: Int64, skipped: (String) -> Void = { _ in }
+    ) async throws -> [ClaimedMessage] {
         guard !entries.isEmpty else { return [] }
         let keys = ChannelKeys(channel)
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
@@ -91,7 +94,10 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 10, parts[0].string == "send" else { continue }
+            guard parts.count == 10, parts[0].string == "send" else {
+                if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
+                continue
+            }
             let message = OutboundMessage(
                 id: entry.messageID, channel: channel, to: parts[2].string ?? "", body: parts[3].string ?? "",
                 subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,

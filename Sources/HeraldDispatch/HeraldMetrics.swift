@@ -69,6 +69,13 @@ public final class HeraldMetrics: Sendable {
               [("provider", provider), ("result", result)])
     }
 
+    /// A stream entry that was not sent, by why: suppressed, expired, canceled,
+    /// or already past sending (a replay).
+    public func skipped(_ channel: Channel, reason: String) {
+        count("messages_skipped", help: "Messages taken from a stream but not sent, by reason.",
+              [("channel", channel.rawValue), ("reason", reason)])
+    }
+
     /// An inbound message, by what it asked for: opt_out, opt_in, other.
     public func inbound(provider: String, intent: String) {
         count("inbound_messages", help: "Inbound messages by intent.", [("provider", provider), ("intent", intent)])
