@@ -11,8 +11,13 @@ struct RateLimitTests {
         options.rateLimits = ["twilio": RateLimit(perSecond: 5, burst: 2, horizonMillis: 600)]
         options.callbackStatuses = []
         try await withHarness(options) { h in
-            var ids: [String] = []
-            for index in 0..<12 { ids.append(try await h.sendSMS(to: "+1415555018\(index % 10)\(index / 10)")) }
+            // One batch request: all 12 are in the stream together, as a burst of traffic would be.
+            let items = (0..<12).map { #"{"channel":"sms","to":"+1415555018\#($0 % 10)\#($0 / 10)","content":{"body":"hi"}}"# }
+            let reply = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":["# + items.joined(separator: ",") + "]}")
+            #expect(reply.status == 202, "\(reply.body)")
+            let results = try #require(reply.json["results"] as? [[String: Any]])
+            let ids = results.compactMap { $0["id"] as? String }
+            #expect(ids.count == 12)
             for id in ids { try await h.waitForStatus(id, "sent", timeout: .seconds(30)) }
             var sentTimes: [Int64] = []
             var throttledEvents = 0
