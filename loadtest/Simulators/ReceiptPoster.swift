@@ -12,10 +12,11 @@ struct ReceiptPoster: Sendable {
         if let components = URLComponents(string: url), components.scheme == "http",
            let host = components.host, host == "127.0.0.1" || host == "localhost", let port = components.port
         {
+            let poster = LoopbackHTTPPoster.shared(host: host, port: port)
             let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-            await postOnLoopback(
-                LoopbackHTTPPoster.shared(host: host, port: port), target: target, contentType: contentType, body: body,
-                headers: headers)
+            await deliver {
+                try await poster.post(target: target, contentType: contentType, headers: headers, body: body)
+            }
             return
         }
         var request = HTTPClientRequest(url: url)
@@ -23,29 +24,19 @@ struct ReceiptPoster: Sendable {
         request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: body))
-        for attempt in 1...5 {
-            do {
-                let response = try await client.execute(request, timeout: .seconds(10))
-                _ = try await response.body.collect(upTo: 1 << 16)
-                if (200..<300).contains(response.status.code) {
-                    ledger.callback(succeeded: true)
-                    return
-                }
-                if response.status.code < 500 { break }
-            } catch {
-                if attempt == 5 { break }
-            }
-            try? await Task.sleep(for: .milliseconds(200 << attempt))
+        await deliver { [client, request] in
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return response.status.code
         }
-        ledger.callback(succeeded: false)
     }
 
-    private func postOnLoopback(
-        _ poster: LoopbackHTTPPoster, target: String, contentType: String, body: String, headers: [(String, String)]
-    ) async {
+    /// Tries `send` (which answers the HTTP status) until a 2xx, a 4xx or the
+    /// fifth attempt, and counts the result in the ledger.
+    private func deliver(_ send: () async throws -> UInt) async {
         for attempt in 1...5 {
             do {
-                let status = try await poster.post(target: target, contentType: contentType, headers: headers, body: body)
+                let status = try await send()
                 if (200..<300).contains(status) {
                     ledger.callback(succeeded: true)
                     return
