@@ -50,10 +50,15 @@ public enum JSONValue: Sendable, Equatable, Codable {
             return String(value)
         case .bool(let value): return value ? "true" : "false"
         case .null: return ""
-        case .object, .array:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        case .object, .array: return String(decoding: encoded(), as: UTF8.self)
         }
+    }
+
+    /// Compact JSON with sorted keys and unescaped slashes: the bodies
+    /// adapters send to providers.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { [UInt8]($0) } ?? []
     }
 }

@@ -59,19 +59,11 @@ public struct APNsProvider: ChannelProvider {
     static func payload(_ message: OutboundMessage) -> (body: [UInt8], collapseID: String?) {
         var alert: [String: JSONValue] = ["body": .string(message.body)]
         if let title = message.title { alert["title"] = .string(title) }
-        var root: [String: JSONValue] = [:]
+        var root = message.dataFields
         var collapseID: String?
-        if let json = message.dataJSON,
-           case .object(var data)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
-        {
-            if case .string(let id)? = data.removeValue(forKey: "collapse_id") { collapseID = String(id.prefix(64)) }
-            data.removeValue(forKey: "aps")
-            root = data
-        }
+        if case .string(let id)? = root.removeValue(forKey: "collapse_id") { collapseID = String(id.prefix(64)) }
         root["aps"] = .object(["alert": .object(alert), "sound": .string("default")])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return ([UInt8]((try? encoder.encode(JSONValue.object(root))) ?? Data()), collapseID)
+        return (JSONValue.object(root).encoded(), collapseID)
     }
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {

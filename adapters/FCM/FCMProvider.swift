@@ -78,14 +78,9 @@ public struct FCMProvider: ChannelProvider {
         var notification: [String: JSONValue] = ["body": .string(message.body)]
         if let title = message.title { notification["title"] = .string(title) }
         var body: [String: JSONValue] = ["token": .string(message.to), "notification": .object(notification)]
-        if let json = message.dataJSON,
-           case .object(let data)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)), !data.isEmpty
-        {
-            body["data"] = .object(data.mapValues { .string($0.text) })
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return [UInt8]((try? encoder.encode(JSONValue.object(["message": .object(body)]))) ?? Data())
+        let data = message.dataFields
+        if !data.isEmpty { body["data"] = .object(data.mapValues { .string($0.text) }) }
+        return JSONValue.object(["message": .object(body)]).encoded()
     }
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {

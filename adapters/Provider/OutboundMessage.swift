@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// What a provider adapter needs to send one message: the recipient and the
@@ -16,6 +17,17 @@ public struct OutboundMessage: Sendable, Equatable {
     public var idempotencyKey: String?
     /// The HTML alternative of an email.
     public var html: String?
+
+    /// The caller's `data`, decoded; nil when there is none.
+    public var data: JSONValue? {
+        dataJSON.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+    }
+
+    /// The fields of the caller's `data` object; empty when there is none.
+    public var dataFields: [String: JSONValue] {
+        if case .object(let fields)? = data { return fields }
+        return [:]
+    }
 
     public init(
         id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,

@@ -122,10 +122,7 @@ public struct WeChatProvider: ChannelProvider {
     /// `template_id`, `url` and `miniprogram`; with no keywords the body is
     /// sent as `content`.
     static func templateMessage(_ message: OutboundMessage, defaultTemplateID: String?) -> [UInt8]? {
-        var data: [String: JSONValue] = [:]
-        if let json = message.dataJSON, case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) {
-            data = object
-        }
+        var data = message.dataFields
         var templateID = defaultTemplateID
         if case .string(let id)? = data.removeValue(forKey: "template_id") { templateID = id }
         guard let templateID, !templateID.isEmpty else { return nil }
@@ -144,8 +141,6 @@ public struct WeChatProvider: ChannelProvider {
         }
         if keywords.isEmpty { keywords["content"] = .object(["value": .string(message.body)]) }
         payload["data"] = .object(keywords)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(JSONValue.object(payload))).map { [UInt8]($0) }
+        return JSONValue.object(payload).encoded()
     }
 }

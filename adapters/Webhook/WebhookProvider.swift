@@ -29,9 +29,8 @@ public struct WebhookProvider: ChannelProvider {
     }
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {
-        let data = message.dataJSON.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
         let payload = Payload(
-            id: message.id, body: message.body, subject: message.subject, title: message.title, data: data,
+            id: message.id, body: message.body, subject: message.subject, title: message.title, data: message.data,
             attempt: message.attempt)
         guard let body = try? JSONEncoder().encode(payload) else {
             return .permanent(code: "encode", message: "payload could not be encoded")
