@@ -46,7 +46,7 @@ public struct MIMEMessage: Sendable, Equatable {
         lines.append("From: " + sender)
         lines.append("To: <\(to)>")
         lines.append("Subject: " + Self.encodeWords(subject))
-        lines.append("Date: " + Self.rfc5322Date(date))
+        lines.append("Date: " + RFC2822Date.string(from: date))
         lines.append("Message-ID: <\(messageID)>")
         lines.append("MIME-Version: 1.0")
         for (name, value) in extraHeaders { lines.append(name + ": " + Self.stripLineBreaks(value)) }
@@ -97,12 +97,5 @@ public struct MIMEMessage: Sendable, Equatable {
 
     static func stripLineBreaks(_ value: String) -> String {
         String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
-    }
-
-    static func rfc5322Date(_ date: Date) -> String {
-        date.formatted(Date.VerbatimFormatStyle(
-            format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!,
-            calendar: Calendar(identifier: .gregorian)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import Synchronization
 
 /// The current time as Twilio prints it (`Sun, 22 Nov 2026 23:21:42 +0000`),
@@ -11,7 +12,7 @@ final class RFC2822Clock: Sendable {
         let date = Date()
         let second = Int(date.timeIntervalSince1970)
         if let text = cache.withLock({ $0.second == second ? $0.text : nil }) { return text }
-        let text = TwilioSimulator.rfc2822(date)
+        let text = RFC2822Date.string(from: date)
         cache.withLock { $0 = (second, text) }
         return text
     }
