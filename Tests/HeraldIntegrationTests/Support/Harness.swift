@@ -131,13 +131,21 @@ final class Harness: Sendable {
         apnsClient = try! APNsProvider.makeClient(configuration: Self.apnsConfiguration(baseURL: apnsURL))
     }
 
-    /// Starts everything; if the servers do not come up (a port taken by
-    /// another process between our check and the bind), tries again on fresh
-    /// ports, reporting the server error if every attempt fails.
+    /// Starts everything; if redis-server or the HTTP servers do not come up
+    /// (a port taken by another process between our check and the bind), tries
+    /// again on fresh ports, reporting the error if every attempt fails.
     static func start(_ options: HarnessOptions = HarnessOptions()) async throws -> Harness {
         var lastError: any Error = ConditionTimeout(what: "servers answer")
         for _ in 1...3 {
-            let harness = try Harness(options: options)
+            let harness: Harness
+            do {
+                harness = try Harness(options: options)
+            } catch {
+                // redis-server exits at once when its port was taken since it was chosen.
+                lastError = error
+                print("harness: redis-server did not start (\(error)); trying again on a new port")
+                continue
+            }
             do {
                 try await harness.startServers()
                 if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
