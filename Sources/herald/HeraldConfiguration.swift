@@ -81,6 +81,11 @@ struct HeraldConfiguration {
 
     /// True when no Twilio account is configured: Herald then talks to its own simulator.
     var usesTwilioSimulator: Bool { string("HERALD_TWILIO_ACCOUNT_SID") == nil }
+    /// The same for the other providers whose receipts the API checks: the
+    /// provider factory and the receipt secrets must agree on it.
+    var usesAliyunSimulator: Bool { string("HERALD_ALIYUN_ACCESS_KEY_ID") == nil }
+    var usesSendGridSimulator: Bool { string("HERALD_SENDGRID_API_KEY") == nil }
+    var usesWeChatSimulator: Bool { string("HERALD_WECHAT_APP_ID") == nil }
 
     func twilio() throws -> (baseURL: String, accountSID: String, authToken: String, from: String) {
         if usesTwilioSimulator {
@@ -103,12 +108,12 @@ struct HeraldConfiguration {
         -> APIConfiguration
     {
         let aliyunToken = string("HERALD_ALIYUN_RECEIPT_TOKEN")
-            ?? (string("HERALD_ALIYUN_ACCESS_KEY_ID") == nil ? SimulatorCredentials.aliyunReceiptToken : nil)
+            ?? (usesAliyunSimulator ? SimulatorCredentials.aliyunReceiptToken : nil)
         let sendgridKey = string("HERALD_SENDGRID_VERIFICATION_KEY")
-            ?? (string("HERALD_SENDGRID_API_KEY") == nil
+            ?? (usesSendGridSimulator
                 ? SimulatorCredentials.sendgridSigningKey.publicKey.derRepresentation.base64EncodedString() : nil)
         let wechatToken = string("HERALD_WECHAT_TOKEN")
-            ?? (string("HERALD_WECHAT_APP_ID") == nil ? SimulatorCredentials.wechatServerToken : nil)
+            ?? (usesWeChatSimulator ? SimulatorCredentials.wechatServerToken : nil)
         return APIConfiguration(
             apiKeys: apiKeys, publicURL: publicURL, twilioAuthToken: twilioAuthToken, aliyunReceiptToken: aliyunToken,
             sendgridVerificationKey: sendgridKey, wechatToken: wechatToken,

@@ -77,7 +77,7 @@ struct ProviderFactory {
     }
 
     func aliyun() throws -> AliyunSMSProvider {
-        let simulated = config.string("HERALD_ALIYUN_ACCESS_KEY_ID") == nil
+        let simulated = config.usesAliyunSimulator
         let simulator = try config.simulatorURL()
         return AliyunSMSProvider(
             configuration: AliyunConfiguration(
@@ -90,7 +90,7 @@ struct ProviderFactory {
     }
 
     func sendgrid() throws -> SendGridProvider {
-        let simulated = config.string("HERALD_SENDGRID_API_KEY") == nil
+        let simulated = config.usesSendGridSimulator
         let simulator = try config.simulatorURL()
         return SendGridProvider(
             configuration: SendGridConfiguration(
@@ -161,7 +161,7 @@ struct ProviderFactory {
     }
 
     func wechat() throws -> WeChatProvider {
-        let simulated = config.string("HERALD_WECHAT_APP_ID") == nil
+        let simulated = config.usesWeChatSimulator
         let simulator = try config.simulatorURL()
         return WeChatProvider(
             configuration: WeChatConfiguration(
