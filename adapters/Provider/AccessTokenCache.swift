@@ -37,10 +37,7 @@ public actor AccessTokenCache {
     /// A token believed valid.
     public func current() async throws -> String {
         if let cached, ContinuousClock.now < cached.until { return cached.token }
-        if let shared, let token = try? await shared.token(for: key) {
-            cached = (token, ContinuousClock.now.advanced(by: .seconds(60)))
-            return token
-        }
+        if let shared, let token = try? await shared.token(for: key) { return adopt(token) }
         return try await refresh(replacing: nil)
     }
 
@@ -58,26 +55,27 @@ public actor AccessTokenCache {
         cached = nil
         if let shared {
             if let stale { try? await shared.invalidate(stale, for: key) }
-            if let token = try? await shared.token(for: key), token != stale {
-                cached = (token, ContinuousClock.now.advanced(by: .seconds(60)))
-                return token
-            }
+            if let token = try? await shared.token(for: key), token != stale { return adopt(token) }
             let lockKey = key + ":lock"
             let locked = (try? await shared.lock(lockKey, ttlMillis: 10_000)) == true
             if !locked {
                 // Another instance is refreshing: wait for its token.
                 for _ in 0..<100 {
                     try await Task.sleep(for: .milliseconds(50))
-                    if let token = try? await shared.token(for: key), token != stale {
-                        cached = (token, ContinuousClock.now.advanced(by: .seconds(60)))
-                        return token
-                    }
+                    if let token = try? await shared.token(for: key), token != stale { return adopt(token) }
                 }
             }
             defer { if locked { Task { [shared] in try? await shared.unlock(lockKey) } } }
             return try await mintAndStore(shared)
         }
         return try await mintAndStore(nil)
+    }
+
+    /// Uses a token another instance minted, checking the shared store again
+    /// after a minute in case that instance has refreshed it since.
+    private func adopt(_ token: String) -> String {
+        cached = (token, ContinuousClock.now.advanced(by: .seconds(60)))
+        return token
     }
 
     private func mintAndStore(_ shared: (any SharedTokenStore)?) async throws -> String {
