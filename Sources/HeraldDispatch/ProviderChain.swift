@@ -39,13 +39,13 @@ public final class ProviderChain: Sendable {
     public func select(for recipient: String = "", now: ContinuousClock.Instant = .now)
         -> (index: Int, provider: any ChannelProvider)?
     {
-        let candidates = providers.indices.filter { providers[$0].canDeliver(to: recipient) }
-        guard !candidates.isEmpty else { return nil }
-        let index = breakers.withLock { breakers in
+        // Lazily: this runs once per message, and most chains have one provider.
+        let candidates = providers.indices.lazy.filter { self.providers[$0].canDeliver(to: recipient) }
+        let index: Int? = breakers.withLock { breakers in
             if let closed = candidates.first(where: { breakers[$0].openUntil.map { now >= $0 } ?? true }) { return closed }
-            return candidates.min { breakers[$0].openUntil! < breakers[$1].openUntil! }!
+            return candidates.min { breakers[$0].openUntil! < breakers[$1].openUntil! }
         }
-        return (index, providers[index])
+        return index.map { ($0, providers[$0]) }
     }
 
     /// Feeds one outcome back; returns the breaker transition it caused, if any.
