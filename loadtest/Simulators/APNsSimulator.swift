@@ -76,7 +76,7 @@ public final class APNsSimulator: SimulatedProvider {
         guard header("apns-expiration").map({ Int64($0) != nil }) ?? true else { return Self.error(400, "BadExpirationDate") }
         if let collapse = header("apns-collapse-id"), collapse.utf8.count > 64 { return Self.error(400, "BadCollapseId") }
         let device = context.parameters.get("token") ?? ""
-        guard device.utf8.count == 64, device.allSatisfy(\.isHexDigit) else { return Self.error(400, "BadDeviceToken") }
+        guard PushToken.isAPNsDeviceToken(device) else { return Self.error(400, "BadDeviceToken") }
         let body = try await request.body.collect(upTo: 8 * 1024)
         guard body.readableBytes > 0 else { return Self.error(400, "PayloadEmpty") }
         guard body.readableBytes <= 4_096 else { return Self.error(413, "PayloadTooLarge") }
