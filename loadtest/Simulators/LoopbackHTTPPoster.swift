@@ -61,45 +61,27 @@ final class LoopbackHTTPPoster: Sendable {
         }
     }
 
+    /// An idle connection, or a new one in a free slot; waits when every slot is busy.
     private func acquire() async throws -> PosterConnection {
-        enum Next { case use(PosterConnection), connect, wait }
-        let next: Next = pool.withLock { pool in
-            if let connection = pool.idle.popLast() { return .use(connection) }
-            if pool.open < maxConnections {
-                pool.open += 1
-                return .connect
-            }
-            return .wait
-        }
-        switch next {
-        case .use(let connection): return connection
-        case .connect:
-            do {
-                return try await PosterConnection.connect(host: host, port: port)
-            } catch {
-                pool.withLock { $0.open -= 1 }
-                throw error
-            }
-        case .wait:
-            let handed = await withCheckedContinuation { (continuation: CheckedContinuation<PosterConnection?, Never>) in
-                let immediate: PosterConnection?? = pool.withLock { pool in
-                    if let connection = pool.idle.popLast() { return .some(connection) }
-                    if pool.open < maxConnections {
-                        pool.open += 1
-                        return .some(nil)
-                    }
-                    pool.waiters.append(continuation)
-                    return .none
+        // nil: a slot to open a connection in (free now, or handed over by `freeSlot`).
+        let handed = await withCheckedContinuation { (continuation: CheckedContinuation<PosterConnection?, Never>) in
+            let immediate: PosterConnection?? = pool.withLock { pool in
+                if let connection = pool.idle.popLast() { return .some(connection) }
+                if pool.open < maxConnections {
+                    pool.open += 1
+                    return .some(nil)
                 }
-                if let immediate { continuation.resume(returning: immediate) }
+                pool.waiters.append(continuation)
+                return .none
             }
-            if let handed { return handed }
-            do {
-                return try await PosterConnection.connect(host: host, port: port)
-            } catch {
-                pool.withLock { $0.open -= 1 }
-                throw error
-            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+        if let handed { return handed }
+        do {
+            return try await PosterConnection.connect(host: host, port: port)
+        } catch {
+            freeSlot()
+            throw error
         }
     }
 
@@ -114,7 +96,12 @@ final class LoopbackHTTPPoster: Sendable {
 
     private func discard(_ connection: PosterConnection) {
         connection.close()
-        // The slot is free: a waiter may open a new connection in it.
+        freeSlot()
+    }
+
+    /// A connection slot is free (closed, or never opened): the first waiter
+    /// opens a connection in it, else the pool shrinks.
+    private func freeSlot() {
         let waiter = pool.withLock { pool -> CheckedContinuation<PosterConnection?, Never>? in
             if !pool.waiters.isEmpty { return pool.waiters.removeFirst() }
             pool.open -= 1
