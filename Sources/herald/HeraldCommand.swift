@@ -9,7 +9,10 @@ struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald message gateway: queue in Redis, deliver by SMS, email, push, WeChat and webhooks.",
-        subcommands: [ServeCommand.self, APICommand.self, WorkerCommand.self, SimulateCommand.self, LoadtestCommand.self],
+        subcommands: [
+            ServeCommand.self, APICommand.self, WorkerCommand.self, SimulateCommand.self, LoadtestCommand.self,
+            FloorCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 
     /// Runs Swift concurrency on NIO's event loops: HTTP handlers, provider
