@@ -91,7 +91,7 @@ enum Gateway {
         } catch {
             logger.error("herald stopped", metadata: ["error": "\(error)"])
         }
-        try? await httpClient.shutdown()
+        await httpClient.shutdown()
         for client in providerClients { try? await client.shutdown() }
         redis.close()
         privateServer?.stop()

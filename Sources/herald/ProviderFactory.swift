@@ -20,7 +20,7 @@ import WeChatAdapter
 /// credentials, so `herald serve` works with no configuration at all.
 struct ProviderFactory {
     let config: HeraldConfiguration
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     let redis: RedisClient
     let publicURL: String
     let unsubscribeLinks: UnsubscribeLinks

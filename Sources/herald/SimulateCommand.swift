@@ -29,7 +29,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-sim")
         logger.logLevel = .notice
-        let client = ProviderHTTPClient.make(maxConnectionsPerHost: 128)
+        let client = ProviderHTTPClient.make(maxConnectionsPerHost: 32)
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
             invalidPrefix: invalidPrefix)
@@ -45,6 +45,6 @@ struct SimulateCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(
             services: [http, apns], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        try await client.shutdown()
+        await client.shutdown()
     }
 }

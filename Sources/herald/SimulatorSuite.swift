@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HeraldProviders
 import HeraldSimulators
 import Hummingbird
 import Logging
@@ -13,7 +13,7 @@ struct SimulatorSuite {
     var faults: FaultRule = { _, _ in nil }
     var webhookSecret = SimulatorCredentials.webhookSecret
 
-    func http(port: Int, client: HTTPClient, logger: Logger,
+    func http(port: Int, client: ProviderHTTPClient, logger: Logger,
               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol
     {
         let simulators: [any SimulatedProvider] = [

@@ -1,6 +1,5 @@
 import AliyunAdapter
 import Foundation
-import AsyncHTTPClient
 import HeraldCore
 import HeraldProviders
 import NIOCore
@@ -36,14 +35,14 @@ struct AliyunAdapterTests {
 
     @Test("a send that may have reached a non-idempotent provider waits for its receipt before a retry")
     func ambiguousTimeout() {
-        let ambiguous = HTTPOutcome.transportFailure(HTTPClientError.readTimeout, ambiguousDelayMillis: 600_000)
+        let ambiguous = HTTPOutcome.transportFailure(ProviderHTTPError.timeout(seconds: 15), ambiguousDelayMillis: 600_000)
         guard case .retryable(let code, _, let delay) = ambiguous else {
             Issue.record("expected retryable, got \(ambiguous)")
             return
         }
         #expect(code == "ambiguous_transport")
         #expect(delay == 600_000)
-        let refused = HTTPOutcome.transportFailure(HTTPClientError.connectTimeout, ambiguousDelayMillis: 600_000)
+        let refused = HTTPOutcome.transportFailure(ProviderHTTPError.connectFailed("refused"), ambiguousDelayMillis: 600_000)
         guard case .retryable(_, _, let refusedDelay) = refused else {
             Issue.record("expected retryable, got \(refused)")
             return

@@ -113,7 +113,7 @@ struct WeChatTests {
                 configuration: WeChatConfiguration(
                     baseURL: h.simulatorURL, appID: Harness.wechatAppID, appSecret: Harness.wechatSecret,
                     defaultTemplateID: "TM00015"),
-                client: h.client, sharedTokens: RedisTokenStore(redis: h.redis))
+                client: h.providerClient, sharedTokens: RedisTokenStore(redis: h.redis))
             let second = await otherInstance.send(
                 OutboundMessage(id: "wechat_00000000000000000000000003", channel: .wechat, to: "shared-openid-2", body: "hi"))
             guard case .accepted = second else {

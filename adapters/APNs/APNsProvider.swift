@@ -95,7 +95,8 @@ public struct APNsProvider: ChannelProvider {
         if let collapseID { request.headers.add(name: "apns-collapse-id", value: collapseID) }
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: body))
-        return try await ProviderHTTPClient.execute(client, request)
+        let response = try await client.execute(request, timeout: .seconds(15))
+        return (response.status.code, response.headers, try await response.body.collect(upTo: 1 << 20))
     }
 
     struct Failure: Decodable {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
@@ -13,9 +12,9 @@ public struct AliyunSMSProvider: ChannelProvider {
     public let name = "aliyun"
     public let channel = Channel.sms
     let configuration: AliyunConfiguration
-    let client: HTTPClient
+    let client: ProviderHTTPClient
 
-    public init(configuration: AliyunConfiguration, client: HTTPClient) {
+    public init(configuration: AliyunConfiguration, client: ProviderHTTPClient) {
         self.configuration = configuration
         self.client = client
     }
@@ -33,13 +32,13 @@ public struct AliyunSMSProvider: ChannelProvider {
         ]
         parameters.append((
             "Signature", AliyunSignature.sign(method: "POST", parameters: parameters, secret: configuration.accessKeySecret)))
-        var request = HTTPClientRequest(url: configuration.endpoint + "/")
+        var request = ProviderRequest(url: configuration.endpoint + "/")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(parameters)))
+        request.body = ByteBuffer(string: FormURLEncoding.encode(parameters))
         do {
-            let response = try await ProviderHTTPClient.execute(client, request)
+            let response = try await client.execute(request)
             return Self.outcome(status: response.status, body: response.body)
         } catch {
             return HTTPOutcome.transportFailure(error, ambiguousDelayMillis: configuration.ambiguousRetryMillis)

@@ -1,5 +1,4 @@
 import _CryptoExtras
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import HeraldCore
@@ -16,10 +15,10 @@ public struct FCMProvider: ChannelProvider {
     let account: FCMServiceAccount
     /// `https://fcm.googleapis.com` in production, the simulator locally.
     let baseURL: String
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     public let tokens: AccessTokenCache
 
-    public init(account: FCMServiceAccount, baseURL: String, client: HTTPClient) throws {
+    public init(account: FCMServiceAccount, baseURL: String, client: ProviderHTTPClient) throws {
         let key = try _RSA.Signing.PrivateKey(pemRepresentation: account.privateKey)
         self.account = account
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -55,17 +54,17 @@ public struct FCMProvider: ChannelProvider {
         let description: String
     }
 
-    static func mintToken(account: FCMServiceAccount, key: _RSA.Signing.PrivateKey, client: HTTPClient) async throws
+    static func mintToken(account: FCMServiceAccount, key: _RSA.Signing.PrivateKey, client: ProviderHTTPClient) async throws
         -> AccessTokenCache.Minted
     {
         let jwt = try assertion(account: account, key: key, now: WallClock.nowMillis() / 1000)
-        var request = HTTPClientRequest(url: account.tokenURI)
+        var request = ProviderRequest(url: account.tokenURI)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode([
+        request.body = ByteBuffer(string: FormURLEncoding.encode([
             ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", jwt),
-        ])))
-        let response = try await ProviderHTTPClient.execute(client, request)
+        ]))
+        let response = try await client.execute(request)
         let reply = try? JSONDecoder().decode(TokenReply.self, from: Data(response.body.readableBytesView))
         guard response.status == 200, let token = reply?.access_token, !token.isEmpty else {
             throw TokenError(description: "token endpoint answered HTTP \(response.status) \(reply?.error ?? "")")
@@ -100,13 +99,13 @@ public struct FCMProvider: ChannelProvider {
         }
     }
 
-    private func post(_ body: [UInt8], token: String) async throws -> (status: UInt, headers: HTTPHeaders, body: ByteBuffer) {
-        var request = HTTPClientRequest(url: baseURL + "/v1/projects/\(account.projectID)/messages:send")
+    private func post(_ body: [UInt8], token: String) async throws -> ProviderResponse {
+        var request = ProviderRequest(url: baseURL + "/v1/projects/\(account.projectID)/messages:send")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer " + token)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        return try await ProviderHTTPClient.execute(client, request)
+        request.body = ByteBuffer(bytes: body)
+        return try await client.execute(request)
     }
 
     struct Reply: Decodable {

@@ -31,6 +31,12 @@ public enum HTTPOutcome {
     /// was never made), so even a provider that is not idempotent can take it
     /// again. A timeout or reset after the request was written is ambiguous.
     public static func neverSent(_ error: any Error) -> Bool {
+        if let error = error as? ProviderHTTPError {
+            switch error {
+            case .connectFailed, .invalidURL: return true
+            case .connectionClosed, .timeout, .responseTooLarge: return false
+            }
+        }
         if let error = error as? HTTPClientError { return error == .connectTimeout }
         if error is NIOConnectionError { return true }
         if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }

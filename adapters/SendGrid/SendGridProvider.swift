@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
@@ -13,9 +12,9 @@ public struct SendGridProvider: ChannelProvider {
     public let name = "sendgrid"
     public let channel = Channel.email
     let configuration: SendGridConfiguration
-    let client: HTTPClient
+    let client: ProviderHTTPClient
 
-    public init(configuration: SendGridConfiguration, client: HTTPClient) {
+    public init(configuration: SendGridConfiguration, client: ProviderHTTPClient) {
         self.configuration = configuration
         self.client = client
     }
@@ -67,13 +66,13 @@ public struct SendGridProvider: ChannelProvider {
         guard let body = try? encoder.encode(mail(for: message)) else {
             return .permanent(code: "encode", message: "mail could not be encoded")
         }
-        var request = HTTPClientRequest(url: configuration.baseURL + "/v3/mail/send")
+        var request = ProviderRequest(url: configuration.baseURL + "/v3/mail/send")
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer " + configuration.apiKey)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
+        request.body = ByteBuffer(bytes: body)
         do {
-            let response = try await ProviderHTTPClient.execute(client, request)
+            let response = try await client.execute(request)
             return Self.outcome(status: response.status, headers: response.headers, body: response.body)
         } catch {
             return HTTPOutcome.transportFailure(error)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
@@ -12,10 +11,10 @@ public struct TwilioProvider: ChannelProvider {
     public let name = "twilio"
     public let channel = Channel.sms
     let configuration: TwilioConfiguration
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     let authorization: String
 
-    public init(configuration: TwilioConfiguration, client: HTTPClient) {
+    public init(configuration: TwilioConfiguration, client: ProviderHTTPClient) {
         self.configuration = configuration
         self.client = client
         let credentials = Data("\(configuration.accountSID):\(configuration.authToken)".utf8).base64EncodedString()
@@ -25,14 +24,14 @@ public struct TwilioProvider: ChannelProvider {
     public func send(_ message: OutboundMessage) async -> SendOutcome {
         var form = [("To", message.to), ("From", configuration.from), ("Body", message.body)]
         if let callback = configuration.statusCallbackURL { form.append(("StatusCallback", callback)) }
-        var request = HTTPClientRequest(url: configuration.messagesURL)
+        var request = ProviderRequest(url: configuration.messagesURL)
         request.method = .POST
         request.headers.add(name: "Authorization", value: authorization)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: FormURLEncoding.encode(form)))
+        request.body = ByteBuffer(string: FormURLEncoding.encode(form))
         do {
-            let response = try await ProviderHTTPClient.execute(client, request)
+            let response = try await client.execute(request)
             return Self.outcome(status: response.status, headers: response.headers, body: response.body)
         } catch {
             return HTTPOutcome.transportFailure(error)

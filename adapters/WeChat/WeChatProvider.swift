@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
@@ -14,10 +13,10 @@ public struct WeChatProvider: ChannelProvider {
     public let name = "wechat"
     public let channel = Channel.wechat
     let configuration: WeChatConfiguration
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     public let tokens: AccessTokenCache
 
-    public init(configuration: WeChatConfiguration, client: HTTPClient, sharedTokens: (any SharedTokenStore)?) {
+    public init(configuration: WeChatConfiguration, client: ProviderHTTPClient, sharedTokens: (any SharedTokenStore)?) {
         self.configuration = configuration
         self.client = client
         self.tokens = AccessTokenCache(key: configuration.tokenKey, shared: sharedTokens) {
@@ -36,12 +35,12 @@ public struct WeChatProvider: ChannelProvider {
         let description: String
     }
 
-    static func fetchToken(configuration: WeChatConfiguration, client: HTTPClient) async throws -> AccessTokenCache.Minted {
+    static func fetchToken(configuration: WeChatConfiguration, client: ProviderHTTPClient) async throws -> AccessTokenCache.Minted {
         let query = FormURLEncoding.encode([
             ("grant_type", "client_credential"), ("appid", configuration.appID), ("secret", configuration.appSecret),
         ])
-        let request = HTTPClientRequest(url: configuration.baseURL + "/cgi-bin/token?" + query)
-        let response = try await ProviderHTTPClient.execute(client, request)
+        let request = ProviderRequest(url: configuration.baseURL + "/cgi-bin/token?" + query)
+        let response = try await client.execute(request)
         let reply = try JSONDecoder().decode(TokenReply.self, from: Data(response.body.readableBytesView))
         guard let token = reply.access_token, !token.isEmpty else {
             throw TokenError(description: "WeChat refused a token: \(reply.errcode ?? 0) \(reply.errmsg ?? "")")
@@ -83,12 +82,12 @@ public struct WeChatProvider: ChannelProvider {
     }
 
     private func post(_ body: [UInt8], token: String) async throws -> Attempt {
-        var request = HTTPClientRequest(
+        var request = ProviderRequest(
             url: configuration.baseURL + "/cgi-bin/message/template/send?access_token=" + FormURLEncoding.escape(token))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await ProviderHTTPClient.execute(client, request)
+        request.body = ByteBuffer(bytes: body)
+        let response = try await client.execute(request)
         guard (200..<300).contains(response.status),
               let reply = try? JSONDecoder().decode(SendReply.self, from: Data(response.body.readableBytesView))
         else {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldProviders
@@ -11,9 +10,9 @@ public struct WebhookProvider: ChannelProvider {
     public let name = "webhook"
     public let channel = Channel.webhook
     let secret: String
-    let client: HTTPClient
+    let client: ProviderHTTPClient
 
-    public init(secret: String, client: HTTPClient) {
+    public init(secret: String, client: ProviderHTTPClient) {
         self.secret = secret
         self.client = client
     }
@@ -36,7 +35,7 @@ public struct WebhookProvider: ChannelProvider {
             return .permanent(code: "encode", message: "payload could not be encoded")
         }
         let bytes = [UInt8](body)
-        var request = HTTPClientRequest(url: message.to)
+        var request = ProviderRequest(url: message.to)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Herald-Message-Id", value: message.id)
@@ -44,9 +43,9 @@ public struct WebhookProvider: ChannelProvider {
         request.headers.add(
             name: WebhookSignature.headerName,
             value: WebhookSignature.header(secret: secret, timestamp: WallClock.nowMillis() / 1000, body: bytes))
-        request.body = .bytes(ByteBuffer(bytes: bytes))
+        request.body = ByteBuffer(bytes: bytes)
         do {
-            let response = try await ProviderHTTPClient.execute(client, request)
+            let response = try await client.execute(request)
             switch response.status {
             case 200..<300: return .accepted(providerMessageID: message.id, status: .delivered)
             case 404, 410: return .invalidRecipient(code: "http_\(response.status)", message: "endpoint gone")

@@ -1,5 +1,5 @@
 import AliyunAdapter
-import AsyncHTTPClient
+import HeraldProviders
 import Foundation
 import HeraldCore
 import Hummingbird
@@ -42,7 +42,7 @@ public final class AliyunSimulator: SimulatedProvider {
     private let nonces = Mutex<Set<String>>([])
     private let sequence = Atomic<Int>(0)
 
-    public init(configuration: Configuration, client: HTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
+    public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.ledger = ledger
         self.poster = ReceiptPoster(client: client, ledger: ledger)

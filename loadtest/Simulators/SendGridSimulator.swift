@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HeraldProviders
 import Crypto
 import Foundation
 import HeraldCore
@@ -46,7 +46,7 @@ public struct SendGridSimulator: SimulatedProvider {
     public let ledger: SimulatorLedger
     let poster: ReceiptPoster
 
-    public init(configuration: Configuration, client: HTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
+    public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.ledger = ledger
         self.poster = ReceiptPoster(client: client, ledger: ledger)

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HeraldProviders
 import Foundation
 import HeraldCore
 import HTTPTypes
@@ -42,10 +42,10 @@ public struct TwilioSimulator: SimulatedProvider {
 
     public let configuration: Configuration
     public let ledger: SimulatorLedger
-    let client: HTTPClient
+    let client: ProviderHTTPClient
     let authorization: String
 
-    public init(configuration: Configuration, client: HTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
+    public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.client = client
         self.ledger = ledger

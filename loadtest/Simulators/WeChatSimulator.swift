@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HeraldProviders
 import Foundation
 import HeraldCore
 import Hummingbird
@@ -54,7 +54,7 @@ public final class WeChatSimulator: SimulatedProvider {
     let poster: ReceiptPoster
     private let state = Mutex(State())
 
-    public init(configuration: Configuration, client: HTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
+    public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.ledger = ledger
         self.poster = ReceiptPoster(client: client, ledger: ledger)

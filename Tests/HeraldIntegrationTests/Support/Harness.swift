@@ -100,7 +100,10 @@ final class Harness: Sendable {
     /// One provider per harness, so its token cache is shared by every dispatcher of the test.
     private let wechatProviderBox = Mutex<WeChatProvider?>(nil)
     var unsubscribeLinks: UnsubscribeLinks { UnsubscribeLinks(baseURL: apiURL, secret: Self.unsubscribeSecret) }
+    /// For the tests' own calls to Herald's API.
     let client: HTTPClient
+    /// What the providers and the simulators' receipts send through, as in `herald serve`.
+    let providerClient: ProviderHTTPClient
     let apiURL: String
     let simulatorURL: String
     let options: HarnessOptions
@@ -127,7 +130,8 @@ final class Harness: Sendable {
         simulatorURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
         apnsURL = "https://127.0.0.1:\(try LocalRedisServer.freePort())"
         // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
-        client = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
+        providerClient = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
+        client = HTTPClient(eventLoopGroupProvider: .singleton)
         apnsClient = try! APNsProvider.makeClient(configuration: Self.apnsConfiguration(baseURL: apnsURL))
     }
 
@@ -177,24 +181,24 @@ final class Harness: Sendable {
                 callbackDelay: options.callbackDelay,
                 callbackStatuses: options.callbackStatuses, callbackBeforeReply: options.callbackBeforeReply,
                 faults: options.faults),
-            client: client, ledger: twilioLedger)
+            client: providerClient, ledger: twilioLedger)
         let sink = WebhookSink(secret: Self.webhookSecret, ledger: webhookLedger, faults: options.webhookFaults)
         let aliyun = AliyunSimulator(
             configuration: .init(
                 accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
                 reportURL: apiURL + "/v1/receipts/aliyun?token=" + Self.aliyunReceiptToken,
                 reportDelay: options.callbackDelay, faults: options.aliyunFaults),
-            client: client, ledger: aliyunLedger)
+            client: providerClient, ledger: aliyunLedger)
         let sendgrid = SendGridSimulator(
             configuration: .init(
                 apiKey: Self.sendgridAPIKey, eventURL: apiURL + "/v1/receipts/sendgrid", eventDelay: options.callbackDelay,
                 signingKey: sendgridKey, faults: options.sendgridFaults, eventsBeforeReply: options.callbackBeforeReply),
-            client: client, ledger: sendgridLedger)
+            client: providerClient, ledger: sendgridLedger)
         let wechat = WeChatSimulator(
             configuration: .init(
                 appID: Self.wechatAppID, appSecret: Self.wechatSecret, serverToken: Self.wechatServerToken,
                 eventURL: apiURL + "/v1/receipts/wechat", eventDelay: options.callbackDelay, faults: options.wechatFaults),
-            client: client, ledger: wechatLedger)
+            client: providerClient, ledger: wechatLedger)
         wechatSimulatorBox.withLock { $0 = wechat }
         let fcm = FCMSimulator(
             configuration: .init(
@@ -233,7 +237,7 @@ final class Harness: Sendable {
             configuration: TwilioConfiguration(
                 baseURL: simulatorURL, accountSID: Self.accountSID, authToken: Self.authToken, from: "+15550006666",
                 statusCallbackURL: apiURL + "/v1/receipts/twilio"),
-            client: client)
+            client: providerClient)
     }
 
     var aliyunProvider: AliyunSMSProvider {
@@ -241,7 +245,7 @@ final class Harness: Sendable {
             configuration: AliyunConfiguration(
                 endpoint: simulatorURL, accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
                 signName: "Herald", templateCode: "SMS_000001", ambiguousRetryMillis: 2_000),
-            client: client)
+            client: providerClient)
     }
 
     /// Every provider the options name, SMS in the configured order.
@@ -251,14 +255,14 @@ final class Harness: Sendable {
             configuration: SendGridConfiguration(
                 baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
                 fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
-            client: client)
+            client: providerClient)
         let email: any ChannelProvider = options.smtp.map { smtp in
             var configuration = smtp
             configuration.unsubscribeLinks = unsubscribeLinks
             return SMTPProvider(configuration: configuration)
         } ?? sendgrid
         return sms + [email, wechatProvider, try! fcmProvider(), apnsProvider,
-                      WebhookProvider(secret: Self.webhookSecret, client: client)]
+                      WebhookProvider(secret: Self.webhookSecret, client: providerClient)]
     }
 
     static func apnsConfiguration(baseURL: String) -> APNsConfiguration {
@@ -281,7 +285,7 @@ final class Harness: Sendable {
         let account = FCMServiceAccount(
             projectID: Self.fcmProject, privateKeyID: "key-1", privateKey: key.pkcs8PEMRepresentation,
             clientEmail: Self.fcmClientEmail, tokenURI: simulatorURL + "/token")
-        return try FCMProvider(account: account, baseURL: simulatorURL, client: client)
+        return try FCMProvider(account: account, baseURL: simulatorURL, client: providerClient)
     }
 
     var wechatProvider: WeChatProvider {
@@ -291,7 +295,7 @@ final class Harness: Sendable {
                 configuration: WeChatConfiguration(
                     baseURL: simulatorURL, appID: Self.wechatAppID, appSecret: Self.wechatSecret,
                     defaultTemplateID: "TM00015"),
-                client: client, sharedTokens: RedisTokenStore(redis: redis))
+                client: providerClient, sharedTokens: RedisTokenStore(redis: redis))
             box = provider
             return provider
         }
@@ -319,6 +323,7 @@ final class Harness: Sendable {
         await servers.triggerGracefulShutdown()
         await serversTask.withLock({ $0 })?.value
         try? await client.shutdown()
+        await providerClient.shutdown()
         try? await apnsClient.shutdown()
         redis.close()
         redisServer.stop()

@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A loopback HTTP/1.1 server (optionally TLS) whose reply is chosen by the
+/// request path, for testing the provider HTTP client against real sockets:
+/// `/echo` answers the method, Host header and body; `/close` answers and
+/// closes the connection (`Connection: close`); `/big` answers a 2 MiB body;
+/// `/silent` never answers. It counts the connections it accepted.
+final class ScriptedHTTPServer: Sendable {
+    let port: Int
+    private let channel: any Channel
+    private let accepted: Counter
+
+    /// Connections accepted so far.
+    var connections: Int { accepted.value.load(ordering: .sequentiallyConsistent) }
+
+    private init(port: Int, channel: any Channel, accepted: Counter) {
+        self.port = port
+        self.channel = channel
+        self.accepted = accepted
+    }
+
+    deinit { channel.close(promise: nil) }
+
+    static func start(tls: TLSConfiguration? = nil) async throws -> ScriptedHTTPServer {
+        let counter = Counter()
+        let context = try tls.map { try NIOSSLContext(configuration: $0) }
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                counter.value.add(1, ordering: .sequentiallyConsistent)
+                return channel.eventLoop.makeCompletedFuture {
+                    if let context { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(ScriptedReplyHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return ScriptedHTTPServer(port: channel.localAddress!.port!, channel: channel, accepted: counter)
+    }
+
+    func url(_ path: String, secure: Bool = false) -> String {
+        (secure ? "https" : "http") + "://127.0.0.1:\(port)" + path
+    }
+
+    /// Shared by the child initializer, which counts, and the server, which reads.
+    private final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+}
+
+final class ScriptedReplyHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let received):
+            head = received
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            guard let head else { return }
+            switch head.uri {
+            case "/silent":
+                return
+            case "/big":
+                reply(context, body: String(repeating: "x", count: 2 << 20), close: false)
+            case "/close":
+                reply(context, body: "bye", close: true)
+            default:
+                let text = "\(head.method.rawValue) \(head.headers["Host"].first ?? "") "
+                    + String(decoding: body.readableBytesView, as: UTF8.self)
+                reply(context, body: text, close: false)
+            }
+        }
+    }
+
+    private func reply(_ context: ChannelHandlerContext, body: String, close: Bool) {
+        var headers = HTTPHeaders([("Content-Length", String(body.utf8.count))])
+        if close { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if close { channel.close(promise: nil) }
+        }
+    }
+}

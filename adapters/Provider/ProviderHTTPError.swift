@@ -1,0 +1,26 @@
+/// Why a provider request got no HTTP response. The case says whether the
+/// request can have reached the provider, which decides how a provider that
+/// is not idempotent is retried (`HTTPOutcome.neverSent`).
+public enum ProviderHTTPError: Error, CustomStringConvertible {
+    /// The URL is not `http(s)://host[:port]/…`.
+    case invalidURL(String)
+    /// No connection was made (refused, unreachable, connect timeout, TLS
+    /// handshake failed): the request was never written.
+    case connectFailed(String)
+    /// The connection closed before the whole response arrived.
+    case connectionClosed
+    /// No whole response within the read timeout.
+    case timeout(seconds: Int64)
+    /// The response body exceeded the client's limit.
+    case responseTooLarge(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url): "invalid provider URL: \(url.prefix(100))"
+        case .connectFailed(let reason): "connect failed: \(reason)"
+        case .connectionClosed: "connection closed before the response was complete"
+        case .timeout(let seconds): "no response within \(seconds) s"
+        case .responseTooLarge(let limit): "response body larger than \(limit) bytes"
+        }
+    }
+}
