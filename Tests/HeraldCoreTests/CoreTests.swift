@@ -46,6 +46,21 @@ struct CoreTests {
         #expect(FormURLEncoding.decode("a=%zz") == nil)
     }
 
+    @Test("hand-written JSON strings escape quotes, backslashes and control characters and parse back unchanged")
+    func jsonQuoting() throws {
+        let samples = ["plain", "", "quote \" and \\ backslash", "line\nbreak\r\ttab", "bell\u{07} nul\u{00} esc\u{1B}",
+                       "\u{08}\u{0C}", "wörld 你好 😀", "</script>"]
+        for sample in samples {
+            let quoted = JSONText.quoted(sample)
+            let parsed = try JSONSerialization.jsonObject(with: Data(quoted.utf8), options: .fragmentsAllowed) as? String
+            #expect(parsed == sample, "\(quoted)")
+        }
+        let control = #""a\u0001""#
+        let quotes = #""say \"hi\"""#
+        #expect(JSONText.quoted("a\u{01}") == control)
+        #expect(JSONText.quoted("say \"hi\"") == quotes)
+    }
+
     @Test("PII is masked")
     func masking() {
         #expect(PIIMask.phone("+8613800138000") == "+86*********00")
