@@ -91,7 +91,7 @@ public struct TwilioSimulator: SimulatedProvider {
             break
         }
         ledger.recordAccepted(to: to)
-        let sid = "SM" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let sid = "SM" + RandomHex.make()
         let from = parameters["From"] ?? ""
         if let callback = parameters["StatusCallback"] {
             let statuses = configuration.callbackStatuses

@@ -86,7 +86,7 @@ public final class WeChatSimulator: SimulatedProvider {
         guard query.get("secret") == configuration.appSecret else {
             return Self.json(#"{"errcode":40125,"errmsg":"invalid appsecret"}"#)
         }
-        let token = "sim-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        let token = "sim-" + RandomHex.make()
         state.withLock {
             $0.tokens[token] = true
             $0.tokensIssued += 1
