@@ -37,7 +37,9 @@ public struct HeraldAPI: Sendable {
             UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)
         }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
-        MessagesController(store: store, validator: validator, configuration: configuration, metrics: metrics)
+        MessagesController(
+            store: store, enqueuer: EnqueueCoalescer(store: store), validator: validator, configuration: configuration,
+            metrics: metrics)
             .register(on: v1)
         SuppressionsController(store: SuppressionStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)

@@ -9,6 +9,7 @@ import Logging
 /// `POST /v1/messages`, `POST /v1/messages/batch`, `GET` and `DELETE /v1/messages/{id}`.
 struct MessagesController: Sendable {
     let store: MessageStore
+    let enqueuer: EnqueueCoalescer
     let validator: MessageValidator
     let configuration: APIConfiguration
     let metrics: HeraldMetrics
@@ -26,7 +27,7 @@ struct MessagesController: Sendable {
         let now = WallClock.nowMillis()
         let message = try validator.validate(
             decoded, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
-        let result = try await store.enqueue([message], nowMillis: now)[0]
+        let result = try await enqueuer.enqueue(message)
         switch result {
         case .created(let id):
             metrics.accepted(message.channel)

@@ -4,6 +4,13 @@ public enum EnqueueResult: Sendable, Equatable {
     case created(id: String)
     /// The idempotency key was seen within its window: the original id.
     case replayed(id: String)
+
+    /// The message's id, either way.
+    public var id: String {
+        switch self {
+        case .created(let id), .replayed(let id): id
+        }
+    }
 }
 
 /// What `DELETE /v1/messages/{id}` did.
