@@ -24,7 +24,7 @@ struct ReceiptPoster: Sendable {
             } catch {
                 if attempt == 5 { break }
             }
-            try? await Task.sleep(for: .milliseconds(200 << attempt))
+            await LoopSleep.sleep(for: .milliseconds(200 << attempt))
         }
         ledger.callback(succeeded: false)
     }
@@ -32,7 +32,7 @@ struct ReceiptPoster: Sendable {
     /// Runs `post` after `delay` without holding up the caller's reply.
     func later(_ delay: Duration, _ post: @escaping @Sendable () async -> Void) {
         Task {
-            if delay > .zero { try? await Task.sleep(for: delay) }
+            await LoopSleep.sleep(for: delay)
             await post()
         }
     }

@@ -114,7 +114,7 @@ public struct TwilioSimulator: SimulatedProvider {
         let delay = configuration.callbackDelay
         Task {
             for status in statuses {
-                try? await Task.sleep(for: delay)
+                await LoopSleep.sleep(for: delay)
                 await postCallback(url, sid: sid, to: to, from: from, status: status)
             }
         }
