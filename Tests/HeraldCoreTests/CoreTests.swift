@@ -61,6 +61,18 @@ struct CoreTests {
         #expect(JSONText.quoted("say \"hi\"") == quotes)
     }
 
+    @Test("one plain string member is read out of JSON without decoding the rest")
+    func plainStringMember() {
+        let reply = #"{"account_sid":"AC1","sid" : "SMabc","status":"queued"}"#
+        #expect(JSONText.plainString(named: "sid", in: Array(reply.utf8)) == "SMabc")
+        #expect(JSONText.plainString(named: "status", in: Array(reply.utf8)) == "queued")
+        #expect(JSONText.plainString(named: "missing", in: Array(reply.utf8)) == nil)
+        let escaped = #"{"sid":"SM\"x"}"#
+        #expect(JSONText.plainString(named: "sid", in: Array(escaped.utf8)) == nil, "escapes are left to a real decoder")
+        let notString = #"{"sid":42}"#
+        #expect(JSONText.plainString(named: "sid", in: Array(notString.utf8)) == nil)
+    }
+
     @Test("PII is masked")
     func masking() {
         #expect(PIIMask.phone("+8613800138000") == "+86*********00")

@@ -49,10 +49,13 @@ public struct TwilioProvider: ChannelProvider {
     /// opted-out recipient, 20429 throttling.
     static func outcome(status: UInt, headers: HTTPHeaders, body: ByteBuffer) -> SendOutcome {
         if (200..<300).contains(status) {
-            guard let created = try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)), !created.sid.isEmpty else {
+            // Only the sid matters, and Twilio's reply has some twenty fields: read it directly.
+            let sid = JSONText.plainString(named: "sid", in: body.readableBytesView)
+                ?? (try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)))?.sid
+            guard let sid, !sid.isEmpty else {
                 return .retryable(code: "bad_response", message: "Twilio accepted without a sid", retryAfterMillis: nil)
             }
-            return .accepted(providerMessageID: created.sid, status: .sent)
+            return .accepted(providerMessageID: sid, status: .sent)
         }
         let failure = try? JSONDecoder().decode(Failure.self, from: Data(body.readableBytesView))
         let code = failure?.code.map(String.init) ?? "http_\(status)"
