@@ -18,6 +18,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Herald's URL, where receipts are posted.") var heraldUrl = "http://127.0.0.1:8080"
     @Option(help: "Secret webhook signatures are checked with.") var webhookSecret = SimulatorCredentials.webhookSecret
     @Option(help: "Latency added before every reply, in milliseconds.") var latencyMs = 0
+    @Option(help: """
+        Connections the simulators post receipts to Herald over. A provider posts receipts from many servers; \
+        too few connections here would queue receipts inside the simulator and hide their cost from a benchmark.
+        """)
+    var receiptConnections = 128
     @Option(help: "Delay before each receipt, in milliseconds.") var callbackDelayMs = 50
     @Option(help: "Twilio status callbacks to post, comma separated (e.g. sent,delivered; empty for none).")
     var statuses = "sent,delivered"
@@ -29,7 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "herald-sim")
         logger.logLevel = .notice
-        let client = ProviderHTTPClient.make(maxConnectionsPerHost: 32)
+        let client = ProviderHTTPClient.make(maxConnectionsPerHost: receiptConnections)
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
             invalidPrefix: invalidPrefix)
