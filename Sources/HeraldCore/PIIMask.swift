@@ -37,4 +37,62 @@ public enum PIIMask {
         case .push, .wechat: token(value)
         }
     }
+
+    /// Masks every `+`-prefixed phone number (8–15 digits) and every e-mail
+    /// address found in free text, as a last guard for log lines: code masks
+    /// the values it logs, and this catches what slipped through (an error
+    /// message quoting a recipient, say). Bare digit runs are left alone:
+    /// they are mostly timestamps and ids.
+    public static func scrub(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                var end = index + 1
+                while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+                if (8...15).contains(end - index - 1) {
+                    output += Array(phone(String(decoding: bytes[index..<end], as: UTF8.self)).utf8)
+                    index = end
+                    continue
+                }
+            }
+            if isEmailLocal(byte) {
+                var at = index
+                while at < bytes.count, isEmailLocal(bytes[at]) { at += 1 }
+                if at < bytes.count, bytes[at] == UInt8(ascii: "@") {
+                    var end = at + 1
+                    while end < bytes.count, isDomain(bytes[end]) { end += 1 }
+                    let domain = bytes[(at + 1)..<end]
+                    if domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.count >= 3 {
+                        output.append(bytes[index])
+                        output += Array("***".utf8)
+                        output += bytes[at..<end]
+                        index = end
+                        continue
+                    }
+                }
+            }
+            output.append(byte)
+            index += 1
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+    }
+
+    private static func isEmailLocal(_ byte: UInt8) -> Bool {
+        isLetterOrDigit(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "%")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+    }
+
+    private static func isDomain(_ byte: UInt8) -> Bool {
+        isLetterOrDigit(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+    }
 }

@@ -21,11 +21,7 @@ enum Gateway {
     static func run(role: Role, configPath: String?) async throws {
         let config = try HeraldConfiguration.load(file: configPath)
         let level = config.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: level) }
         let logger = Logger(label: "herald")
 
         let endpoint: RedisEndpoint

@@ -32,8 +32,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Recipients with this prefix get the provider's invalid-recipient error.") var invalidPrefix = "+1500555000"
 
     func run() async throws {
-        var logger = Logger(label: "herald-sim")
-        logger.logLevel = .notice
+        LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: .notice) }
+        let logger = Logger(label: "herald-sim")
         let client = ProviderHTTPClient.make(maxConnectionsPerHost: receiptConnections)
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,

@@ -73,6 +73,15 @@ struct CoreTests {
         #expect(JSONText.plainString(named: "sid", in: Array(notString.utf8)) == nil)
     }
 
+    @Test("free text is scrubbed of phone numbers and e-mail addresses, and nothing else")
+    func scrubbing() {
+        #expect(PIIMask.scrub("sent to +8613800138000, cc alice.b@example.com.") == "sent to +86*********00, cc a***@example.com.")
+        #expect(PIIMask.scrub("to=+14155550100&from=bob@mail.example.org") == "to=+14*******00&from=b***@mail.example.org")
+        #expect(PIIMask.scrub("alice+news@example.com x+8613800138000") == "a***@example.com x+86*********00")
+        let untouched = ["at 1732345678901 ms", "version 1.2.3 +5 retries", "user@localhost", "a@.com", "cost +12 ms", "日本語 ok"]
+        for text in untouched { #expect(PIIMask.scrub(text) == text) }
+    }
+
     @Test("PII is masked")
     func masking() {
         #expect(PIIMask.phone("+8613800138000") == "+86*********00")

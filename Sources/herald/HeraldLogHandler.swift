@@ -1,0 +1,48 @@
+import Foundation
+import HeraldCore
+import Logging
+
+/// Writes log lines to standard error in swift-log's stream format
+/// (`time level label: metadata [source] message`), with two differences
+/// that matter here: metadata is rendered only for lines actually written
+/// (swift-log's `StreamLogHandler` renders it on every change, and Hummingbird
+/// sets a request id on every request: that showed in the profile), and every
+/// line passes through `PIIMask.scrub`, a last guard against a phone number
+/// or e-mail address that a message or error text carried into the log.
+struct HeraldLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    init(label: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.label = label
+        self.logLevel = level
+        self.metadataProvider = metadataProvider
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let rendered = merged.isEmpty
+            ? ""
+            : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let line = "\(Self.timestamp()) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
+        FileHandle.standardError.write(Data(PIIMask.scrub(line).utf8))
+    }
+
+    private static func timestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
