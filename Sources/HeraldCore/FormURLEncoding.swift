@@ -25,32 +25,51 @@ public enum FormURLEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes a form body; nil when a `%` escape is malformed.
+    /// Decodes a form body; nil when a `%` escape is malformed or a name or
+    /// value is not UTF-8. Works on the bytes: receipts are decoded on every
+    /// callback, and splitting a `String` by characters cost more than the
+    /// signature check.
     public static func decode(_ body: String) -> [(String, String)]? {
+        var body = body
+        return body.withUTF8 { decode(bytes: $0) }
+    }
+
+    /// `decode(_:)` over raw bytes.
+    public static func decode(bytes: UnsafeBufferPointer<UInt8>) -> [(String, String)]? {
         var pairs: [(String, String)] = []
-        for part in body.split(separator: "&", omittingEmptySubsequences: true) {
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = unescape(pieces[0]) else { return nil }
-            guard let value = pieces.count > 1 ? unescape(pieces[1]) : "" else { return nil }
-            pairs.append((key, value))
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
+            if end > start {
+                var equals = start
+                while equals < end, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                guard let key = unescape(bytes, start..<equals),
+                      let value = equals < end ? unescape(bytes, (equals + 1)..<end) : ""
+                else { return nil }
+                pairs.append((key, value))
+            }
+            start = end + 1
         }
         return pairs
     }
 
-    static func unescape(_ value: Substring) -> String? {
+    static func unescape(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         var out = [UInt8]()
-        out.reserveCapacity(value.utf8.count)
-        var iterator = value.utf8.makeIterator()
-        while let byte = iterator.next() {
+        out.reserveCapacity(range.count)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "+"): out.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                    return nil
-                }
+                guard index + 2 < range.upperBound, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                else { return nil }
                 out.append(high << 4 | low)
+                index += 2
             default: out.append(byte)
             }
+            index += 1
         }
         return String(validating: out, as: UTF8.self)
     }

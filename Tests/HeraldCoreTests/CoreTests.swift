@@ -44,6 +44,12 @@ struct CoreTests {
         #expect(decoded.map(\.1) == pairs.map(\.1))
         #expect(FormURLEncoding.decode("a=b+c")?.first?.1 == "b c")
         #expect(FormURLEncoding.decode("a=%zz") == nil)
+        #expect(FormURLEncoding.decode("a=%4") == nil, "a truncated escape")
+        #expect(FormURLEncoding.decode("a=%FF") == nil, "not UTF-8")
+        let loose = try #require(FormURLEncoding.decode("&&flag&a=1=2&"))
+        #expect(loose.map(\.0) == ["flag", "a"])
+        #expect(loose.map(\.1) == ["", "1=2"])
+        #expect(FormURLEncoding.decode("")?.isEmpty == true)
     }
 
     @Test("hand-written JSON strings escape quotes, backslashes and control characters and parse back unchanged")
