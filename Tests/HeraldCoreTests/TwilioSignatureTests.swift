@@ -14,6 +14,8 @@ struct TwilioSignatureTests {
         #expect(TwilioSignature.compute(url: url, parameters: parameters, authToken: "12345") == "GvWf1cFY/Q7PnoempGyD5oXAezc=")
         #expect(TwilioSignature.isValid(signature: "GvWf1cFY/Q7PnoempGyD5oXAezc=", url: url, parameters: parameters, authToken: "12345"))
         #expect(!TwilioSignature.isValid(signature: "GvWf1cFY/Q7PnoempGyD5oXAezd=", url: url, parameters: parameters, authToken: "12345"))
+        #expect(TwilioSignature.compute(url: url, parameters: parameters.reversed(), authToken: "12345") == "GvWf1cFY/Q7PnoempGyD5oXAezc=",
+                "parameters are signed sorted by name, whatever order they came in")
     }
 
     @Test("status callbacks map to Herald statuses")

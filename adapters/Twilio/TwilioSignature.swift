@@ -7,12 +7,18 @@ import HeraldCore
 /// parameter's name and value, sorted by name.
 public enum TwilioSignature {
     public static func compute(url: String, parameters: [(String, String)], authToken: String) -> String {
-        var data = url
-        for (key, value) in parameters.sorted(by: { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }) {
-            data += key + value
+        let sorted = parameters.sorted { first, second in
+            first.0 == second.0
+                ? first.1.utf8.lexicographicallyPrecedes(second.1.utf8)
+                : first.0.utf8.lexicographicallyPrecedes(second.0.utf8)
         }
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(data.utf8), using: SymmetricKey(data: Data(authToken.utf8)))
-        return Data(mac).base64EncodedString()
+        var mac = HMAC<Insecure.SHA1>(key: SymmetricKey(data: Array(authToken.utf8)))
+        mac.update(data: Array(url.utf8))
+        for (key, value) in sorted {
+            mac.update(data: Array(key.utf8))
+            mac.update(data: Array(value.utf8))
+        }
+        return Data(mac.finalize()).base64EncodedString()
     }
 
     /// Constant-time comparison of a received signature with the expected one.
