@@ -12,42 +12,50 @@ struct ProviderOrigin: Hashable, Sendable {
     }
 
     /// Splits `http(s)://host[:port][/path][?query]`; nil for anything else
-    /// (user info, fragments and other schemes are refused).
+    /// (user info, fragments, spaces and other schemes are refused). Works on
+    /// the UTF-8 bytes: it runs for every provider call.
     static func parse(_ url: String) -> (origin: ProviderOrigin, target: String)? {
+        let bytes = Array(url.utf8)
         let secure: Bool
-        let rest: Substring
-        if url.hasPrefix("https://") {
+        var index: Int
+        if bytes.starts(with: "https://".utf8) {
             secure = true
-            rest = url.dropFirst(8)
-        } else if url.hasPrefix("http://") {
+            index = 8
+        } else if bytes.starts(with: "http://".utf8) {
             secure = false
-            rest = url.dropFirst(7)
+            index = 7
         } else {
             return nil
         }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        var target = String(rest[authorityEnd...])
-        if target.isEmpty { target = "/" } else if target.hasPrefix("?") { target = "/" + target }
-        guard !authority.isEmpty, !authority.contains("@"), !target.contains("#"),
-              !target.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" })
+        let authorityStart = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "/"), bytes[index] != UInt8(ascii: "?") { index += 1 }
+        let authority = bytes[authorityStart..<index]
+        let targetBytes = bytes[index...]
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")),
+              !targetBytes.contains(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: " ") || $0 < 0x20 })
         else { return nil }
-        var host = authority
+        var target = String(decoding: targetBytes, as: UTF8.self)
+        if target.isEmpty { target = "/" } else if target.hasPrefix("?") { target = "/" + target }
+        var hostBytes = authority
         var port = secure ? 443 : 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
+        var portBytes: ArraySlice<UInt8>?
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            hostBytes = authority[(authority.startIndex + 1)..<close]
+            let after = authority[(close + 1)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":"), let parsed = Int(after.dropFirst()) else { return nil }
-                port = parsed
+                guard after.first == UInt8(ascii: ":") else { return nil }
+                portBytes = after.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
-            guard let parsed = Int(authority[authority.index(after: colon)...]) else { return nil }
-            host = authority[..<colon]
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
+            hostBytes = authority[..<colon]
+            portBytes = authority[(colon + 1)...]
+        }
+        if let portBytes {
+            guard let parsed = Int(String(decoding: portBytes, as: UTF8.self)) else { return nil }
             port = parsed
         }
-        guard !host.isEmpty, (1...65_535).contains(port) else { return nil }
-        return (ProviderOrigin(secure: secure, host: String(host), port: port), target)
+        guard !hostBytes.isEmpty, (1...65_535).contains(port) else { return nil }
+        return (ProviderOrigin(secure: secure, host: String(decoding: hostBytes, as: UTF8.self), port: port), target)
     }
 }

@@ -12,13 +12,13 @@ public enum TwilioSignature {
                 ? first.1.utf8.lexicographicallyPrecedes(second.1.utf8)
                 : first.0.utf8.lexicographicallyPrecedes(second.0.utf8)
         }
-        var mac = HMAC<Insecure.SHA1>(key: SymmetricKey(data: Array(authToken.utf8)))
-        mac.update(data: Array(url.utf8))
+        var signed = Array(url.utf8)
         for (key, value) in sorted {
-            mac.update(data: Array(key.utf8))
-            mac.update(data: Array(value.utf8))
+            signed += key.utf8
+            signed += value.utf8
         }
-        return Data(mac.finalize()).base64EncodedString()
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: signed, using: SymmetricKey(data: Array(authToken.utf8)))
+        return Data(mac).base64EncodedString()
     }
 
     /// Constant-time comparison of a received signature with the expected one.
