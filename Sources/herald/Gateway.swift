@@ -3,6 +3,7 @@ import Foundation
 import HeraldCore
 import HeraldDispatch
 import HeraldHTTP
+import HeraldLogging
 import HeraldProviders
 import HeraldRedis
 import HeraldSimulators

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeraldLogging
 import HeraldProviders
 import HeraldSimulators
 import Hummingbird

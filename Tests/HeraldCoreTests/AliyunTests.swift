@@ -35,7 +35,7 @@ struct AliyunAdapterTests {
 
     @Test("a send that may have reached a non-idempotent provider waits for its receipt before a retry")
     func ambiguousTimeout() {
-        let ambiguous = HTTPOutcome.transportFailure(ProviderHTTPError.timeout(seconds: 15), ambiguousDelayMillis: 600_000)
+        let ambiguous = HTTPOutcome.transportFailure(ProviderHTTPError.timeout(milliseconds: 15_000), ambiguousDelayMillis: 600_000)
         guard case .retryable(let code, _, let delay) = ambiguous else {
             Issue.record("expected retryable, got \(ambiguous)")
             return

@@ -30,16 +30,18 @@ struct RateLimitTests {
             #expect(sentTimes.count == 12)
             #expect(h.twilioLedger.accepted == 12)
             #expect(throttledEvents > 0, "12 messages at 5/s with a 0.6 s horizon cannot all be reserved at once")
-            // The bucket grants at most burst + rate tokens in any second. A send is
-            // recorded when the provider answers, a few ms after its token, so the
-            // bounds allow 300 ms of jitter: 2 + 5 × 1.3 per second, and 12 sends
-            // spread over at least (12 − 2) / 5 − 0.3 s. Unpaced, 12 sends take ~50 ms.
+            // The bucket grants at most burst + rate tokens in any second: 7 here, and
+            // 12 sends spread over (12 − 2) / 5 = 2 s. A send is recorded when the
+            // provider answers, after its token; on a loaded machine a stalled
+            // process records several late and together, so the bounds allow
+            // 800 ms of such delay: at most 9 in a second, spread over ≥ 1.2 s.
+            // Unpaced, 12 sends take ~50 ms; at twice the rate, 1 s.
             sentTimes.sort()
             for (index, start) in sentTimes.enumerated() {
                 let inWindow = sentTimes[index...].prefix { $0 < start + 1_000 }.count
-                #expect(inWindow <= 8, "\(inWindow) sends within one second from \(start)")
+                #expect(inWindow <= 9, "\(inWindow) sends within one second from \(start)")
             }
-            #expect(sentTimes.last! - sentTimes.first! >= 1_700, "12 sends took \(sentTimes.last! - sentTimes.first!) ms")
+            #expect(sentTimes.last! - sentTimes.first! >= 1_200, "12 sends took \(sentTimes.last! - sentTimes.first!) ms")
         }
     }
 

@@ -66,7 +66,7 @@ final class ProviderConnection: Sendable {
             if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
             channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             let timer = loop.scheduleTask(in: timeout) {
-                handler.value.fail(ProviderHTTPError.timeout(seconds: Int64(timeout.nanoseconds / 1_000_000_000)))
+                handler.value.fail(ProviderHTTPError.timeout(milliseconds: timeout.nanoseconds / 1_000_000))
                 channel.close(promise: nil)
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }

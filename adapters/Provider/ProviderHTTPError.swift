@@ -10,7 +10,7 @@ public enum ProviderHTTPError: Error, CustomStringConvertible {
     /// The connection closed before the whole response arrived.
     case connectionClosed
     /// No whole response within the read timeout.
-    case timeout(seconds: Int64)
+    case timeout(milliseconds: Int64)
     /// The response body exceeded the client's limit.
     case responseTooLarge(limit: Int)
 
@@ -19,7 +19,7 @@ public enum ProviderHTTPError: Error, CustomStringConvertible {
         case .invalidURL(let url): "invalid provider URL: \(url.prefix(100))"
         case .connectFailed(let reason): "connect failed: \(reason)"
         case .connectionClosed: "connection closed before the response was complete"
-        case .timeout(let seconds): "no response within \(seconds) s"
+        case .timeout(let milliseconds): "no response within \(milliseconds) ms"
         case .responseTooLarge(let limit): "response body larger than \(limit) bytes"
         }
     }
