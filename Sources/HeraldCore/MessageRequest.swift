@@ -1,7 +1,7 @@
 /// The JSON a caller posts to `POST /v1/messages` (DESIGN §5), as decoded
 /// before validation. Every field is optional here so that validation, not the
 /// decoder, decides which absences are errors and how they are reported.
-public struct MessageRequest: Sendable, Decodable {
+public struct MessageRequest: Sendable, Decodable, Equatable {
     public var channel: String?
     public var to: String?
     public var template: String?
@@ -61,6 +61,59 @@ public struct MessageRequest: Sendable, Decodable {
         typeError = firstError
     }
 
+    /// A request from an already parsed JSON object, when every known field
+    /// has the type it must have; nil otherwise, and the caller decodes with
+    /// `JSONDecoder` instead, whose errors name the field.
+    init?(parsed object: [String: JSONValue]) {
+        func string(_ key: CodingKeys) -> String?? {
+            switch object[key.stringValue] {
+            case nil, .null?: return .some(nil)
+            case .string(let value)?: return .some(value)
+            default: return nil
+            }
+        }
+        guard let channel = string(.channel), let to = string(.to), let template = string(.template),
+              let locale = string(.locale), let category = string(.category), let priority = string(.priority),
+              let campaign = string(.campaign), let userID = string(.userID), let timezone = string(.timezone),
+              let sendAt = string(.sendAt), let expiresAt = string(.expiresAt),
+              let idempotencyKey = string(.idempotencyKey), let toEncryption = string(.toEncryption)
+        else { return nil }
+        switch object["content"] {
+        case nil, .null?: content = nil
+        case .object(let fields)?:
+            guard case .string(let body)? = fields["body"] else { return nil }
+            func optional(_ key: String) -> String?? {
+                switch fields[key] {
+                case nil, .null?: return .some(nil)
+                case .string(let value)?: return .some(value)
+                default: return nil
+                }
+            }
+            guard let subject = optional("subject"), let title = optional("title"), let html = optional("html") else { return nil }
+            content = MessageContent(body: body, subject: subject, title: title, html: html)
+        default: return nil
+        }
+        switch object["data"] {
+        case nil, .null?: data = nil
+        case .object(let fields)?: data = fields
+        default: return nil
+        }
+        self.channel = channel
+        self.to = to
+        self.template = template
+        self.locale = locale
+        self.category = category
+        self.priority = priority
+        self.campaign = campaign
+        self.userID = userID
+        self.timezone = timezone
+        self.sendAt = sendAt
+        self.expiresAt = expiresAt
+        self.idempotencyKey = idempotencyKey
+        self.toEncryption = toEncryption
+        typeError = nil
+    }
+
     public init(channel: String? = nil, to: String? = nil, content: MessageContent? = nil) {
         self.channel = channel
         self.to = to
@@ -71,4 +124,21 @@ public struct MessageRequest: Sendable, Decodable {
 /// The body of `POST /v1/messages/batch`.
 public struct BatchRequest: Sendable, Decodable {
     public var messages: [MessageRequest]?
+
+    /// A batch from an already parsed JSON object when every item is well
+    /// typed (see `MessageRequest.init?(parsed:)`), else nil.
+    init?(parsed object: [String: JSONValue]) {
+        switch object["messages"] {
+        case nil, .null?: messages = nil
+        case .array(let items)?:
+            var messages: [MessageRequest] = []
+            messages.reserveCapacity(items.count)
+            for item in items {
+                guard case .object(let fields) = item, let message = MessageRequest(parsed: fields) else { return nil }
+                messages.append(message)
+            }
+            self.messages = messages
+        default: return nil
+        }
+    }
 }

@@ -13,6 +13,19 @@ public enum RequestDecoder {
         }
     }
 
+    /// `POST /v1/messages`: parsed by `JSONParser` when the body is plain
+    /// and well typed, else decoded by `JSONDecoder` for its field-level errors.
+    public static func messageRequest(from body: UnsafeRawBufferPointer) throws(APIError) -> MessageRequest {
+        if case .object(let object)? = JSONParser.parse(body), let request = MessageRequest(parsed: object) { return request }
+        return try decode(MessageRequest.self, from: Data(body))
+    }
+
+    /// `POST /v1/messages/batch`, the same way.
+    public static func batchRequest(from body: UnsafeRawBufferPointer) throws(APIError) -> BatchRequest {
+        if case .object(let object)? = JSONParser.parse(body), let batch = BatchRequest(parsed: object) { return batch }
+        return try decode(BatchRequest.self, from: Data(body))
+    }
+
     static func fieldName(_ path: [any CodingKey]) -> String {
         var name = ""
         for key in path {

@@ -23,7 +23,7 @@ struct MessagesController: Sendable {
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: configuration.maxMessageBodyBytes)
-        let decoded = try RequestDecoder.decode(MessageRequest.self, from: Data(body.readableBytesView))
+        let decoded = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.messageRequest(from: bytes) }
         let now = WallClock.nowMillis()
         let message = try validator.validate(
             decoded, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
@@ -72,7 +72,7 @@ struct MessagesController: Sendable {
     /// accepted, 422 when nothing was.
     @Sendable func createBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: configuration.maxBatchBodyBytes)
-        let batch = try RequestDecoder.decode(BatchRequest.self, from: Data(body.readableBytesView))
+        let batch = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.batchRequest(from: bytes) }
         guard let items = batch.messages else { throw APIError.missing("messages") }
         guard !items.isEmpty else { throw APIError.invalid("messages", "messages must not be empty") }
         guard items.count <= MessageLimits.maxBatchMessages else {
