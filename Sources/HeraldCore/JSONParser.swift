@@ -67,17 +67,10 @@ public enum JSONParser {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
-                guard let member = value(depth: depth + 1), members.updateValue(member, forKey: key) == nil else { return nil }
-                skipSpace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return .object(members)
-                } else {
-                    return nil
-                }
+                guard let member = value(depth: depth + 1), members.updateValue(member, forKey: key) == nil,
+                      let closed = separator(closing: UInt8(ascii: "}"))
+                else { return nil }
+                if closed { return .object(members) }
             }
         }
 
@@ -90,18 +83,26 @@ public enum JSONParser {
                 return .array(elements)
             }
             while true {
-                guard let element = value(depth: depth + 1) else { return nil }
+                guard let element = value(depth: depth + 1), let closed = separator(closing: UInt8(ascii: "]")) else { return nil }
                 elements.append(element)
-                skipSpace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                } else if bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return .array(elements)
-                } else {
-                    return nil
-                }
+                if closed { return .array(elements) }
+            }
+        }
+
+        /// After a member or element: true at the closing bracket, false at a
+        /// comma (both consumed), nil at anything else.
+        mutating func separator(closing: UInt8) -> Bool? {
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                return false
+            case closing:
+                index += 1
+                return true
+            default:
+                return nil
             }
         }
 
@@ -168,15 +169,8 @@ public enum JSONParser {
             guard index + 4 <= bytes.count else { return nil }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                let byte = bytes[index]
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-                default: return nil
-                }
-                value = value << 4 | digit
+                guard let digit = FormURLEncoding.hexValue(bytes[index]) else { return nil }
+                value = value << 4 | UInt32(digit)
                 index += 1
             }
             return value
