@@ -65,13 +65,7 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
     /// has the type it must have; nil otherwise, and the caller decodes with
     /// `JSONDecoder` instead, whose errors name the field.
     init?(parsed object: [String: JSONValue]) {
-        func string(_ key: CodingKeys) -> String?? {
-            switch object[key.stringValue] {
-            case nil, .null?: return .some(nil)
-            case .string(let value)?: return .some(value)
-            default: return nil
-            }
-        }
+        func string(_ key: CodingKeys) -> String?? { Self.optionalString(object, key.stringValue) }
         guard let channel = string(.channel), let to = string(.to), let template = string(.template),
               let locale = string(.locale), let category = string(.category), let priority = string(.priority),
               let campaign = string(.campaign), let userID = string(.userID), let timezone = string(.timezone),
@@ -81,15 +75,9 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         switch object["content"] {
         case nil, .null?: content = nil
         case .object(let fields)?:
-            guard case .string(let body)? = fields["body"] else { return nil }
-            func optional(_ key: String) -> String?? {
-                switch fields[key] {
-                case nil, .null?: return .some(nil)
-                case .string(let value)?: return .some(value)
-                default: return nil
-                }
-            }
-            guard let subject = optional("subject"), let title = optional("title"), let html = optional("html") else { return nil }
+            guard case .string(let body)? = fields["body"], let subject = Self.optionalString(fields, "subject"),
+                  let title = Self.optionalString(fields, "title"), let html = Self.optionalString(fields, "html")
+            else { return nil }
             content = MessageContent(body: body, subject: subject, title: title, html: html)
         default: return nil
         }
@@ -112,6 +100,16 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         self.idempotencyKey = idempotencyKey
         self.toEncryption = toEncryption
         typeError = nil
+    }
+
+    /// An optional string member: `.some(nil)` when absent or null, `.some(text)`
+    /// for a string, nil (not well typed) for anything else.
+    private static func optionalString(_ object: [String: JSONValue], _ key: String) -> String?? {
+        switch object[key] {
+        case nil, .null?: .some(nil)
+        case .string(let value)?: .some(value)
+        default: nil
+        }
     }
 
     public init(channel: String? = nil, to: String? = nil, content: MessageContent? = nil) {
