@@ -36,7 +36,7 @@ final class ProviderConnection: Sendable {
                 }
                 .connect(host: origin.host, port: origin.port).get()
         } catch {
-            throw ProviderHTTPError.connectFailed(String(describing: error).prefix(200).description)
+            throw ProviderHTTPError.connectFailed(error)
         }
         do {
             let (handler, ready) = try await channel.eventLoop.submit {
@@ -47,7 +47,7 @@ final class ProviderConnection: Sendable {
             return ProviderConnection(channel: channel, handler: handler)
         } catch {
             channel.close(promise: nil)
-            throw ProviderHTTPError.connectFailed(String(describing: error).prefix(200).description)
+            throw ProviderHTTPError.connectFailed(error)
         }
     }
 

@@ -14,6 +14,11 @@ public enum ProviderHTTPError: Error, CustomStringConvertible {
     /// The response body exceeded the client's limit.
     case responseTooLarge(limit: Int)
 
+    /// A failed connect or TLS handshake, described in at most 200 characters.
+    static func connectFailed(_ error: any Error) -> ProviderHTTPError {
+        .connectFailed(String(describing: error).prefix(200).description)
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let url): "invalid provider URL: \(url.prefix(100))"
