@@ -32,33 +32,4 @@ public enum JSONText {
         bytes.append(UInt8(ascii: "\""))
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    /// The value of the first `"name": "…"` member in `json` when it is a
-    /// plain string (no escapes), or nil; for reading one id out of a large
-    /// provider reply without decoding all of it. `name` must not occur as a
-    /// quoted string anywhere before that member.
-    public static func plainString(named name: String, in json: some Collection<UInt8>) -> String? {
-        let bytes = Array(json)
-        let needle = Array(("\"" + name + "\"").utf8)
-        guard bytes.count > needle.count else { return nil }
-        var index = 0
-        while index <= bytes.count - needle.count {
-            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) {
-                var cursor = index + needle.count
-                func skipSpace() { while cursor < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[cursor]) { cursor += 1 } }
-                skipSpace()
-                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ":") else { return nil }
-                cursor += 1
-                skipSpace()
-                guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\"") else { return nil }
-                let start = cursor + 1
-                guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")),
-                      !bytes[start..<end].contains(UInt8(ascii: "\\"))
-                else { return nil }
-                return String(decoding: bytes[start..<end], as: UTF8.self)
-            }
-            index += 1
-        }
-        return nil
-    }
 }

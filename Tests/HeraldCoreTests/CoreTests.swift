@@ -67,18 +67,6 @@ struct CoreTests {
         #expect(JSONText.quoted("say \"hi\"") == quotes)
     }
 
-    @Test("one plain string member is read out of JSON without decoding the rest")
-    func plainStringMember() {
-        let reply = #"{"account_sid":"AC1","sid" : "SMabc","status":"queued"}"#
-        #expect(JSONText.plainString(named: "sid", in: Array(reply.utf8)) == "SMabc")
-        #expect(JSONText.plainString(named: "status", in: Array(reply.utf8)) == "queued")
-        #expect(JSONText.plainString(named: "missing", in: Array(reply.utf8)) == nil)
-        let escaped = #"{"sid":"SM\"x"}"#
-        #expect(JSONText.plainString(named: "sid", in: Array(escaped.utf8)) == nil, "escapes are left to a real decoder")
-        let notString = #"{"sid":42}"#
-        #expect(JSONText.plainString(named: "sid", in: Array(notString.utf8)) == nil)
-    }
-
     @Test("free text is scrubbed of phone numbers and e-mail addresses, and nothing else")
     func scrubbing() {
         #expect(PIIMask.scrub("sent to +8613800138000, cc alice.b@example.com.") == "sent to +86*********00, cc a***@example.com.")

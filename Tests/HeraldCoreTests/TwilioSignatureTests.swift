@@ -1,5 +1,7 @@
+import HeraldProviders
+import NIOCore
 import Testing
-import TwilioAdapter
+@testable import TwilioAdapter
 
 @Suite("Twilio")
 struct TwilioSignatureTests {
@@ -28,5 +30,17 @@ struct TwilioSignatureTests {
         #expect(TwilioStatusCallback(parameters: [("MessageSid", "SMabc123"), ("MessageStatus", "queued")])?.status == nil)
         #expect(TwilioStatusCallback(parameters: [("MessageStatus", "delivered")]) == nil)
         #expect(TwilioStatusCallback(parameters: [("MessageSid", "SM../x"), ("MessageStatus", "delivered")]) == nil)
+    }
+
+    @Test("the sid is read out of Twilio's reply wherever it stands, escapes included; a reply without one is retried")
+    func createdReply() {
+        func outcome(_ json: String) -> SendOutcome {
+            TwilioProvider.outcome(status: 201, headers: [:], body: ByteBuffer(string: json))
+        }
+        #expect(outcome(#"{"account_sid":"AC1","sid" : "SMabc","status":"queued"}"#) == .accepted(providerMessageID: "SMabc", status: .sent))
+        #expect(outcome(#"{"sid":"SM\"x"}"#) == .accepted(providerMessageID: #"SM"x"#, status: .sent))
+        let withoutSid = SendOutcome.retryable(code: "bad_response", message: "Twilio accepted without a sid", retryAfterMillis: nil)
+        #expect(outcome(#"{"sid":42}"#) == withoutSid)
+        #expect(outcome(#"{"status":"queued"}"#) == withoutSid)
     }
 }

@@ -49,9 +49,12 @@ public struct TwilioProvider: ChannelProvider {
     /// opted-out recipient, 20429 throttling.
     static func outcome(status: UInt, headers: HTTPHeaders, body: ByteBuffer) -> SendOutcome {
         if (200..<300).contains(status) {
-            // Only the sid matters, and Twilio's reply has some twenty fields: read it directly.
-            let sid = JSONText.plainString(named: "sid", in: body.readableBytesView)
-                ?? (try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)))?.sid
+            // Only the sid matters: JSONParser reads Twilio's twenty-field reply
+            // far cheaper than JSONDecoder, which stays for what it declines.
+            let parsed: String? =
+                if case .object(let reply)? = body.withUnsafeReadableBytes({ JSONParser.parse($0) }),
+                   case .string(let sid)? = reply["sid"] { sid } else { nil }
+            let sid = parsed ?? (try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)))?.sid
             guard let sid, !sid.isEmpty else {
                 return .retryable(code: "bad_response", message: "Twilio accepted without a sid", retryAfterMillis: nil)
             }
