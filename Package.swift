@@ -63,6 +63,8 @@ let package = Package(
                                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                .product(name: "NIOTLS", package: "swift-nio"),
                                .product(name: "DequeModule", package: "swift-collections"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "_CryptoExtras", package: "swift-crypto"),
                                .product(name: "AsyncHTTPClient", package: "async-http-client")],
                 path: "adapters/Provider",
                 swiftSettings: strict),
@@ -80,7 +82,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
         .target(name: "HeraldHTTP",
-                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders"] + allAdapters + [
+                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),

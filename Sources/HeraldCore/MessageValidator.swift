@@ -6,9 +6,14 @@ import Foundation
 public struct MessageValidator: Sendable {
     /// Templates that exist; until the template store lands, none do.
     public var templateExists: @Sendable (String) -> Bool
+    /// Channels with at least one configured provider; a message for another is refused, not queued forever.
+    public var enabledChannels: Set<Channel>
 
-    public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false }) {
+    public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false },
+                enabledChannels: Set<Channel> = Set(Channel.allCases))
+    {
         self.templateExists = templateExists
+        self.enabledChannels = enabledChannels
     }
 
     public func validate(_ request: MessageRequest, idempotencyHeader: String? = nil, nowMillis: Int64) throws(APIError)
@@ -20,6 +25,10 @@ public struct MessageValidator: Sendable {
             throw APIError.invalid(
                 "channel", "unknown channel '\(channelName.prefix(32))'; expected one of "
                     + Channel.allCases.map(\.rawValue).joined(separator: ", "), code: "unknown_channel")
+        }
+        guard enabledChannels.contains(channel) else {
+            throw APIError.invalid(
+                "channel", "no provider is configured for \(channel.rawValue) on this gateway", code: "channel_not_configured")
         }
         guard let to = request.to, !to.isEmpty else { throw .missing("to") }
         try validateEncryption(request.toEncryption)

@@ -1,5 +1,6 @@
 import HeraldCore
 import HeraldDispatch
+import HeraldProviders
 import HeraldRedis
 import Hummingbird
 import Logging
@@ -11,11 +12,14 @@ public struct HeraldAPI: Sendable {
     let configuration: APIConfiguration
     let metrics: HeraldMetrics
     let validator: MessageValidator
+    /// The receipt and inbound endpoints of the configured providers.
+    let webhooks: [any ProviderWebhook]
 
     public init(store: MessageStore, configuration: APIConfiguration, metrics: HeraldMetrics,
-                validator: MessageValidator = MessageValidator())
+                webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator())
     {
         self.store = store
+        self.webhooks = webhooks
         self.configuration = configuration
         self.metrics = metrics
         self.validator = validator
@@ -25,13 +29,9 @@ public struct HeraldAPI: Sendable {
         let router = Router()
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
         OperationsController(store: store, metrics: metrics).register(on: router)
-        TwilioReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
-        AliyunReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
-        SendGridReceiptsController(store: store, configuration: configuration, metrics: metrics).register(on: router)
-        InboundController(suppressions: SuppressionStore(redis: store.redis), configuration: configuration, metrics: metrics)
-            .register(on: router)
-        WeChatReceiptsController(
-            store: store, suppressions: SuppressionStore(redis: store.redis), configuration: configuration, metrics: metrics
+        ProviderWebhooksController(
+            webhooks: webhooks, store: store, suppressions: SuppressionStore(redis: store.redis),
+            configuration: configuration, metrics: metrics
         ).register(on: router)
         if let links = configuration.unsubscribeLinks {
             UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)

@@ -24,6 +24,8 @@ enum Gateway {
         let level = config.logLevel
         LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: level) }
         let logger = Logger(label: "herald")
+        // Decided before anything starts: an unsafe configuration never serves a single request.
+        let sandbox = try Sandbox.decide(config: config, role: role)
 
         let endpoint: RedisEndpoint
         var privateServer: LocalRedisServer?
@@ -32,81 +34,98 @@ enum Gateway {
         } else {
             (endpoint, privateServer) = try PrivateRedis.start(dataDirectory: config.dataDirectory, logger: logger)
         }
+        do {
+            try await serve(role: role, config: config, sandbox: sandbox, endpoint: endpoint, logger: logger)
+        } catch {
+            privateServer?.stop()
+            throw error
+        }
+        privateServer?.stop()
+    }
+
+    /// Runs the services until a signal stops them; throws when one of them
+    /// fails (a port in use), so the process exits non-zero.
+    static func serve(role: Role, config: HeraldConfiguration, sandbox: SandboxProviders?, endpoint: RedisEndpoint,
+                      logger: Logger) async throws
+    {
         let redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         try await redis.preload(Scripts.all)
         let settings = try config.storeSettings()
         let metrics = HeraldMetrics()
         let dispatch = try config.dispatch()
         let httpClient = ProviderHTTPClient.make(maxConnectionsPerHost: dispatch.concurrency)
-        let twilio = try config.twilio()
         let publicURL = try config.publicURL()
         let port = try config.httpPort()
-        let unsubscribeSecret = config.string("HERALD_UNSUBSCRIBE_SECRET") ?? {
-            logger.warning("no HERALD_UNSUBSCRIBE_SECRET configured: unsubscribe links use a development secret")
-            return "herald-development-unsubscribe-secret"
-        }()
-        let unsubscribeLinks = UnsubscribeLinks(baseURL: publicURL, secret: unsubscribeSecret)
+        let unsubscribeSecret = sandbox?.secrets.unsubscribeSecret ?? config.string("HERALD_UNSUBSCRIBE_SECRET")
+        let unsubscribeLinks = unsubscribeSecret.map { UnsubscribeLinks(baseURL: publicURL, secret: $0) }
+        let shutdownHooks = ShutdownHooks()
+        let context = ProviderContext(
+            settings: config.providerSettings, sandbox: sandbox, client: httpClient,
+            sharedTokens: RedisTokenStore(redis: redis), publicURL: publicURL, unsubscribeLinks: unsubscribeLinks,
+            replayWindow: try config.replayWindow(), shutdown: shutdownHooks,
+            warn: { logger.warning("\($0)") })
+        let enabled = try ProviderRegistry.enabled(context)
+        if enabled.contains(where: { $0.channel == .email }), unsubscribeLinks == nil {
+            throw ConfigurationError(
+                "an email provider is configured but HERALD_UNSUBSCRIBE_SECRET is not: it signs the unsubscribe links of marketing mail")
+        }
+        let enabledChannels = Set(enabled.map { $0.channel })
+        for channel in Channel.allCases where !enabledChannels.contains(channel) {
+            logger.notice("no provider configured for \(channel.rawValue): its messages are refused with 422")
+        }
 
         var services: [any Service] = []
-        var providerClients: [HTTPClient] = []
         if role != .worker {
-            if config.apiKeys.isEmpty {
-                logger.warning("no HERALD_API_KEYS configured: local sandbox, every caller is let in")
-            }
             let api = HeraldAPI(
                 store: MessageStore(redis: redis, settings: settings),
-                configuration: try config.apiConfiguration(publicURL: publicURL, twilioAuthToken: twilio.authToken,
-                                                           unsubscribeLinks: unsubscribeLinks),
-                metrics: metrics)
+                configuration: config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
+                metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
+                validator: MessageValidator(enabledChannels: enabledChannels))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
-                Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil)
+                Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
+                             sandbox: sandbox != nil)
             })
         }
         if role != .api {
-            if config.webhookSecret == nil {
-                logger.warning("no HERALD_WEBHOOK_SECRET configured: webhooks are signed with the simulator's secret")
-            }
-            let made = try ProviderFactory(
-                config: config, client: httpClient, redis: redis, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks
-            ).make()
-            providerClients = made.clients
             let dispatcher = Dispatcher(
-                store: DispatchStore(redis: redis, settings: settings), providers: made.providers,
+                store: DispatchStore(redis: redis, settings: settings), providers: try enabled.map { try $0.makeProvider(context) },
                 configuration: dispatch, metrics: metrics, logger: logger)
             services.append(DispatcherService(dispatcher: dispatcher))
         }
-        if role == .all, config.string("HERALD_SIMULATOR_URL") == nil {
-            let suite = SimulatorSuite(heraldURL: publicURL, webhookSecret: config.webhookSecret ?? SimulatorCredentials.webhookSecret)
+        if role == .all, let sandbox, config.string("HERALD_SIMULATOR_URL") == nil {
+            let suite = SimulatorSuite(heraldURL: publicURL, secrets: sandbox.secrets)
             services.append(try suite.http(port: try config.simulatorPort(), client: httpClient, logger: logger))
             services.append(try suite.apns(port: try config.apnsSimulatorPort(), logger: logger))
         }
 
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var failure: (any Error)?
         do {
             try await group.run()
         } catch {
             logger.error("herald stopped", metadata: ["error": "\(error)"])
+            failure = error
         }
         await httpClient.shutdown()
-        for client in providerClients { try? await client.shutdown() }
+        await shutdownHooks.run()
         redis.close()
-        privateServer?.stop()
+        if let failure { throw failure }
     }
 }
 
 /// What a newcomer sees on start: where things are and a first curl to run.
 enum Banner {
-    static func print(config: HeraldConfiguration, port: Int, role: Gateway.Role, privateRedis: Bool) {
+    static func print(config: HeraldConfiguration, port: Int, role: Gateway.Role, privateRedis: Bool, sandbox: Bool) {
         let base = "http://127.0.0.1:\(port)"
         let auth = config.apiKeys.isEmpty ? "" : " -H 'Authorization: Bearer <one of HERALD_API_KEYS>'"
-        var lines = ["", "Herald is running.", "  API    \(base)" + (config.apiKeys.isEmpty ? "  (no API keys: local sandbox)" : "")]
+        var lines = ["", "Herald is running.", "  API    \(base)" + (sandbox ? "  (local sandbox: no API keys, loopback only, simulated providers)" : "")]
         lines.append("  Redis  " + (privateRedis ? "private redis-server, AOF in \(config.dataDirectory)/redis" : "HERALD_REDIS_URL"))
-        if config.string("HERALD_SIMULATOR_URL") == nil, let simPort = try? config.simulatorPort(),
+        if sandbox, config.string("HERALD_SIMULATOR_URL") == nil, let simPort = try? config.simulatorPort(),
            let apnsPort = try? config.apnsSimulatorPort()
         {
             lines.append("  Sims   provider simulators on http://127.0.0.1:\(simPort), APNs on https://127.0.0.1:\(apnsPort)")
-            lines.append("         (providers without credentials in the configuration use them; see herald.conf.example)")
+            lines.append("         (secrets drawn for this data directory: \(config.dataDirectory)/\(SandboxSecrets.fileName))")
         }
         lines += [
             "Send a first message:",

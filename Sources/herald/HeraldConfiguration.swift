@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldHTTP
 import HeraldRedis
-import HeraldSimulators
+import HeraldProviders
 import Logging
 
 /// Every setting of a Herald process. Values come from a `KEY=value` file
@@ -79,46 +79,19 @@ struct HeraldConfiguration {
     }
     var logLevel: Logger.Level { string("HERALD_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info }
 
-    /// True when no Twilio account is configured: Herald then talks to its own simulator.
-    var usesTwilioSimulator: Bool { string("HERALD_TWILIO_ACCOUNT_SID") == nil }
-    /// The same for the other providers whose receipts the API checks: the
-    /// provider factory and the receipt secrets must agree on it.
-    var usesAliyunSimulator: Bool { string("HERALD_ALIYUN_ACCESS_KEY_ID") == nil }
-    var usesSendGridSimulator: Bool { string("HERALD_SENDGRID_API_KEY") == nil }
-    var usesWeChatSimulator: Bool { string("HERALD_WECHAT_APP_ID") == nil }
-
-    func twilio() throws -> (baseURL: String, accountSID: String, authToken: String, from: String) {
-        if usesTwilioSimulator {
-            let simulator = try simulatorURL()
-            return (string("HERALD_TWILIO_BASE_URL") ?? simulator,
-                    SimulatorCredentials.twilioAccountSID, SimulatorCredentials.twilioAuthToken,
-                    string("HERALD_TWILIO_FROM") ?? "+15005550006")
-        }
-        guard let token = string("HERALD_TWILIO_AUTH_TOKEN"), let from = string("HERALD_TWILIO_FROM") else {
-            throw ConfigurationError("HERALD_TWILIO_ACCOUNT_SID is set: HERALD_TWILIO_AUTH_TOKEN and HERALD_TWILIO_FROM are required too")
-        }
-        return (string("HERALD_TWILIO_BASE_URL") ?? "https://api.twilio.com", string("HERALD_TWILIO_ACCOUNT_SID")!, token, from)
-    }
-
     var webhookSecret: String? { string("HERALD_WEBHOOK_SECRET") }
 
-    /// The API's settings, with each provider's receipt secret (the
-    /// simulator's when the provider is simulated).
-    func apiConfiguration(publicURL: String, twilioAuthToken: String, unsubscribeLinks: UnsubscribeLinks) throws
-        -> APIConfiguration
-    {
-        let aliyunToken = string("HERALD_ALIYUN_RECEIPT_TOKEN")
-            ?? (usesAliyunSimulator ? SimulatorCredentials.aliyunReceiptToken : nil)
-        let sendgridKey = string("HERALD_SENDGRID_VERIFICATION_KEY")
-            ?? (usesSendGridSimulator
-                ? SimulatorCredentials.sendgridSigningKey.publicKey.derRepresentation.base64EncodedString() : nil)
-        let wechatToken = string("HERALD_WECHAT_TOKEN")
-            ?? (usesWeChatSimulator ? SimulatorCredentials.wechatServerToken : nil)
-        return APIConfiguration(
-            apiKeys: apiKeys, publicURL: publicURL, twilioAuthToken: twilioAuthToken, aliyunReceiptToken: aliyunToken,
-            sendgridVerificationKey: sendgridKey, wechatToken: wechatToken,
-            receiptToleranceSeconds: Int64(try int("HERALD_RECEIPT_TOLERANCE_SECONDS", default: 600)),
-            unsubscribeLinks: unsubscribeLinks)
+    /// The API's settings.
+    func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?) -> APIConfiguration {
+        APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)
+    }
+
+    /// The settings as providers read them.
+    var providerSettings: ProviderSettings { ProviderSettings(values) }
+
+    /// How far a signed receipt's timestamp may be from now.
+    func replayWindow() throws -> ReplayWindow {
+        ReplayWindow(toleranceSeconds: Int64(try int("HERALD_RECEIPT_TOLERANCE_SECONDS", default: 600)))
     }
 
     func storeSettings() throws -> StoreSettings {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeraldLogging
 import HeraldProviders
 import HeraldSimulators
@@ -8,8 +9,9 @@ import ServiceLifecycle
 
 /// `herald simulate`: the provider simulators as their own process, for load
 /// tests where Herald should not share a process with its providers. They
-/// accept the simulator credentials (`SimulatorCredentials`), which a Herald
-/// without provider credentials uses when `HERALD_SIMULATOR_URL` points here.
+/// accept the sandbox credentials of `--data-dir` (`SandboxSecrets`, drawn at
+/// random on first use), which a sandbox Herald on the same data directory
+/// uses when `HERALD_SIMULATOR_URL` points here.
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
@@ -17,7 +19,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (127.0.0.1); APNs (HTTP/2 over TLS) listens on the next one.") var port = 8081
     @Option(help: "Herald's URL, where receipts are posted.") var heraldUrl = "http://127.0.0.1:8080"
-    @Option(help: "Secret webhook signatures are checked with.") var webhookSecret = SimulatorCredentials.webhookSecret
+    @Option(help: "Data directory whose sandbox secrets the simulators accept (Herald's HERALD_DATA_DIR).")
+    var dataDir = ProcessInfo.processInfo.environment["HERALD_DATA_DIR"] ?? ".herald"
+    @Option(help: "Secret webhook signatures are checked with (default: the sandbox's).") var webhookSecret: String?
     @Option(help: "Latency added before every reply, in milliseconds.") var latencyMs = 0
     @Option(help: """
         Connections the simulators post receipts to Herald over. A provider posts receipts from many servers; \
@@ -39,10 +43,11 @@ struct SimulateCommand: AsyncParsableCommand {
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
             invalidPrefix: invalidPrefix)
+        var secrets = try SandboxSecrets.load(directory: dataDir)
+        if let webhookSecret { secrets.webhookSecret = webhookSecret }
         let suite = SimulatorSuite(
-            heraldURL: heraldUrl, latency: .milliseconds(latencyMs), callbackDelay: .milliseconds(callbackDelayMs),
-            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule,
-            webhookSecret: webhookSecret)
+            heraldURL: heraldUrl, secrets: secrets, latency: .milliseconds(latencyMs), callbackDelay: .milliseconds(callbackDelayMs),
+            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule)
         let port = self.port
         let http = try suite.http(port: port, client: client, logger: logger) { bound in
             print("simulators on http://127.0.0.1:\(bound) and APNs on https://127.0.0.1:\(port + 1)  (stats: GET /sim/stats)")

@@ -3,15 +3,15 @@ import HeraldSimulators
 import Hummingbird
 import Logging
 
-/// Every provider simulator with the simulator credentials: the HTTP ones on
+/// Every provider simulator with the sandbox's credentials: the HTTP ones on
 /// one port, APNs (HTTP/2 over TLS) on the next. Receipts go to `heraldURL`.
 struct SimulatorSuite {
     var heraldURL: String
+    var secrets: SandboxSecrets
     var latency: Duration = .zero
     var callbackDelay: Duration = .milliseconds(200)
     var twilioStatuses = ["sent", "delivered"]
     var faults: FaultRule = { _, _ in nil }
-    var webhookSecret = SimulatorCredentials.webhookSecret
 
     func http(port: Int, client: ProviderHTTPClient, logger: Logger,
               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol
@@ -19,32 +19,32 @@ struct SimulatorSuite {
         let simulators: [any SimulatedProvider] = [
             TwilioSimulator(
                 configuration: .init(
-                    accountSID: SimulatorCredentials.twilioAccountSID, authToken: SimulatorCredentials.twilioAuthToken,
+                    accountSID: SandboxSecrets.twilioAccountSID, authToken: secrets.twilioAuthToken,
                     latency: latency, callbackDelay: callbackDelay, callbackStatuses: twilioStatuses, faults: faults),
                 client: client),
-            WebhookSink(secret: webhookSecret),
+            WebhookSink(secret: secrets.webhookSecret),
             AliyunSimulator(
                 configuration: .init(
-                    accessKeyID: SimulatorCredentials.aliyunAccessKeyID, accessKeySecret: SimulatorCredentials.aliyunAccessKeySecret,
-                    reportURL: heraldURL + "/v1/receipts/aliyun?token=" + SimulatorCredentials.aliyunReceiptToken,
+                    accessKeyID: SandboxSecrets.aliyunAccessKeyID, accessKeySecret: secrets.aliyunAccessKeySecret,
+                    reportURL: heraldURL + "/v1/receipts/aliyun?token=" + secrets.aliyunReceiptToken,
                     reportDelay: callbackDelay, latency: latency, faults: faults),
                 client: client),
             SendGridSimulator(
                 configuration: .init(
-                    apiKey: SimulatorCredentials.sendgridAPIKey, eventURL: heraldURL + "/v1/receipts/sendgrid",
-                    eventDelay: callbackDelay, signingKey: SimulatorCredentials.sendgridSigningKey, latency: latency,
+                    apiKey: secrets.sendgridAPIKey, eventURL: heraldURL + "/v1/receipts/sendgrid",
+                    eventDelay: callbackDelay, signingKey: try secrets.sendgridPrivateKey, latency: latency,
                     faults: faults),
                 client: client),
             WeChatSimulator(
                 configuration: .init(
-                    appID: SimulatorCredentials.wechatAppID, appSecret: SimulatorCredentials.wechatAppSecret,
-                    serverToken: SimulatorCredentials.wechatServerToken, eventURL: heraldURL + "/v1/receipts/wechat",
+                    appID: SandboxSecrets.wechatAppID, appSecret: secrets.wechatAppSecret,
+                    serverToken: secrets.wechatServerToken, eventURL: heraldURL + "/v1/receipts/wechat",
                     eventDelay: callbackDelay, latency: latency, faults: faults),
                 client: client),
             FCMSimulator(
                 configuration: .init(
-                    projectID: SimulatorCredentials.fcmProjectID, clientEmail: SimulatorCredentials.fcmClientEmail,
-                    publicKey: SimulatorCredentials.fcmPublicKey, tokenURI: "http://127.0.0.1:\(port)/token",
+                    projectID: SandboxSecrets.fcmProjectID, clientEmail: SandboxSecrets.fcmClientEmail,
+                    publicKey: try secrets.fcmPrivateKey.publicKey, tokenURI: "http://127.0.0.1:\(port)/token",
                     latency: latency, faults: faults)),
         ]
         return try SimulatorServer(simulators).application(port: port, logger: logger, onServerRunning: onRunning)
@@ -53,8 +53,8 @@ struct SimulatorSuite {
     func apns(port: Int, logger: Logger) throws -> some ApplicationProtocol {
         let simulator = APNsSimulator(
             configuration: .init(
-                teamID: SimulatorCredentials.apnsTeamID, keyID: SimulatorCredentials.apnsKeyID,
-                publicKey: SimulatorCredentials.apnsKey.publicKey, topic: SimulatorCredentials.apnsTopic,
+                teamID: SandboxSecrets.apnsTeamID, keyID: SandboxSecrets.apnsKeyID,
+                publicKey: try secrets.apnsPrivateKey.publicKey, topic: SandboxSecrets.apnsTopic,
                 latency: latency, faults: faults))
         return try SimulatorServer([simulator]).application(port: port, logger: logger, tls: try SimulatorTLS.serverConfiguration())
     }

@@ -83,7 +83,7 @@ struct AliyunTests {
                 outID: id, sendTime: nil, reportTime: nil)
             let body = "[" + report.encoded() + "]"
             #expect(try await Self.postReport(h, body, token: "wrong").status == 403)
-            #expect(try await Self.postReport(h, body, token: nil).status == 403)
+            #expect(try await Self.postReport(h, body, token: nil).status == 401)
             #expect(try await Self.postReport(h, #"{"not":"an array"}"#).status == 400)
             #expect(try await Self.postReport(h, #"[{"phone_number":1}]"#).status == 400)
             #expect(try await h.status(id) == "sent")

@@ -10,12 +10,20 @@ public enum SendGridEventSignature {
     public static let timestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp"
 
     public static func isValid(signature: String, timestamp: String, body: [UInt8], publicKey: String) -> Bool {
-        guard let keyData = Data(base64Encoded: publicKey),
-              let key = try? P256.Signing.PublicKey(derRepresentation: keyData),
-              let signatureData = Data(base64Encoded: signature),
+        guard let key = verificationKey(publicKey) else { return false }
+        return isValid(signature: signature, timestamp: timestamp, body: body, key: key)
+    }
+
+    public static func isValid(signature: String, timestamp: String, body: [UInt8], key: P256.Signing.PublicKey) -> Bool {
+        guard let signatureData = Data(base64Encoded: signature),
               let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signatureData)
         else { return false }
         return key.isValidSignature(parsed, for: Data(timestamp.utf8) + Data(body))
+    }
+
+    /// The key SendGrid's settings page shows (base64 DER), or nil when it is not one.
+    public static func verificationKey(_ base64DER: String) -> P256.Signing.PublicKey? {
+        Data(base64Encoded: base64DER).flatMap { try? P256.Signing.PublicKey(derRepresentation: $0) }
     }
 
     /// Signs as SendGrid does: used by the simulator.

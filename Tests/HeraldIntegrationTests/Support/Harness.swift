@@ -48,6 +48,8 @@ struct HarnessOptions: Sendable {
     var visibilityTimeoutMillis = 60_000
     var startDispatcher = true
     var apiKeys: Set<String> = ["test-key"]
+    /// The providers whose receipt and inbound endpoints the API mounts.
+    var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
 }
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
@@ -168,12 +170,8 @@ final class Harness: Sendable {
     private func startServers() async throws {
         let api = HeraldAPI(
             store: store,
-            configuration: APIConfiguration(
-                apiKeys: options.apiKeys, publicURL: apiURL, twilioAuthToken: Self.authToken,
-                aliyunReceiptToken: Self.aliyunReceiptToken,
-                sendgridVerificationKey: sendgridKey.publicKey.derRepresentation.base64EncodedString(),
-                wechatToken: Self.wechatServerToken, unsubscribeLinks: unsubscribeLinks),
-            metrics: metrics)
+            configuration: APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks),
+            metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) })
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
             configuration: .init(
@@ -230,6 +228,13 @@ final class Harness: Sendable {
             let simulator = try? await self.request(.GET, self.simulatorURL + "/sim/stats")
             return api?.status == 200 && simulator?.status == 200
         }
+    }
+
+    /// Every provider's webhook, verifying with the test secrets.
+    var webhooks: [any ProviderWebhook] {
+        [TwilioWebhook(authToken: Self.authToken), AliyunWebhook(receiptToken: Self.aliyunReceiptToken),
+         SendGridWebhook(verificationKey: sendgridKey.publicKey, window: ReplayWindow()),
+         WeChatWebhook(token: Self.wechatServerToken, window: ReplayWindow())]
     }
 
     var twilioProvider: TwilioProvider {

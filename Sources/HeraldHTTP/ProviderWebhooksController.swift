@@ -1,0 +1,99 @@
+import HeraldCore
+import HeraldDispatch
+import HeraldProviders
+import HeraldRedis
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Mounts the receipt and inbound endpoints of the configured providers
+/// (`/v1/receipts/{provider}`, `/v1/inbound/{provider}`), authenticated by each
+/// provider's own signature rather than an API key. The adapter verifies and
+/// parses; this applies the effects only after the whole request passed, so a
+/// refused request changes nothing. Any other provider's endpoint answers 404.
+struct ProviderWebhooksController: Sendable {
+    let webhooks: [any ProviderWebhook]
+    let store: MessageStore
+    let suppressions: SuppressionStore
+    let configuration: APIConfiguration
+    let metrics: HeraldMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        for webhook in webhooks {
+            for route in webhook.routes {
+                let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+                    try await receive(request, context: context, webhook: webhook, route: route)
+                }
+                switch route.method {
+                case .get: router.get(RouterPath(route.path), use: handler)
+                case .post: router.post(RouterPath(route.path), use: handler)
+                }
+            }
+        }
+        for purpose in ["receipts", "inbound"] {
+            router.get("v1/\(purpose)/:provider", use: notConfigured)
+            router.post("v1/\(purpose)/:provider", use: notConfigured)
+        }
+    }
+
+    @Sendable func notConfigured(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let provider = context.parameters.get("provider") ?? ""
+        throw APIError(status: 404, code: "provider_not_configured",
+                       message: "no configured provider takes \(request.method.rawValue) \(request.uri.path)"
+                           + (provider.isEmpty ? "" : " (is \(provider) configured?)"))
+    }
+
+    func receive(_ request: Request, context: BasicRequestContext, webhook: any ProviderWebhook, route: WebhookRoute)
+        async throws -> Response
+    {
+        let body = route.method == .post ? try await request.collectBody(limit: configuration.maxReceiptBodyBytes) : ByteBuffer()
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var query: [(name: String, value: String)] = []
+        for (name, value) in request.uri.queryParameters { query.append((String(name), String(value))) }
+        let webhookRequest = WebhookRequest(
+            url: configuration.publicURL + request.uri.description, query: query, headers: headers,
+            body: Array(body.readableBytesView), nowMillis: WallClock.nowMillis())
+        let result: WebhookResult
+        do {
+            result = try webhook.handle(webhookRequest, on: route)
+        } catch {
+            metrics.receipt(provider: webhook.provider, result: "rejected")
+            if error.status == 403 {
+                context.logger.warning("rejected \(route) request", metadata: ["reason": "\(error.message)"])
+            }
+            throw APIError(status: error.status, code: error.code, message: error.message)
+        }
+        let now = webhookRequest.nowMillis
+        for effect in result.effects {
+            let outcome: String
+            switch effect {
+            case .receipt(let receipt):
+                outcome = try await store.applyReceipt(
+                    channel: receipt.channel, provider: webhook.provider, providerMessageID: receipt.providerMessageID,
+                    kind: receipt.kind, detail: receipt.detail, eventID: receipt.eventID, nowMillis: now,
+                    messageID: receipt.messageID, suppress: receipt.suppression
+                ).result.rawValue
+            case .suppress(let recipient, let channel, let suppression, let label):
+                try await suppressions.suppress(recipient, on: channel, as: suppression)
+                context.logger.info("\(label): \(channel.rawValue) recipient suppressed",
+                                    metadata: ["recipient": "\(PIIMask.recipient(recipient, channel: channel))"])
+                outcome = label
+            case .liftUnsubscribe(let recipient, let channel, let label):
+                if try await suppressions.lookup(recipient, on: channel)?.reason == .unsubscribed {
+                    _ = try await suppressions.lift(recipient, on: channel)
+                }
+                outcome = label
+            case .ignored(let label):
+                outcome = label
+            }
+            switch route.purpose {
+            case .receipts: metrics.receipt(provider: webhook.provider, result: outcome)
+            case .inbound: metrics.inbound(provider: webhook.provider, intent: outcome)
+            }
+        }
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: result.reply.body)))
+        if let contentType = result.reply.contentType { response.headers[.contentType] = contentType }
+        return response
+    }
+}

@@ -1,0 +1,66 @@
+import AliyunAdapter
+import APNsAdapter
+import FCMAdapter
+import HeraldCore
+import HeraldProviders
+import SendGridAdapter
+import SMTPAdapter
+import TwilioAdapter
+import WebhookAdapter
+import WeChatAdapter
+
+/// Every provider Herald has, and which of them a configuration enables.
+/// Adding a provider is its folder under `adapters/` plus one line in `all`.
+enum ProviderRegistry {
+    static let all: [any ProviderRegistration.Type] = [
+        TwilioRegistration.self,
+        AliyunRegistration.self,
+        SendGridRegistration.self,
+        SMTPRegistration.self,
+        FCMRegistration.self,
+        APNsRegistration.self,
+        WeChatRegistration.self,
+        WebhookRegistration.self,
+    ]
+
+    /// The setting that orders a channel's providers.
+    static func orderKey(_ channel: Channel) -> String { "HERALD_\(channel.rawValue.uppercased())_PROVIDERS" }
+
+    /// The providers that carry a channel, in failover order: those named by
+    /// `HERALD_<CHANNEL>_PROVIDERS`, else every available one in the order of `all`.
+    static func chain(for channel: Channel, context: ProviderContext) throws -> [any ProviderRegistration.Type] {
+        let ofChannel = all.filter { $0.channel == channel }
+        let key = orderKey(channel)
+        guard let text = context.settings.string(key) else { return ofChannel.filter { $0.isAvailable(context) } }
+        var chain: [any ProviderRegistration.Type] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let registration = ofChannel.first(where: { $0.name == name }) else {
+                throw ConfigurationError("\(key): unknown provider '\(name)'; expected one of "
+                    + ofChannel.map { $0.name }.joined(separator: ", "))
+            }
+            guard registration.isAvailable(context) else {
+                throw ConfigurationError("\(key) names \(name), but \(name) is not configured: set "
+                    + registration.credentialKeys.joined(separator: " / ")
+                    + (context.sandbox == nil ? "" : " (it has no simulator in the local sandbox)"))
+            }
+            if !chain.contains(where: { $0.name == name }) { chain.append(registration) }
+        }
+        return chain
+    }
+
+    /// Every enabled provider's registration, channel by channel.
+    static func enabled(_ context: ProviderContext) throws -> [any ProviderRegistration.Type] {
+        try Channel.allCases.flatMap { try chain(for: $0, context: context) }
+    }
+
+    /// The settings of a real provider account present in `settings`: with
+    /// any of them, Herald must not run as an unauthenticated sandbox.
+    static func realAccountKeys(in settings: ProviderSettings) -> [String] {
+        all.filter { $0.isRealAccount }.flatMap { $0.credentialKeys }.filter { settings.string($0) != nil }
+    }
+
+    /// Every key a provider reads.
+    static var settingKeys: Set<String> {
+        Set(all.flatMap { $0.settingKeys } + Channel.allCases.map(orderKey))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HeraldCore
+
+/// One entry of Aliyun's SmsUp push: a reply someone sent to one of our
+/// numbers. Aliyun gives mainland numbers without the country code, as it
+/// takes them in SendSms.
+public struct AliyunSmsUp: Sendable, Equatable, Decodable {
+    public var phoneNumber: String
+    public var content: String
+    public var sendTime: String?
+    public var destCode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case phoneNumber = "phone_number"
+        case content
+        case sendTime = "send_time"
+        case destCode = "dest_code"
+    }
+
+    public init(phoneNumber: String, content: String, sendTime: String? = nil, destCode: String? = nil) {
+        self.phoneNumber = phoneNumber
+        self.content = content
+        self.sendTime = sendTime
+        self.destCode = destCode
+    }
+
+    /// Parses a push body; nil unless it is a JSON array of replies, each with
+    /// a phone number that reads as E.164.
+    public static func parse(_ body: Data) -> [AliyunSmsUp]? {
+        guard let replies = try? JSONDecoder().decode([AliyunSmsUp].self, from: body),
+              replies.allSatisfy({ PhoneNumber.isValidE164($0.e164PhoneNumber) })
+        else { return nil }
+        return replies
+    }
+
+    /// The sender in E.164, the form suppressions are kept in. Aliyun's
+    /// replies come from mainland numbers (11 digits from 1, given without
+    /// +86); any other number is country code and number without `+`.
+    public var e164PhoneNumber: String {
+        let number = phoneNumber.trimmingCharacters(in: .whitespaces)
+        if number.hasPrefix("+") { return number }
+        if number.hasPrefix("00") { return "+" + number.dropFirst(2) }
+        if number.count == 11, number.hasPrefix("1") { return "+86" + number }
+        return "+" + number
+    }
+
+    /// The body Aliyun would push for `replies` (used by the simulator and tests).
+    public static func encoded(_ replies: [AliyunSmsUp]) -> String {
+        "[" + replies.map { reply in
+            var json = #"{"phone_number":\#(JSONText.quoted(reply.phoneNumber)),"content":\#(JSONText.quoted(reply.content))"#
+            if let sendTime = reply.sendTime { json += #","send_time":\#(JSONText.quoted(sendTime))"# }
+            if let destCode = reply.destCode { json += #","dest_code":\#(JSONText.quoted(destCode))"# }
+            return json + #","sequence_id":1234567890}"#
+        }.joined(separator: ",") + "]"
+    }
+}
