@@ -10,5 +10,8 @@ struct DispatcherService: Service {
         await cancelWhenGracefulShutdown {
             await dispatcher.run()
         }
+        // A dispatcher with no channel to serve returns at once; a service that
+        // ends early would stop the whole process, so it waits to be asked to stop.
+        try? await gracefulShutdown()
     }
 }

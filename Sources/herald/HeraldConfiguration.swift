@@ -36,7 +36,34 @@ struct HeraldConfiguration {
             }
         }
         for (key, value) in environment where key.hasPrefix("HERALD_") { values[key] = value }
-        return HeraldConfiguration(values: values)
+        let configuration = HeraldConfiguration(values: values)
+        try configuration.refuseUnknownKeys()
+        return configuration
+    }
+
+    /// The settings of Herald itself; each provider's come from its registration.
+    static let coreKeys: Set<String> = [
+        "HERALD_CONFIG", "HERALD_REDIS_URL", "HERALD_REDIS_CONNECTIONS", "HERALD_DATA_DIR", "HERALD_HTTP_HOST",
+        "HERALD_HTTP_PORT", "HERALD_PUBLIC_URL", "HERALD_API_KEYS", "HERALD_LOG_LEVEL", "HERALD_SIMULATOR_PORT",
+        "HERALD_SIMULATOR_URL", "HERALD_APNS_SIMULATOR_PORT", "HERALD_APNS_SIMULATOR_URL", "HERALD_UNSUBSCRIBE_SECRET",
+        "HERALD_RECEIPT_TOLERANCE_SECONDS", "HERALD_MESSAGE_TTL_SECONDS", "HERALD_CONSUMER_NAME", "HERALD_DISPATCH_BATCH",
+        "HERALD_DISPATCH_CONCURRENCY", "HERALD_VISIBILITY_TIMEOUT_MS", "HERALD_RETRY_BASE_MS", "HERALD_RETRY_CAP_MS",
+        "HERALD_RETRY_MAX_ATTEMPTS", "HERALD_BREAKER_FAILURES", "HERALD_BREAKER_COOLDOWN_MS", "HERALD_RATE_LIMITS",
+        "HERALD_REDIS_EVICTION",
+    ]
+
+    /// Every key Herald reads.
+    static var knownKeys: Set<String> { coreKeys.union(ProviderRegistry.settingKeys) }
+
+    /// A misspelled key would silently leave a default in force: refuse it,
+    /// naming the closest key Herald knows.
+    func refuseUnknownKeys() throws {
+        let known = Self.knownKeys
+        for key in values.keys.sorted() where !known.contains(key) {
+            let closest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) }
+            throw ConfigurationError("unknown setting \(key)" + (closest.map { "; did you mean \($0)?" } ?? "")
+                + " (herald.conf.example lists every setting)")
+        }
     }
 
     func string(_ key: String) -> String? {

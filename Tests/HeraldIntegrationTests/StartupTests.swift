@@ -1,0 +1,45 @@
+import Foundation
+import HeraldRedis
+import Testing
+
+/// How `herald serve` starts and refuses to, seen from outside: exit codes
+/// and what it says. A refusal happens before anything serves.
+@Suite("Startup")
+struct StartupTests {
+    @Test("without API keys, a real provider account is refused, naming the setting and the fix")
+    func realAccountWithoutKeys() async throws {
+        let run = try await HeraldProcess.run(["serve"], environment: [
+            "HERALD_TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000001", "HERALD_TWILIO_AUTH_TOKEN": "t",
+            "HERALD_TWILIO_FROM": "+15005550006",
+        ])
+        #expect(run.status != 0)
+        #expect(run.output.contains("HERALD_TWILIO_ACCOUNT_SID") && run.output.contains("HERALD_API_KEYS"), "\(run.output)")
+    }
+
+    @Test("without API keys, a non-loopback address is refused")
+    func publicAddressWithoutKeys() async throws {
+        let run = try await HeraldProcess.run(["serve"], environment: ["HERALD_HTTP_HOST": "0.0.0.0"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("not a loopback address"), "\(run.output)")
+    }
+
+    @Test("a misspelled setting is refused, naming the closest known one")
+    func unknownKey() async throws {
+        let run = try await HeraldProcess.run(["serve"], environment: ["HERALD_TWILO_FROM": "+15005550006"])
+        #expect(run.status != 0)
+        #expect(run.output.contains("unknown setting HERALD_TWILO_FROM; did you mean HERALD_TWILIO_FROM?"), "\(run.output)")
+    }
+
+    @Test("a port already in use makes herald exit non-zero instead of running without its API")
+    func portInUse() async throws {
+        try await withHarness { h in
+            let apiPort = String(h.apiURL.split(separator: ":").last!)
+            let run = try await HeraldProcess.run(["serve"], environment: [
+                "HERALD_API_KEYS": "k", "HERALD_HTTP_PORT": apiPort, "HERALD_WEBHOOK_SECRET": "s",
+                "HERALD_REDIS_URL": h.redisServer.endpoint.description,
+            ])
+            #expect(run.status != 0)
+            #expect(run.output.contains("Address already in use"), "\(run.output)")
+        }
+    }
+}
