@@ -179,7 +179,7 @@ public struct DispatchStore: Sendable {
             Scripts.throttle, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
-                provider,
+                provider, String(settings.terminalTTLSeconds),
             ])
     }
 

@@ -3,7 +3,7 @@ import HeraldRedis
 
 /// Provider access tokens shared by every Herald instance through Redis:
 /// plain keys with a TTL, a compare-and-delete script for invalidation and a
-/// `SET NX PX` lock so one instance refreshes at a time.
+/// `SET NX PX` lock, released by its owner only, so one instance refreshes at a time.
 public struct RedisTokenStore: SharedTokenStore {
     let redis: RedisClient
 
@@ -23,11 +23,12 @@ public struct RedisTokenStore: SharedTokenStore {
         _ = try await redis.run(Scripts.tokenInvalidate, keys: [key], arguments: [stale])
     }
 
-    public func lock(_ key: String, ttlMillis: Int64) async throws -> Bool {
-        try await redis.send(["SET", key, "1", "NX", "PX", String(ttlMillis)]).orThrow().string == "OK"
+    public func lock(_ key: String, owner: String, ttlMillis: Int64) async throws -> Bool {
+        try await redis.send(["SET", key, owner, "NX", "PX", String(ttlMillis)]).orThrow().string == "OK"
     }
 
-    public func unlock(_ key: String) async throws {
-        _ = try await redis.send(["DEL", key]).orThrow()
+    /// Compare-and-delete, the same transition as invalidating a stale token.
+    public func unlock(_ key: String, owner: String) async throws {
+        _ = try await redis.run(Scripts.tokenInvalidate, keys: [key], arguments: [owner])
     }
 }

@@ -26,6 +26,8 @@ struct MessageView: Encodable {
     let expiresAt: String?
     let nextAttemptAt: String?
     let events: [Event]
+    /// Events left out to keep the history bounded (the oldest after `queued`); absent when none were.
+    let eventsDropped: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, channel, status, to, category, priority, campaign, attempts, provider, error, events
@@ -34,6 +36,7 @@ struct MessageView: Encodable {
         case sendAt = "send_at"
         case expiresAt = "expires_at"
         case nextAttemptAt = "next_attempt_at"
+        case eventsDropped = "events_dropped"
     }
 
     struct StoredEvent: Decodable {
@@ -59,6 +62,7 @@ struct MessageView: Encodable {
         sendAt = fields["send_at"].flatMap(Self.time)
         expiresAt = fields["expires_at"].flatMap(Self.time)
         nextAttemptAt = status == "retrying" ? fields["next_attempt_at"].flatMap(Self.time) : nil
+        eventsDropped = fields["events_dropped"].flatMap { Int($0) }
         let decoder = JSONDecoder()
         events = message.eventLines.compactMap { line in
             guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }

@@ -50,6 +50,7 @@ enum Gateway {
     {
         let redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         try await redis.preload(Scripts.all)
+        try await checkEvictionPolicy(redis, config: config, logger: logger)
         let settings = try config.storeSettings()
         let metrics = HeraldMetrics()
         let dispatch = try config.dispatch()
@@ -111,6 +112,27 @@ enum Gateway {
         await shutdownHooks.run()
         redis.close()
         if let failure { throw failure }
+    }
+}
+
+extension Gateway {
+    /// Refuses a Redis that may evict keys (an evicted message is a lost
+    /// message), unless `HERALD_REDIS_EVICTION=warn` says the operator knows.
+    static func checkEvictionPolicy(_ redis: RedisClient, config: HeraldConfiguration, logger: Logger) async throws {
+        guard let policy = try await EvictionPolicy.current(redis) else {
+            logger.warning("cannot read Redis maxmemory-policy (CONFIG is disabled): make sure it is noeviction")
+            return
+        }
+        guard !EvictionPolicy.isSafe(policy) else { return }
+        let problem = "Redis maxmemory-policy is \(policy): when memory fills, Redis deletes keys and queued messages are lost"
+        switch config.string("HERALD_REDIS_EVICTION") {
+        case "warn"?:
+            logger.critical("\(problem). Set it to noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf).")
+        case nil, "refuse"?:
+            throw ConfigurationError("refusing to start: \(problem). Set maxmemory-policy noeviction, or HERALD_REDIS_EVICTION=warn to run anyway.")
+        case let other?:
+            throw ConfigurationError("HERALD_REDIS_EVICTION must be refuse or warn, got '\(other)'")
+        }
     }
 }
 

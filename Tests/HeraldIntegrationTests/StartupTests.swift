@@ -42,4 +42,30 @@ struct StartupTests {
             #expect(run.output.contains("Address already in use"), "\(run.output)")
         }
     }
+
+    @Test("a Redis that may evict keys is refused; HERALD_REDIS_EVICTION=warn starts anyway, loudly")
+    func evictionPolicy() async throws {
+        let directory = NSTemporaryDirectory() + "herald-evicting-" + UUID().uuidString
+        let server = try LocalRedisServer(directory: directory, port: try LocalRedisServer.freePort(), appendOnly: false)
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let redis = RedisClient(endpoint: server.endpoint)
+        defer { redis.close() }
+        _ = try await redis.send(["CONFIG", "SET", "maxmemory-policy", "allkeys-lru"]).orThrow()
+        let environment = ["HERALD_API_KEYS": "k", "HERALD_WEBHOOK_SECRET": "s", "HERALD_REDIS_URL": server.endpoint.description]
+        let refused = try await HeraldProcess.run(["serve"], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("maxmemory-policy is allkeys-lru"), "\(refused.output)")
+
+        // Past the check, it stops at the next obstacle: a port already taken.
+        let taken = try await withHarness { h in
+            try await HeraldProcess.run(["serve"], environment: environment.merging([
+                "HERALD_REDIS_EVICTION": "warn", "HERALD_HTTP_PORT": String(h.apiURL.split(separator: ":").last!),
+            ]) { _, new in new })
+        }
+        #expect(taken.output.contains("critical") && taken.output.contains("allkeys-lru"), "\(taken.output)")
+        #expect(taken.output.contains("Address already in use"), "\(taken.output)")
+    }
 }

@@ -57,7 +57,8 @@ public actor AccessTokenCache {
             if let stale { try? await shared.invalidate(stale, for: key) }
             if let token = try? await shared.token(for: key), token != stale { return adopt(token) }
             let lockKey = key + ":lock"
-            let locked = (try? await shared.lock(lockKey, ttlMillis: 10_000)) == true
+            let owner = String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            let locked = (try? await shared.lock(lockKey, owner: owner, ttlMillis: 10_000)) == true
             if !locked {
                 // Another instance is refreshing: wait for its token.
                 for _ in 0..<100 {
@@ -65,7 +66,7 @@ public actor AccessTokenCache {
                     if let token = try? await shared.token(for: key), token != stale { return adopt(token) }
                 }
             }
-            defer { if locked { Task { [shared] in try? await shared.unlock(lockKey) } } }
+            defer { if locked { Task { [shared] in try? await shared.unlock(lockKey, owner: owner) } } }
             return try await mintAndStore(shared)
         }
         return try await mintAndStore(nil)

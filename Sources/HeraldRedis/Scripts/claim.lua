@@ -16,10 +16,15 @@ if status ~= 'queued' and status ~= 'sending' then
   return {'skip', status or 'missing'}
 end
 local events = f[4] or ''
+local function with_event(kind, detail)
+  local text, dropped = herald_events_append(events, herald_event_line(ARGV[3], kind, detail))
+  if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'events_dropped', dropped) end
+  return text
+end
 local expires = tonumber(f[2] or '0')
 if expires > 0 and tonumber(ARGV[3]) > expires then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3],
-    'events', events .. herald_event_line(ARGV[3], 'expired', 'expires_at passed before sending'))
+    'events', with_event('expired', 'expires_at passed before sending'))
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
@@ -27,7 +32,7 @@ end
 local reason = herald_suppression(KEYS[3], f[5], f[11])
 if reason then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
-    'events', events .. herald_event_line(ARGV[3], 'suppressed', reason))
+    'events', with_event('suppressed', reason))
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'suppressed'}
@@ -36,5 +41,5 @@ local attempts = tonumber(f[3] or '0') + 1
 local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
 redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
-  'events', events .. herald_event_line(ARGV[3], 'sending', detail))
+  'events', with_event('sending', detail))
 return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]}

@@ -6,13 +6,14 @@
 -- atomic: all its messages are stored, or none.
 -- KEYS: per message i (0-based): 3i+1 message hash, 3i+2 idempotency key, 3i+3 ready stream;
 --       last: the channel's delayed zset
--- ARGV: 1 now ms, 2 idempotency ttl s, then per message:
+-- ARGV: 1 now ms, 2 idempotency ttl s, 3 message ttl s (counted from the due time), then per message:
 --       id, use idempotency (1|0), due ms (0 = now), n, then n items (field, value, …)
 -- Returns, per message, 1 and its id when created, 0 and the original id on an idempotent replay.
 local delayed = KEYS[#KEYS]
 local now = ARGV[1]
 local result = {}
-local a = 3
+local ttl = tonumber(ARGV[3])
+local a = 4
 for k = 1, #KEYS - 1, 3 do
   local id, use_idempotency, due, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   local first = a + 4
@@ -28,6 +29,9 @@ for k = 1, #KEYS - 1, 3 do
     if due > 0 then status = 'scheduled' end
     redis.call('HSET', KEYS[k], 'id', id, 'status', status, 'attempts', '0', 'created_at', now,
       'events', herald_event_line(now, status, ''), unpack(ARGV, first, a - 1))
+    -- Every message expires, even one whose final status never comes; the
+    -- final status refreshes it.
+    redis.call('EXPIRE', KEYS[k], ttl + math.max(0, math.floor((due - tonumber(now)) / 1000)))
     if due > 0 then
       redis.call('ZADD', delayed, due, id)
     else

@@ -15,9 +15,31 @@ local function herald_event_line(at, kind, detail)
   return '{"at":' .. at .. ',"type":"' .. kind .. '","detail":' .. quoted .. '}\n'
 end
 
+-- A message keeps at most this many events: opens, clicks and repeated
+-- `throttled` must not grow a hash without bound. Past it, the oldest event
+-- after the first (`queued`) is dropped and counted in `events_dropped`.
+local HERALD_MAX_EVENTS = 64
+
+-- Appends `line` to the event text; returns the new text and how many old
+-- lines were dropped to stay within HERALD_MAX_EVENTS (0 or 1).
+local function herald_events_append(events, line)
+  events = (events or '') .. line
+  local _, count = string.gsub(events, '\n', '')
+  if count <= HERALD_MAX_EVENTS then return events, 0 end
+  local first = string.find(events, '\n', 1, true)
+  local second = string.find(events, '\n', first + 1, true)
+  return string.sub(events, 1, first) .. string.sub(events, second + 1), 1
+end
+
+-- Writes `events` (from herald_events_append) and counts what was dropped.
+local function herald_store_events(key, events, dropped)
+  redis.call('HSET', key, 'events', events)
+  if dropped > 0 then redis.call('HINCRBY', key, 'events_dropped', dropped) end
+end
+
 local function herald_event(key, at, kind, detail)
-  local old = redis.call('HGET', key, 'events') or ''
-  redis.call('HSET', key, 'events', old .. herald_event_line(at, kind, detail))
+  local events, dropped = herald_events_append(redis.call('HGET', key, 'events'), herald_event_line(at, kind, detail))
+  herald_store_events(key, events, dropped)
 end
 
 -- Removes a finished entry from its stream: acknowledged and deleted, so

@@ -36,4 +36,5 @@ end
 redis.call('HSET', KEYS[1], 'status', 'retrying', 'next_attempt_at', ARGV[4])
 herald_event(KEYS[1], ARGV[3], 'retrying', detail .. '; next attempt at ' .. ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[9])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[10]) + math.max(0, math.floor((tonumber(ARGV[4]) - tonumber(ARGV[3])) / 1000)))
 return {'retrying', attempts}

@@ -10,9 +10,10 @@ herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
 local f = redis.call('HMGET', KEYS[1], 'status', 'events')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
+local events, dropped = herald_events_append(f[2], herald_event_line(ARGV[3], status, 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5]))
+if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'events_dropped', dropped) end
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
-  'provider_message_id', ARGV[5],
-  'events', (f[2] or '') .. herald_event_line(ARGV[3], status, 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5]))
+  'provider_message_id', ARGV[5], 'events', events)
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
   local early = redis.call('LRANGE', KEYS[4], 0, -1)
@@ -29,5 +30,7 @@ if ARGV[5] ~= '' then
     status = redis.call('HGET', KEYS[1], 'status')
   end
 end
-if HERALD_RANK[status] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
+-- Refreshed whatever the status: a `sent` message whose final receipt never
+-- comes must still expire.
+redis.call('EXPIRE', KEYS[1], ARGV[8])
 return {'ok', status}

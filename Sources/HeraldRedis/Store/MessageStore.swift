@@ -53,8 +53,8 @@ public struct MessageStore: Sendable {
     {
         var callKeys: [String] = []
         callKeys.reserveCapacity(messages.count * 3 + 1)
-        var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds)]
-        arguments.reserveCapacity(2 + messages.count * 30)
+        var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds), String(settings.terminalTTLSeconds)]
+        arguments.reserveCapacity(3 + messages.count * 30)
         for message in messages {
             let id = MessageID.make(channel: message.channel, nowMillis: nowMillis)
             callKeys.append(keys.message(id))

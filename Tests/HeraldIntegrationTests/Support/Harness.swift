@@ -447,15 +447,18 @@ func eventually(_ what: String, timeout: Duration = .seconds(15), _ condition: (
 }
 
 /// Runs `body` with a fresh harness and always tears it down.
-func withHarness(_ options: HarnessOptions = HarnessOptions(), _ body: (Harness) async throws -> Void) async throws {
+@discardableResult
+func withHarness<T>(_ options: HarnessOptions = HarnessOptions(), _ body: (Harness) async throws -> T) async throws -> T {
     let harness = try await Harness.start(options)
+    let result: T
     do {
-        try await body(harness)
+        result = try await body(harness)
     } catch {
         await harness.stop()
         throw error
     }
     await harness.stop()
+    return result
 }
 
 /// Holds the ServiceGroup running the test's HTTP servers, so `stop()` can

@@ -1,0 +1,90 @@
+import Foundation
+import HeraldCore
+import HeraldDispatch
+import HeraldRedis
+import SendGridAdapter
+import Testing
+
+/// Redis must not grow without bound: every key Herald writes expires, except
+/// the documented long-lived kinds, and a message's history is capped.
+@Suite("Retention")
+struct RetentionTests {
+    /// The kinds of key that live on by design (docs/ARCHITECTURE.md, "What expires"):
+    /// streams hold only unfinished work, suppressions are meant to last, the
+    /// delayed set holds only ids of messages still waiting.
+    static func isDocumentedLongLived(_ key: String) -> Bool {
+        key.contains(":q:") || key.hasSuffix(":dead") || key.hasSuffix(":suppressed") || key.hasSuffix(":delayed")
+    }
+
+    @Test("after a mixed run, every key has a TTL except streams, suppressions and delayed sets; a message left at sent expires too")
+    func everyKeyExpires() async throws {
+        var options = HarnessOptions()
+        options.callbackStatuses = ["sent"]
+        try await withHarness(options) { h in
+            let sms = try await h.sendSMS(to: "+14155550130", extra: #","idempotency_key":"order-1""#)
+            let email = try await h.sendEmail(to: "bob@example.com")
+            let push = try await h.sendPush(to: String(repeating: "ab", count: 32))
+            let wechat = try await h.sendWeChat(to: "oWeChatOpenID0000000000000002")
+            let later = try await h.sendSMS(to: "+14155550131", extra: #","send_at":"2099-01-01T00:00:00Z""#)
+            _ = try await InboundTests.postInbound(h, from: "+14155550132", body: "STOP")
+            try await h.waitForStatus(sms, "sent")
+            for id in [email, push, wechat] { try await h.waitForStatus(id, "delivered") }
+
+            var cursor = "0"
+            var unexpired: [String] = []
+            var messageTTLs: [String: Int] = [:]
+            repeat {
+                let page = try await h.redis.send(["SCAN", cursor, "COUNT", "1000"]).orThrow().array
+                cursor = page[0].string ?? "0"
+                for key in page[1].array.compactMap(\.string) {
+                    let ttl = try await h.redis.send(["TTL", key]).orThrow().integer ?? -2
+                    if key.contains(":m:") { messageTTLs[key] = ttl }
+                    if ttl == -1, !Self.isDocumentedLongLived(key) { unexpired.append(key) }
+                }
+            } while cursor != "0"
+            #expect(unexpired.isEmpty, "keys without a TTL: \(unexpired)")
+            #expect(messageTTLs.count == 5)
+            #expect(messageTTLs.values.allSatisfy { $0 > 0 })
+            let scheduledTTL = try #require(messageTTLs[ChannelKeys(.sms).message(later)])
+            #expect(scheduledTTL > 7 * 86_400, "a scheduled message lives until its send time plus the retention")
+        }
+    }
+
+    @Test("a message keeps at most 64 events; the oldest after queued are dropped and counted")
+    func boundedEvents() async throws {
+        try await withHarness { h in
+            let id = try await h.sendEmail(to: "carol@example.com")
+            try await h.waitForStatus(id, "delivered")
+            let before = try await h.events(id).count
+            let stamp = Int64(Date().timeIntervalSince1970)
+            let opens = (0..<100).map { index in
+                SendGridEvent(email: "carol@example.com", timestamp: stamp, event: "open", sgEventID: "open-\(index)",
+                              sgMessageID: nil, heraldID: id)
+            }
+            #expect(try await SendGridTests.postEvents(h, opens).status == 200)
+            let events = try await h.events(id)
+            #expect(events.count == 64)
+            #expect(events.first?.type == "queued")
+            #expect(events.last?.type == "receipt:opened")
+            let dropped = before + 100 - 64
+            #expect(try await h.message(id).fields["events_dropped"] == String(dropped))
+            let view = try await h.api(.GET, "/v1/messages/\(id)")
+            #expect(view.json["events_dropped"] as? Int == dropped)
+        }
+    }
+
+    @Test("a refresh lock is released only by the instance that holds it")
+    func lockOwnership() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let store = RedisTokenStore(redis: h.redis)
+            #expect(try await store.lock("herald:{token}:lock", owner: "a", ttlMillis: 10_000))
+            #expect(try await store.lock("herald:{token}:lock", owner: "b", ttlMillis: 10_000) == false)
+            try await store.unlock("herald:{token}:lock", owner: "b")
+            #expect(try await h.redis.send(["GET", "herald:{token}:lock"]).string == "a")
+            try await store.unlock("herald:{token}:lock", owner: "a")
+            #expect(try await h.redis.send(["EXISTS", "herald:{token}:lock"]).integer == 0)
+        }
+    }
+}
