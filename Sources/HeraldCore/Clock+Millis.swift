@@ -13,3 +13,11 @@ public enum WallClock {
         return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }
+
+extension Duration {
+    /// Whole milliseconds, rounded up: a wait never ends before its time.
+    public var wholeMillisecondsRoundedUp: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+    }
+}

@@ -161,8 +161,10 @@ struct ChannelWorker: Sendable {
 
     /// Reserves a send slot of the provider's rate limit, if it has one, and
     /// waits for it; without a slot within the horizon the message is put
-    /// back until one may be free, and true is returned. A Redis failure here
-    /// lets the send go ahead: recording its outcome needs Redis anyway.
+    /// back until one may be free, and true is returned. When the wait is cut
+    /// short by shutdown, the message is put back too: sending it early would
+    /// break the limit. A Redis failure here lets the send go ahead: recording
+    /// its outcome needs Redis anyway.
     private func throttled(_ claimed: ClaimedMessage, provider: String) async -> Bool {
         guard let limit = configuration.rateLimits[provider] else { return false }
         let reservation: TokenReservation
@@ -174,17 +176,29 @@ struct ChannelWorker: Sendable {
         }
         switch reservation {
         case .sendAfter(let millis):
-            if millis > 0 { try? await Task.sleep(for: .milliseconds(millis)) }
-            return false
+            guard millis > 0 else { return false }
+            let slot = ContinuousClock.now.advanced(by: .milliseconds(millis))
+            try? await Task.sleep(until: slot)
+            let early = slot - ContinuousClock.now
+            guard early > .zero else { return false }
+            let now = WallClock.nowMillis()
+            await putBack(claimed, provider: provider, dueMillis: now + early.wholeMillisecondsRoundedUp)
+            return true
         case .deferFor(let millis):
             let now = WallClock.nowMillis()
-            metrics.attempt(channel, provider: provider, outcome: "throttled")
             // Spread the deferred messages over the horizon instead of waking them all at once.
-            let due = now + millis + Int64.random(in: 0...Int64(max(1, limit.horizonMillis)))
-            await recordWithRetries(claimed) {
-                try await store.markThrottled(claimed, provider: provider, dueMillis: due, nowMillis: now)
-            }
+            await putBack(claimed, provider: provider,
+                          dueMillis: now + millis + Int64.random(in: 0...Int64(max(1, limit.horizonMillis))))
             return true
+        }
+    }
+
+    /// Returns a message that has no send slot now to the delayed set, its
+    /// stream entry finished: no attempt is counted and nothing stays pending.
+    private func putBack(_ claimed: ClaimedMessage, provider: String, dueMillis: Int64) async {
+        metrics.attempt(channel, provider: provider, outcome: "throttled")
+        await recordWithRetries(claimed) {
+            try await store.markThrottled(claimed, provider: provider, dueMillis: dueMillis, nowMillis: WallClock.nowMillis())
         }
     }
 

@@ -67,3 +67,46 @@ struct RateLimitTests {
         }
     }
 }
+
+@Suite("Provider rate limits at shutdown")
+struct RateLimitShutdownTests {
+    @Test("a dispatcher stopped while messages wait for their slot puts them back: the limit holds, nothing stays pending, nothing is lost")
+    func stopWhileWaiting() async throws {
+        var options = HarnessOptions()
+        options.rateLimits = ["twilio": RateLimit(perSecond: 2, burst: 1, horizonMillis: 10_000)]
+        options.callbackStatuses = []
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let items = (0..<10).map { #"{"channel":"sms","to":"+141555502\#($0 / 10)\#($0 % 10)","content":{"body":"hi"}}"# }
+            let reply = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":["# + items.joined(separator: ",") + "]}")
+            let ids = try #require(reply.json["results"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+            #expect(ids.count == 10)
+            let first = h.startDispatcher(consumer: "worker-stopped")
+            try await eventually("the first message is sent and the rest wait for slots") { h.twilioLedger.accepted >= 1 }
+            first.cancel()
+            await first.value
+            let sentBeforeStop = h.twilioLedger.accepted
+            #expect(sentBeforeStop < 10, "stopping must not send every waiting message at once")
+            let pending = try await h.redis.send(["XPENDING", "herald:{sms}:q:normal", "dispatch"]).orThrow().array
+            #expect(pending.first?.integer == 0, "nothing may stay pending in the consumer group")
+            var putBack = 0
+            for id in ids where try await h.status(id) == "scheduled" {
+                putBack += 1
+                #expect(try await h.events(id).contains { $0.type == "throttled" })
+            }
+            #expect(putBack + sentBeforeStop == 10)
+
+            h.startDispatcher(consumer: "worker-after")
+            for id in ids { try await h.waitForStatus(id, "sent", timeout: .seconds(30)) }
+            #expect(h.twilioLedger.accepted == 10)
+            var sentTimes: [Int64] = []
+            for id in ids { sentTimes += try await h.events(id).filter { $0.type == "sent" }.map(\.at) }
+            sentTimes.sort()
+            // burst 1 + 2/s: at most 3 in any second; 2 more allowed for recording delay on a loaded machine.
+            for (index, start) in sentTimes.enumerated() {
+                let inWindow = sentTimes[index...].prefix { $0 < start + 1_000 }.count
+                #expect(inWindow <= 5, "\(inWindow) sends within one second from \(start)")
+            }
+        }
+    }
+}
