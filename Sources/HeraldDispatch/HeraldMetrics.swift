@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 import Prometheus
 import Synchronization
 
@@ -11,6 +12,7 @@ public final class HeraldMetrics: Sendable {
     /// profiles at a few thousand messages per second.
     private let counters = Mutex<[String: Counter]>([:])
     private let histograms = Mutex<[String: DurationHistogram]>([:])
+    private let gauges = Mutex<[String: Gauge]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -49,19 +51,51 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue), ("provider", provider), ("state", state)])
     }
 
-    public func sendDuration(provider: String, _ duration: Duration) {
-        let histogram = histograms.withLock { $0[provider] } ?? {
+    private static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
+    private func observe(_ name: String, help: String, _ labels: [(String, String)], _ duration: Duration) {
+        let key = name + labels.map { "|" + $0.1 }.joined()
+        let histogram = histograms.withLock { $0[key] } ?? {
             let made = registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(
-                    namespace: "herald", metricName: "provider_send", unitName: "seconds",
-                    helpText: "Time a provider took to answer a send."),
-                labels: [("provider", provider)],
-                buckets: [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                          .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)])
-            histograms.withLock { $0[provider] = made }
+                descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "seconds", helpText: help),
+                labels: labels, buckets: Self.latencyBuckets)
+            histograms.withLock { $0[key] = made }
             return made
         }()
         histogram.record(duration)
+    }
+
+    public func sendDuration(provider: String, _ duration: Duration) {
+        observe("provider_send", help: "Time a provider took to answer a send.", [("provider", provider)], duration)
+    }
+
+    /// One HTTP request, by route template (not the raw path: ids would make the series unbounded).
+    public func httpRequest(method: String, route: String, status: Int, _ duration: Duration) {
+        observe("http_request", help: "HTTP requests served, by method, route and status.",
+                [("method", method), ("route", route), ("status", String(status))], duration)
+    }
+
+    /// The work waiting in one channel's Redis queues, read when `/metrics` is scraped.
+    public func queue(_ channel: Channel, _ depth: QueueDepth) {
+        let labels = [("channel", channel.rawValue)]
+        gauge("queue_ready", help: "Stream entries not yet finished (waiting or being sent).", labels).set(Int64(depth.ready))
+        gauge("queue_pending", help: "Stream entries read by a worker and not yet finished.", labels).set(Int64(depth.pending))
+        gauge("queue_delayed", help: "Messages waiting for send_at, a retry or a rate-limit slot.", labels).set(Int64(depth.delayed))
+        gauge("queue_oldest_age_seconds", help: "Age of the oldest unfinished stream entry (0 when none).", labels)
+            .set(depth.oldestAgeSeconds)
+    }
+
+    private func gauge(_ name: String, help: String, _ labels: [(String, String)]) -> Gauge {
+        let key = name + labels.map { "|" + $0.1 }.joined()
+        return gauges.withLock { $0[key] } ?? {
+            let made = registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "", helpText: help), labels: labels)
+            gauges.withLock { $0[key] = made }
+            return made
+        }()
     }
 
     public func receipt(provider: String, result: String) {

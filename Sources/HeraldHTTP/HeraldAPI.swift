@@ -27,6 +27,7 @@ public struct HeraldAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
         OperationsController(store: store, metrics: metrics).register(on: router)
         ProviderWebhooksController(

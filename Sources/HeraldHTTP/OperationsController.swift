@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldDispatch
 import HeraldRedis
 import Hummingbird
@@ -16,8 +17,17 @@ struct OperationsController: Sendable {
                 ? JSONResponse.make(.ok, #"{"status":"ready","redis":"ok"}"#)
                 : JSONResponse.make(.serviceUnavailable, #"{"status":"unavailable","redis":"unreachable"}"#)
         }
-        router.get("metrics") { _, _ in
-            Response(
+        router.get("metrics") { _, context in
+            do {
+                for (channel, depth) in try await store.queueDepths(Channel.allCases, nowMillis: WallClock.nowMillis()) {
+                    metrics.queue(channel, depth)
+                }
+            } catch {
+                // The process's own counters are still worth serving when Redis is away.
+                metrics.redisErrors("metrics")
+                context.logger.warning("cannot read queue depths", metadata: ["error": "\(error)"])
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
         }

@@ -129,6 +129,40 @@ public struct MessageStore: Sendable {
         return (result, parts[1].string ?? "")
     }
 
+    /// Each channel's backlog, in one pipelined round trip. A stream without
+    /// the consumer group yet (no worker has started) counts nothing pending.
+    public func queueDepths(_ channels: [Channel], nowMillis: Int64) async throws -> [Channel: QueueDepth] {
+        var commands: [[String]] = []
+        for channel in channels {
+            let keys = ChannelKeys(channel)
+            for stream in keys.streams {
+                commands += [["XLEN", stream], ["XRANGE", stream, "-", "+", "COUNT", "1"],
+                             ["XPENDING", stream, settings.consumerGroup]]
+            }
+            commands.append(["ZCARD", keys.delayed])
+        }
+        var replies = try await redis.pipeline(commands)[...]
+        var depths: [Channel: QueueDepth] = [:]
+        for channel in channels {
+            var depth = QueueDepth(ready: 0, pending: 0, delayed: 0, oldestAgeSeconds: 0)
+            var oldest: Int64?
+            for _ in Priority.allCases {
+                let length = replies.popFirst(), first = replies.popFirst(), pending = replies.popFirst()
+                depth.ready += length?.integer ?? 0
+                depth.pending += pending?.array.first?.integer ?? 0
+                if let id = first?.array.first?.array.first?.string,
+                   let millis = id.split(separator: "-").first.flatMap({ Int64($0) })
+                {
+                    oldest = min(oldest ?? millis, millis)
+                }
+            }
+            depth.delayed = replies.popFirst()?.integer ?? 0
+            depth.oldestAgeSeconds = oldest.map { Double(max(0, nowMillis - $0)) / 1000 } ?? 0
+            depths[channel] = depth
+        }
+        return depths
+    }
+
     /// Round-trips a PING: the readiness probe.
     public func ping() async throws -> Bool {
         try await redis.send(["PING"]).string == "PONG"
