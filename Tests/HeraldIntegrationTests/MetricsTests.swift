@@ -22,7 +22,7 @@ struct MetricsTests {
                 #"herald_http_request_seconds_count{method="POST",route="/v1/messages",status="202"} 2"#,
                 #"herald_http_request_seconds_count{method="POST",route="/v1/messages",status="422"} 1"#,
                 #"herald_provider_send_seconds_count{provider="twilio"} 1"#,
-                #"herald_receipts_total{provider="twilio",result="
+                #"herald_receipts_total{provider="twilio",result="#,
             ] {
                 #expect(text.contains(line), "missing \(line)")
             }
