@@ -88,6 +88,7 @@ let package = Package(
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Prometheus", package: "swift-prometheus")],
+                resources: [.copy("openapi.yaml")],
                 swiftSettings: strict),
         .target(name: "HeraldSimulators",
                 dependencies: ["HeraldCore"] + allAdapters + [

@@ -3,8 +3,8 @@ import HeraldDispatch
 import HeraldRedis
 import Hummingbird
 
-/// `GET /health` (the process answers), `GET /ready` (Redis answers) and
-/// `GET /metrics` (Prometheus text). Unauthenticated, for orchestrators and scrapers.
+/// `GET /health` (the process answers), `GET /ready` (Redis answers),
+/// `GET /metrics` (Prometheus text) and `GET /openapi.yaml` (the contract). Unauthenticated, for orchestrators and scrapers.
 struct OperationsController: Sendable {
     let store: MessageStore
     let metrics: HeraldMetrics
@@ -16,6 +16,11 @@ struct OperationsController: Sendable {
             return ready
                 ? JSONResponse.make(.ok, #"{"status":"ready","redis":"ok"}"#)
                 : JSONResponse.make(.serviceUnavailable, #"{"status":"unavailable","redis":"unreachable"}"#)
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
         router.get("metrics") { _, context in
             do {

@@ -52,3 +52,21 @@ enum PromtoolCheck {
         return (process.terminationStatus, String(decoding: printed, as: UTF8.self))
     }
 }
+
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    @Test("GET /openapi.yaml serves the repository's openapi.yaml, byte for byte")
+    func served() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let expected = try String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let reply = try await h.request(.GET, h.apiURL + "/openapi.yaml")
+            #expect(reply.status == 200)
+            #expect(reply.body == expected)
+            #expect(reply.body.hasPrefix("openapi: 3.1.0"))
+        }
+    }
+}
