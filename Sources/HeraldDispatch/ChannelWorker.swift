@@ -33,6 +33,9 @@ struct ChannelWorker: Sendable {
         let limiter = InflightLimiter(limit: configuration.concurrency)
         let clock = ContinuousClock()
         var nextReclaim = clock.now
+        // Set when entries this consumer read may have been left unfinished by
+        // a Redis failure: they are read again at once, not after the visibility timeout.
+        var recoverOwn = false
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 await limiter.waitForCapacity()
@@ -46,8 +49,11 @@ struct ChannelWorker: Sendable {
                 do {
                     entries = try await store.read(
                         keys, consumer: configuration.consumerName, count: count,
-                        blockMillis: configuration.blockMillis, on: connection)
+                        blockMillis: configuration.blockMillis, on: connection, ownPending: recoverOwn)
+                    // Own pending entries that are all in flight here mean nothing is left to recover.
+                    if recoverOwn { recoverOwn = entries.contains { !limiter.isInFlight($0.entryID) } }
                 } catch {
+                    recoverOwn = true
                     metrics.redisErrors("read")
                     logger.warning("stream read failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
                     // A Redis that came back empty has no consumer group: make it again.
@@ -57,7 +63,7 @@ struct ChannelWorker: Sendable {
                     try? await Task.sleep(for: .milliseconds(500))
                     continue
                 }
-                await start(entries, in: &group, limiter: limiter)
+                if await !start(entries, in: &group, limiter: limiter) { recoverOwn = true }
             }
         }
     }
@@ -77,19 +83,24 @@ struct ChannelWorker: Sendable {
         }
     }
 
-    private func start(_ entries: [StreamEntry], in group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
+    /// Claims and starts sending entries; false when the claim failed (Redis
+    /// trouble), leaving them pending under this consumer.
+    @discardableResult
+    private func start(_ entries: [StreamEntry], in group: inout DiscardingTaskGroup, limiter: InflightLimiter) async
+        -> Bool
+    {
         let entries = entries.filter { !limiter.isInFlight($0.entryID) }
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty else { return true }
         let claimed: [ClaimedMessage]
         do {
             claimed = try await store.claim(entries, channel: channel, nowMillis: WallClock.nowMillis()) { reason in
                 metrics.skipped(channel, reason: reason)
             }
         } catch {
-            // The entries stay pending under this consumer and are reclaimed after the visibility timeout.
+            // The entries stay pending under this consumer: read again once Redis answers.
             metrics.redisErrors("claim")
             logger.warning("claim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
-            return
+            return false
         }
         limiter.acquire(claimed.map(\.entry.entryID))
         for message in claimed {
@@ -98,6 +109,7 @@ struct ChannelWorker: Sendable {
                 limiter.release(message.entry.entryID)
             }
         }
+        return true
     }
 
     func deliver(_ claimed: ClaimedMessage) async {
@@ -216,10 +228,15 @@ struct ChannelWorker: Sendable {
         }
     }
 
-    /// Writing the outcome must survive a Redis blip: if it is lost the entry
-    /// is reclaimed and sent again, so try a few times before giving up.
+    /// Writing the outcome must survive a Redis restart: if it is lost the
+    /// entry is reclaimed after the visibility timeout and sent again, so keep
+    /// trying, with backoff up to 5 s, for 30 s (a Redis restart with its AOF
+    /// takes a few seconds).
     private func recordWithRetries(_ claimed: ClaimedMessage, _ record: () async throws -> Void) async {
-        for attempt in 1...5 {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        var attempt = 0
+        while true {
+            attempt += 1
             do {
                 try await record()
                 return
@@ -228,7 +245,9 @@ struct ChannelWorker: Sendable {
                 logger.warning("cannot record send outcome", metadata: [
                     "id": "\(claimed.message.id)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
-                try? await Task.sleep(for: .milliseconds(100 << attempt))
+                let pause = Duration.milliseconds(min(5_000, 100 << min(attempt, 6)))
+                guard ContinuousClock.now.advanced(by: pause) < deadline else { return }
+                try? await Task.sleep(for: pause)
             }
         }
     }

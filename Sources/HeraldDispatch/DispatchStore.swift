@@ -23,13 +23,18 @@ public struct DispatchStore: Sendable {
         }
     }
 
-    /// Reads new entries from the channel's streams, high priority first.
+    /// Reads new entries from the channel's streams, high priority first;
+    /// with `ownPending`, the entries this consumer read before and has not
+    /// finished instead (after a lost connection, so they need not wait for
+    /// the visibility timeout).
     public func read(
-        _ keys: ChannelKeys, consumer: String, count: Int, blockMillis: Int, on connection: RedisConnection
+        _ keys: ChannelKeys, consumer: String, count: Int, blockMillis: Int, on connection: RedisConnection,
+        ownPending: Bool = false
     ) async throws -> [StreamEntry] {
         let streams = keys.streams
-        let command = ["XREADGROUP", "GROUP", settings.consumerGroup, consumer, "COUNT", String(count),
-                       "BLOCK", String(blockMillis), "STREAMS"] + streams + streams.map { _ in ">" }
+        let command = ["XREADGROUP", "GROUP", settings.consumerGroup, consumer, "COUNT", String(count)]
+            + (ownPending ? [] : ["BLOCK", String(blockMillis)])
+            + ["STREAMS"] + streams + streams.map { _ in ownPending ? "0" : ">" }
         let reply = try await connection.pipeline([command], readTimeoutMillis: blockMillis + 10_000)[0].orThrow()
         var entries: [StreamEntry] = []
         for streamReply in reply.array {

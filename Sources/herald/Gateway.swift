@@ -99,8 +99,12 @@ enum Gateway {
             services.append(try suite.apns(port: try config.apnsSimulatorPort(), logger: logger))
         }
 
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var lifecycle = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // In-flight sends finish within the grace period; past it they are cancelled and the process exits.
+        lifecycle.maximumGracefulShutdownDuration = .seconds(try config.int("HERALD_SHUTDOWN_GRACE_SECONDS", default: 30))
+        lifecycle.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: lifecycle)
         var failure: (any Error)?
         do {
             try await group.run()

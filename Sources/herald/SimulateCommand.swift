@@ -35,6 +35,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Fraction of requests answered with the provider's throttling error.") var throttleRate = 0.0
     @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
     @Option(help: "Recipients with this prefix get the provider's invalid-recipient error.") var invalidPrefix = "+1500555000"
+    @Option(help: "An outage: after this many milliseconds, providers answer every request with their server error…")
+    var outageAfterMs = 0
+    @Option(help: "…for this many milliseconds (0: no outage).") var outageMs = 0
+    @Option(help: "Providers the outage applies to, comma separated (default: every one).") var outageProviders = ""
 
     func run() async throws {
         LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: .notice) }
@@ -42,12 +46,16 @@ struct SimulateCommand: AsyncParsableCommand {
         let client = ProviderHTTPClient.make(maxConnectionsPerHost: receiptConnections)
         let faults = RandomFaults(
             serverErrorRate: errorRate, throttleRate: throttleRate, retryAfterSeconds: retryAfter,
-            invalidPrefix: invalidPrefix)
+            invalidPrefix: invalidPrefix,
+            outage: outageMs > 0
+                ? ContinuousClock.now.advanced(by: .milliseconds(outageAfterMs))
+                    ..< ContinuousClock.now.advanced(by: .milliseconds(outageAfterMs + outageMs)) : nil,
+            outageProviders: Set(outageProviders.split(separator: ",").map(String.init)))
         var secrets = try SandboxSecrets.load(directory: dataDir)
         if let webhookSecret { secrets.webhookSecret = webhookSecret }
         let suite = SimulatorSuite(
             heraldURL: heraldUrl, secrets: secrets, latency: .milliseconds(latencyMs), callbackDelay: .milliseconds(callbackDelayMs),
-            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults.rule)
+            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults)
         let port = self.port
         let http = try suite.http(port: port, client: client, logger: logger) { bound in
             print("simulators on http://127.0.0.1:\(bound) and APNs on https://127.0.0.1:\(port + 1)  (stats: GET /sim/stats)")

@@ -11,7 +11,7 @@ struct SimulatorSuite {
     var latency: Duration = .zero
     var callbackDelay: Duration = .milliseconds(200)
     var twilioStatuses = ["sent", "delivered"]
-    var faults: FaultRule = { _, _ in nil }
+    var faults = RandomFaults()
 
     func http(port: Int, client: ProviderHTTPClient, logger: Logger,
               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol
@@ -20,32 +20,33 @@ struct SimulatorSuite {
             TwilioSimulator(
                 configuration: .init(
                     accountSID: SandboxSecrets.twilioAccountSID, authToken: secrets.twilioAuthToken,
-                    latency: latency, callbackDelay: callbackDelay, callbackStatuses: twilioStatuses, faults: faults),
+                    latency: latency, callbackDelay: callbackDelay, callbackStatuses: twilioStatuses,
+                    faults: faults.rule(for: "twilio")),
                 client: client),
             WebhookSink(secret: secrets.webhookSecret),
             AliyunSimulator(
                 configuration: .init(
                     accessKeyID: SandboxSecrets.aliyunAccessKeyID, accessKeySecret: secrets.aliyunAccessKeySecret,
                     reportURL: heraldURL + "/v1/receipts/aliyun?token=" + secrets.aliyunReceiptToken,
-                    reportDelay: callbackDelay, latency: latency, faults: faults),
+                    reportDelay: callbackDelay, latency: latency, faults: faults.rule(for: "aliyun")),
                 client: client),
             SendGridSimulator(
                 configuration: .init(
                     apiKey: secrets.sendgridAPIKey, eventURL: heraldURL + "/v1/receipts/sendgrid",
                     eventDelay: callbackDelay, signingKey: try secrets.sendgridPrivateKey, latency: latency,
-                    faults: faults),
+                    faults: faults.rule(for: "sendgrid")),
                 client: client),
             WeChatSimulator(
                 configuration: .init(
                     appID: SandboxSecrets.wechatAppID, appSecret: secrets.wechatAppSecret,
                     serverToken: secrets.wechatServerToken, eventURL: heraldURL + "/v1/receipts/wechat",
-                    eventDelay: callbackDelay, latency: latency, faults: faults),
+                    eventDelay: callbackDelay, latency: latency, faults: faults.rule(for: "wechat")),
                 client: client),
             FCMSimulator(
                 configuration: .init(
                     projectID: SandboxSecrets.fcmProjectID, clientEmail: SandboxSecrets.fcmClientEmail,
                     publicKey: try secrets.fcmPrivateKey.publicKey, tokenURI: "http://127.0.0.1:\(port)/token",
-                    latency: latency, faults: faults)),
+                    latency: latency, faults: faults.rule(for: "fcm"))),
         ]
         return try SimulatorServer(simulators).application(port: port, logger: logger, onServerRunning: onRunning)
     }
@@ -55,7 +56,7 @@ struct SimulatorSuite {
             configuration: .init(
                 teamID: SandboxSecrets.apnsTeamID, keyID: SandboxSecrets.apnsKeyID,
                 publicKey: try secrets.apnsPrivateKey.publicKey, topic: SandboxSecrets.apnsTopic,
-                latency: latency, faults: faults))
+                latency: latency, faults: faults.rule(for: "apns")))
         return try SimulatorServer([simulator]).application(port: port, logger: logger, tls: try SimulatorTLS.serverConfiguration())
     }
 }

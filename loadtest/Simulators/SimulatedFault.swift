@@ -24,19 +24,30 @@ public struct RandomFaults: Sendable, Equatable {
     /// Recipients starting with this prefix are invalid numbers (Twilio's
     /// magic test number +15005550001 is one).
     public var invalidPrefix: String
+    /// A window in which the providers named in `outageProviders` answer
+    /// every request with their server error: an outage, for fault runs.
+    public var outage: Range<ContinuousClock.Instant>?
+    /// The providers the outage applies to (empty: every one).
+    public var outageProviders: Set<String>
 
     public init(serverErrorRate: Double = 0, throttleRate: Double = 0, retryAfterSeconds: Int = 1,
-                invalidPrefix: String = "+1500555000")
+                invalidPrefix: String = "+1500555000", outage: Range<ContinuousClock.Instant>? = nil,
+                outageProviders: Set<String> = [])
     {
         self.serverErrorRate = serverErrorRate
         self.throttleRate = throttleRate
         self.retryAfterSeconds = retryAfterSeconds
         self.invalidPrefix = invalidPrefix
+        self.outage = outage
+        self.outageProviders = outageProviders
     }
 
-    public var rule: FaultRule {
+    /// The rule for one provider's simulator.
+    public func rule(for provider: String) -> FaultRule {
         let faults = self
+        let down = outage.flatMap { outageProviders.isEmpty || outageProviders.contains(provider) ? $0 : nil }
         return { recipient, _ in
+            if let down, down.contains(ContinuousClock.now) { return .serverError }
             if recipient.hasPrefix(faults.invalidPrefix) { return .invalidRecipient }
             let draw = Double.random(in: 0..<1)
             if draw < faults.serverErrorRate { return .serverError }

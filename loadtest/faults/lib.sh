@@ -1,0 +1,145 @@
+# Shared by the fault scripts: a private redis-server (AOF everysec), the
+# provider simulators (`herald simulate`), Herald instances and the load
+# generator (`herald loadtest`), all on loopback and all stopped at exit;
+# then the verdict line every script prints:
+#   accepted N, terminal N, lost 0, duplicate sends K
+# A script exits non-zero when anything accepted is lost.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+HERALD=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+MESSAGES=${MESSAGES:-5000}
+WORK=$(mktemp -d /tmp/herald-fault.XXXXXX)
+DATA=$WORK/data
+PIDS=()
+
+# Four free loopback ports: API, simulators, APNs simulator (the simulators' port + 1, as
+# `herald simulate` binds it), Redis.
+read -r API_PORT SIM_PORT APNS_PORT REDIS_PORT < <(python3 - <<'PY'
+import socket
+def free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+def any_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+while True:
+    sim = any_port()
+    if sim < 65000 and free(sim + 1):
+        break
+taken = {sim, sim + 1}
+others = []
+while len(others) < 2:
+    port = any_port()
+    if port not in taken:
+        taken.add(port)
+        others.append(port)
+print(others[0], sim, sim + 1, others[1])
+PY
+)
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+
+# Waits until a command succeeds, for at most $1 seconds.
+wait_for() {
+  local seconds=$1; shift
+  for _ in $(seq $((seconds * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  return 1
+}
+
+start_redis() {
+  mkdir -p "$WORK/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes --appendfsync everysec \
+    --save "" --logfile "$WORK/redis/redis.log" --daemonize no &
+  REDIS_PID=$!
+  PIDS+=("$REDIS_PID")
+  wait_for 10 redis-cli -p "$REDIS_PORT" ping || { echo "redis-server did not start"; exit 2; }
+}
+
+# start_simulators [herald simulate options…]
+start_simulators() {
+  "$HERALD" simulate --port "$SIM_PORT" --herald-url "http://127.0.0.1:$API_PORT" --data-dir "$DATA" \
+    --callback-delay-ms 20 "$@" > "$WORK/simulators.log" 2>&1 &
+  SIM_PID=$!
+  PIDS+=("$SIM_PID")
+  wait_for 20 curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" || { echo "simulators did not start"; exit 2; }
+}
+
+# start_herald NAME ROLE [VAR=value…]: a sandbox Herald on the shared Redis and simulators; sets HERALD_PID.
+start_herald() {
+  local name=$1 role=$2; shift 2
+  env -i PATH="$PATH" HOME="$WORK" HERALD_DATA_DIR="$DATA" HERALD_REDIS_URL="$REDIS_URL" \
+    HERALD_HTTP_PORT="$API_PORT" HERALD_SIMULATOR_URL="http://127.0.0.1:$SIM_PORT" \
+    HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$APNS_PORT" HERALD_CONSUMER_NAME="$name" HERALD_LOG_LEVEL=warning \
+    "$@" "$HERALD" "$role" >> "$WORK/herald-$name.log" 2>&1 &
+  HERALD_PID=$!
+  PIDS+=("$HERALD_PID")
+  if [ "$role" != worker ]; then
+    wait_for 60 curl -sf "http://127.0.0.1:$API_PORT/ready" || { echo "herald $name did not start"; cat "$WORK/herald-$name.log"; exit 2; }
+  fi
+}
+
+# run_load [herald loadtest options…]: in the background; sets LOAD_PID, report in $WORK/load.txt.
+run_load() {
+  "$HERALD" loadtest --port "$API_PORT" --redis-url "$REDIS_URL" --messages "$MESSAGES" "$@" > "$WORK/load.txt" 2>&1 &
+  LOAD_PID=$!
+  PIDS+=("$LOAD_PID")
+}
+
+# Accepted requests the provider simulators have taken so far (all providers).
+sim_accepted() {
+  curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c 'import json,sys; print(sum(v["accepted"] for v in json.load(sys.stdin).values()))'
+}
+
+# Whether the simulators have accepted at least $1 requests.
+sim_reached() { [ "$(sim_accepted)" -ge "$1" ]; }
+
+# Recipients a simulator accepted more than once: duplicate sends.
+sim_duplicates() {
+  curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c 'import json,sys; print(sum(v["duplicate_recipients"] for v in json.load(sys.stdin).values()))'
+}
+
+# Stream entries read by a consumer and not finished, over every channel and priority.
+pending_entries() {
+  local total=0
+  for channel in sms email push wechat webhook; do
+    for priority in high normal low; do
+      local n
+      n=$(redis-cli -p "$REDIS_PORT" xpending "herald:{$channel}:q:$priority" dispatch 2>/dev/null | head -1)
+      [[ "$n" =~ ^[0-9]+$ ]] && total=$((total + n))
+    done
+  done
+  echo "$total"
+}
+
+# Waits for the load generator and prints the verdict; exits 1 when anything was lost.
+verdict() {
+  wait "$LOAD_PID" || { echo "load generator failed:"; cat "$WORK/load.txt"; exit 2; }
+  cat "$WORK/load.txt"
+  local accepted delivered failed awaiting lost duplicates terminal
+  read -r accepted delivered failed awaiting lost < <(python3 - "$WORK/load.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+line = re.search(r"accepted (\d+)\s+dispatched \d+\s+delivered (\d+)\s+failed (\d+)\s+awaiting receipt (\d+)\s+lost (\d+)", text)
+print(*line.groups())
+PY
+)
+  duplicates=$(sim_duplicates)
+  terminal=$((delivered + failed))
+  lost=$((accepted - terminal))
+  echo "accepted $accepted, terminal $terminal, lost $lost, duplicate sends $duplicates"
+  echo "accepted $accepted, terminal $terminal, lost $lost, duplicate sends $duplicates" > "$WORK/verdict"
+  [ "$lost" -eq 0 ]
+}
