@@ -27,11 +27,14 @@ enum ProviderRegistry {
     static func orderKey(_ channel: Channel) -> String { "HERALD_\(channel.rawValue.uppercased())_PROVIDERS" }
 
     /// The providers that carry a channel, in failover order: those named by
-    /// `HERALD_<CHANNEL>_PROVIDERS`, else every available one in the order of `all`.
+    /// `HERALD_<CHANNEL>_PROVIDERS`, else every configured one in the order of
+    /// `all` (in the sandbox, every simulated one that is a sandbox default).
     static func chain(for channel: Channel, context: ProviderContext) throws -> [any ProviderRegistration.Type] {
         let ofChannel = all.filter { $0.channel == channel }
         let key = orderKey(channel)
-        guard let text = context.settings.string(key) else { return ofChannel.filter { $0.isAvailable(context) } }
+        guard let text = context.settings.string(key) else {
+            return ofChannel.filter { $0.isAvailable(context) && (context.sandbox == nil || $0.isSandboxDefault) }
+        }
         var chain: [any ProviderRegistration.Type] = []
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
             guard let registration = ofChannel.first(where: { $0.name == name }) else {

@@ -9,6 +9,8 @@ public enum AliyunRegistration: ProviderRegistration {
                                         "HERALD_ALIYUN_RECEIPT_TOKEN"]
     public static let settingKeys = credentialKeys + ["HERALD_ALIYUN_ENDPOINT", "HERALD_ALIYUN_SIGN_NAME",
                                                       "HERALD_ALIYUN_TEMPLATE_CODE"]
+    /// The sandbox sends SMS through Twilio's simulator unless `HERALD_SMS_PROVIDERS` names Aliyun.
+    public static let isSandboxDefault = false
 
     public static func makeProvider(_ context: ProviderContext) throws -> any ChannelProvider {
         let settings = context.settings

@@ -10,16 +10,19 @@
 MESSAGES=${MESSAGES:-5000}
 source "$(dirname "$0")/lib.sh"
 outage=${OUTAGE_MS:-60000}
+# The load spans the outage: it starts before, and lasts 20 s past its end.
+rate=${RATE:-$(( MESSAGES * 1000 / (outage + 25000) + 1 ))}
 retry=(HERALD_RETRY_MAX_ATTEMPTS=16 HERALD_RETRY_CAP_MS=20000 HERALD_RETRY_BASE_MS=500)
 start_redis
 
 run_phase() {
   local label=$1; shift
-  log "$label: provider down from 2 s for $((outage / 1000)) s"
-  start_simulators --outage-after-ms 2000 --outage-ms "$outage" --outage-providers twilio
+  log "$label: provider down from 5 s for $((outage / 1000)) s, $MESSAGES messages at $rate/s"
+  start_simulators --outage-after-ms 5000 --outage-ms "$outage" --outage-providers twilio
   start_herald "$label" serve "${retry[@]}" "$@"
-  run_load --connections 16 --rate "${RATE:-500}" --drain-timeout $((outage / 1000 + 300))
+  run_load --connections 16 --rate "$rate" --drain-timeout $((outage / 1000 + 300))
   verdict || status=$?
+  echo "$label: $(curl -s "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c 'import json,sys; s = json.load(sys.stdin); print("twilio accepted %d of %d requests, aliyun accepted %d" % (s["twilio"]["accepted"], s["twilio"]["requests"], s["aliyun"]["accepted"]))')"
   kill "$HERALD_PID" "$SIM_PID" 2>/dev/null || true
   wait "$HERALD_PID" "$SIM_PID" 2>/dev/null || true
   redis-cli -p "$REDIS_PORT" flushall >/dev/null

@@ -18,6 +18,10 @@ public protocol ProviderRegistration: Sendable {
     static var isRealAccount: Bool { get }
     /// Whether the sandbox has a simulator for it; one without is available only when configured.
     static var hasSimulator: Bool { get }
+    /// Whether the sandbox uses it when `HERALD_<CHANNEL>_PROVIDERS` does not
+    /// say: false for a second provider of a channel, which would otherwise
+    /// become a silent failover in every local run.
+    static var isSandboxDefault: Bool { get }
     /// The sender; in the sandbox, one that talks to the simulator.
     static func makeProvider(_ context: ProviderContext) throws -> any ChannelProvider
     /// The receipt and inbound endpoints, or nil when the provider posts
@@ -29,6 +33,8 @@ extension ProviderRegistration {
     public static var isRealAccount: Bool { true }
 
     public static var hasSimulator: Bool { true }
+
+    public static var isSandboxDefault: Bool { true }
 
     public static func makeWebhook(_ context: ProviderContext) throws -> (any ProviderWebhook)? { nil }
 
