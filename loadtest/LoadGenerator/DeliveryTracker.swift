@@ -77,7 +77,15 @@ public struct DeliveryTracker: Sendable {
         // Only messages not yet final are read again, so following a run costs
         // Redis little while the gateway is still working.
         while true {
-            let rows = try await read(pending)
+            let rows: [Row]
+            do {
+                rows = try await read(pending)
+            } catch {
+                // Redis away (a fault run restarts it): follow up once it answers again.
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(500))
+                continue
+            }
             var stillPending: [String] = []
             unfinished = []
             for (id, row) in zip(pending, rows) {
