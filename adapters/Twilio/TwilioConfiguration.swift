@@ -17,8 +17,12 @@ public struct TwilioConfiguration: Sendable, Equatable {
     }
 
     /// The Messages resource of this account.
-    public var messagesURL: String {
-        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
-            + "/2010-04-01/Accounts/\(accountSID)/Messages.json"
+    public var messagesURL: String { accountBase + "/Messages.json" }
+
+    /// The account resource itself, which `herald doctor` reads to check the credentials.
+    public var accountURL: String { accountBase + ".json" }
+
+    private var accountBase: String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/2010-04-01/Accounts/\(accountSID)"
     }
 }

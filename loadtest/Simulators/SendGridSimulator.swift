@@ -54,6 +54,19 @@ public struct SendGridSimulator: SimulatedProvider {
 
     public func register(on router: Router<BasicRequestContext>) {
         router.post("v3/mail/send", use: send)
+        router.get("v3/scopes", use: scopes)
+    }
+
+    /// The API key's scopes (`GET /v3/scopes`): what `herald doctor` reads to check the key.
+    @Sendable func scopes(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard request.headers[.authorization] == "Bearer " + configuration.apiKey else {
+            return Response(
+                status: .unauthorized, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"errors":[{"field":null,"message":"authorization required"}]}"#)))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"scopes":["mail.send"]}"#)))
     }
 
     struct Mail: Decodable {

@@ -55,6 +55,18 @@ public struct TwilioSimulator: SimulatedProvider {
 
     public func register(on router: Router<BasicRequestContext>) {
         router.post("2010-04-01/Accounts/:account/Messages.json", use: createMessage)
+        router.get("2010-04-01/Accounts/:account", use: account)
+    }
+
+    /// The account resource (`GET /2010-04-01/Accounts/{sid}.json`), behind the same basic auth as sending.
+    @Sendable func account(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard context.parameters.get("account") == configuration.accountSID + ".json",
+              request.headers[.authorization] == authorization
+        else { return Self.error(401, code: 20003, message: "Authenticate") }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string:
+                #"{"sid":"\#(configuration.accountSID)","friendly_name":"Herald simulator","status":"active","type":"Full"}"#)))
     }
 
     @Sendable func createMessage(_ request: Request, context: BasicRequestContext) async throws -> Response {
