@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
@@ -117,6 +118,7 @@ let package = Package(
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
                                          "HeraldSimulators", "HeraldLoadGenerator"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Configuration", package: "swift-configuration"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                          .product(name: "NIOPosix", package: "swift-nio"),

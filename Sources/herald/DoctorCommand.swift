@@ -22,7 +22,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var report = DoctorReport()
         let config: HeraldConfiguration
         do {
-            config = try HeraldConfiguration.load(file: options.config)
+            config = try await HeraldConfiguration.load(file: options.config)
             report.add(.ok, "settings", "\(config.values.count) HERALD_* settings, all known")
         } catch {
             report.add(.fail, "settings", "\(error)")

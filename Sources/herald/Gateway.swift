@@ -20,7 +20,7 @@ enum Gateway {
     }
 
     static func run(role: Role, configPath: String?) async throws {
-        let config = try HeraldConfiguration.load(file: configPath)
+        let config = try await HeraldConfiguration.load(file: configPath)
         let level = config.logLevel
         LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: level) }
         let logger = Logger(label: "herald")

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HeraldCore
 import HeraldDispatch
@@ -6,39 +7,43 @@ import HeraldRedis
 import HeraldProviders
 import Logging
 
-/// Every setting of a Herald process. Values come from a `KEY=value` file
-/// (`herald.conf`, or the file named by `HERALD_CONFIG` / `--config`) and are
-/// overridden by `HERALD_*` environment variables of the same name.
-/// `herald.conf.example` documents every key.
+/// Every setting of a Herald process, read through swift-configuration: its
+/// environment provider over the process's `HERALD_*` variables, which win,
+/// then the same provider's `.env`-file form over `herald.conf` (or the file
+/// named by `HERALD_CONFIG` / `--config`). Values are taken as written, quotes
+/// included. Keys that name secrets are marked secret, so swift-configuration
+/// never prints them. `herald.conf.example` documents every key.
 struct HeraldConfiguration {
     var values: [String: String]
 
-    /// Reads the file (if any) and the environment; environment wins.
-    static func load(file explicitPath: String?) throws -> HeraldConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        var values: [String: String] = [:]
-        let path = explicitPath ?? environment["HERALD_CONFIG"] ?? (FileManager.default.fileExists(atPath: "herald.conf") ? "herald.conf" : nil)
+    static func load(file explicitPath: String?) async throws -> HeraldConfiguration {
+        let environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("HERALD_") }
+        let path = explicitPath ?? environment["HERALD_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: "herald.conf") ? "herald.conf" : nil)
+        let secrets = SecretsSpecifier<String, String>.dynamic { key, _ in Self.isSecret(key) }
+        var providers: [any ConfigProvider] = [
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: secrets),
+        ]
+        var present = Set(environment.keys)
         if let path {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError("cannot read configuration file \(path)")
-            }
-            for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = rawLine.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                guard let equals = line.firstIndex(of: "=") else {
-                    throw ConfigurationError("\(path):\(number + 1): expected KEY=value")
-                }
-                let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-                var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-                guard key.hasPrefix("HERALD_") else { throw ConfigurationError("\(path):\(number + 1): unknown key \(key)") }
-                values[key] = value
-            }
+            present.formUnion(try ConfigurationFileKeys.names(in: path))
+            providers.append(try await EnvironmentVariablesProvider(
+                environmentFilePath: .init(path), secretsSpecifier: secrets))
         }
-        for (key, value) in environment where key.hasPrefix("HERALD_") { values[key] = value }
-        let configuration = HeraldConfiguration(values: values)
-        try configuration.refuseUnknownKeys()
-        return configuration
+        try refuseUnknown(present)
+        let reader = ConfigReader(providers: providers)
+        var values: [String: String] = [:]
+        for key in present {
+            let configKey = ConfigKey(key.lowercased().split(separator: "_").map(String.init))
+            if let value = reader.string(forKey: configKey, isSecret: isSecret(key)) { values[key] = value }
+        }
+        return HeraldConfiguration(values: values)
+    }
+
+    /// Keys whose values are credentials: never shown by swift-configuration's reporting.
+    static func isSecret(_ key: String) -> Bool {
+        ["TOKEN", "SECRET", "KEY", "PASSWORD"].contains { key.contains($0) } && !key.hasSuffix("_KEY_ID")
+            && !key.hasSuffix("_KEY_FILE")
     }
 
     /// The settings of Herald itself; each provider's come from its registration.
@@ -57,9 +62,9 @@ struct HeraldConfiguration {
 
     /// A misspelled key would silently leave a default in force: refuse it,
     /// naming the closest key Herald knows.
-    func refuseUnknownKeys() throws {
+    static func refuseUnknown(_ keys: Set<String>) throws {
         let known = Self.knownKeys
-        for key in values.keys.sorted() where !known.contains(key) {
+        for key in keys.sorted() where !known.contains(key) {
             let closest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) }
             throw ConfigurationError("unknown setting \(key)" + (closest.map { "; did you mean \($0)?" } ?? "")
                 + " (herald.conf.example lists every setting)")

@@ -30,6 +30,26 @@ struct StartupTests {
         #expect(run.output.contains("unknown setting HERALD_TWILO_FROM; did you mean HERALD_TWILIO_FROM?"), "\(run.output)")
     }
 
+    @Test("a configuration file's unknown keys and malformed lines are refused, naming the file and line")
+    func configurationFile() async throws {
+        let directory = NSTemporaryDirectory() + "herald-conf-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let good = directory + "/good.conf", misspelled = directory + "/misspelled.conf", broken = directory + "/broken.conf"
+        try "# comment\nHERALD_LOG_LEVEL = warning\nHERALD_HTTP_PORT=18999\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "HERALD_HTTP_PORT=18999\nHERALD_RETRY_MAX_ATTEMTPS=3\n".write(toFile: misspelled, atomically: true, encoding: .utf8)
+        try "HERALD_HTTP_PORT=18999\nthis is not a setting\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        let accepted = try await HeraldProcess.run(["doctor", "--config", good], environment: [:])
+        #expect(accepted.output.contains("ok    settings   2 HERALD_* settings, all known"), "\(accepted.output)")
+        let unknown = try await HeraldProcess.run(["doctor", "--config", misspelled], environment: [:])
+        #expect(unknown.status != 0)
+        #expect(unknown.output.contains("unknown setting HERALD_RETRY_MAX_ATTEMTPS; did you mean HERALD_RETRY_MAX_ATTEMPTS?"),
+                "\(unknown.output)")
+        let malformed = try await HeraldProcess.run(["serve", "--config", broken], environment: [:])
+        #expect(malformed.status != 0)
+        #expect(malformed.output.contains("broken.conf:2: expected KEY=value"), "\(malformed.output)")
+    }
+
     @Test("a port already in use makes herald exit non-zero instead of running without its API")
     func portInUse() async throws {
         try await withHarness { h in
