@@ -13,6 +13,7 @@ public final class HeraldMetrics: Sendable {
     private let counters = Mutex<[String: Counter]>([:])
     private let histograms = Mutex<[String: DurationHistogram]>([:])
     private let gauges = Mutex<[String: Gauge]>([:])
+    private let requestHistograms = Mutex<[RequestSeries: DurationHistogram]>([:])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -73,9 +74,25 @@ public final class HeraldMetrics: Sendable {
     }
 
     /// One HTTP request, by route template (not the raw path: ids would make the series unbounded).
+    /// Runs on every request, so its histograms are found by a plain struct key, not a built string.
     public func httpRequest(method: String, route: String, status: Int, _ duration: Duration) {
-        observe("http_request", help: "HTTP requests served, by method, route and status.",
-                [("method", method), ("route", route), ("status", String(status))], duration)
+        let key = RequestSeries(method: method, route: route, status: status)
+        let histogram = requestHistograms.withLock { $0[key] } ?? {
+            let made = registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(
+                    namespace: "herald", metricName: "http_request", unitName: "seconds",
+                    helpText: "HTTP requests served, by method, route and status."),
+                labels: [("method", method), ("route", route), ("status", String(status))], buckets: Self.latencyBuckets)
+            requestHistograms.withLock { $0[key] = made }
+            return made
+        }()
+        histogram.record(duration)
+    }
+
+    private struct RequestSeries: Hashable {
+        let method: String
+        let route: String
+        let status: Int
     }
 
     /// The work waiting in one channel's Redis queues, read when `/metrics` is scraped.

@@ -47,13 +47,12 @@ struct ProviderWebhooksController: Sendable {
         async throws -> Response
     {
         let body = route.method == .post ? try await request.collectBody(limit: configuration.maxReceiptBodyBytes) : ByteBuffer()
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
-        var query: [(name: String, value: String)] = []
-        for (name, value) in request.uri.queryParameters { query.append((String(name), String(value))) }
+        let headers = request.headers, uri = request.uri
         let webhookRequest = WebhookRequest(
-            url: configuration.publicURL + request.uri.description, query: query, headers: headers,
-            body: Array(body.readableBytesView), nowMillis: WallClock.nowMillis())
+            url: configuration.publicURL + uri.description, body: Array(body.readableBytesView),
+            nowMillis: WallClock.nowMillis(),
+            header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
+            query: { name in uri.queryParameters.get(name) })
         let result: WebhookResult
         do {
             result = try webhook.handle(webhookRequest, on: route)

@@ -24,6 +24,8 @@ local HERALD_MAX_EVENTS = 64
 -- lines were dropped to stay within HERALD_MAX_EVENTS (0 or 1).
 local function herald_events_append(events, line)
   events = (events or '') .. line
+  -- An event line is at least 44 bytes: a shorter history cannot be over the cap, and is not counted.
+  if #events < HERALD_MAX_EVENTS * 44 then return events, 0 end
   local _, count = string.gsub(events, '\n', '')
   if count <= HERALD_MAX_EVENTS then return events, 0 end
   local first = string.find(events, '\n', 1, true)

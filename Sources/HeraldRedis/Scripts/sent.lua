@@ -30,7 +30,8 @@ if ARGV[5] ~= '' then
     status = redis.call('HGET', KEYS[1], 'status')
   end
 end
--- Refreshed whatever the status: a `sent` message whose final receipt never
--- comes must still expire.
-redis.call('EXPIRE', KEYS[1], ARGV[8])
+-- A final status refreshes the TTL; a `sent` message keeps the one it got when
+-- it was created or last rescheduled (retention after its due time), so it
+-- expires even if its final receipt never comes.
+if HERALD_RANK[status] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
 return {'ok', status}
