@@ -63,6 +63,25 @@ struct StartupTests {
         }
     }
 
+    @Test("a malformed APNs key is a configuration error naming the setting, not a crash")
+    func malformedAPNsKey() async throws {
+        let directory = NSTemporaryDirectory() + "herald-apns-" + UUID().uuidString
+        let server = try LocalRedisServer(directory: directory, port: try LocalRedisServer.freePort(), appendOnly: false)
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let keyFile = directory + "/AuthKey_BROKEN.p8"
+        try "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n".write(
+            toFile: keyFile, atomically: true, encoding: .utf8)
+        let run = try await HeraldProcess.run(["serve"], environment: [
+            "HERALD_API_KEYS": "k", "HERALD_REDIS_URL": server.endpoint.description, "HERALD_APNS_KEY_FILE": keyFile,
+            "HERALD_APNS_KEY_ID": "BROKEN0001", "HERALD_APNS_TEAM_ID": "TEAM000001", "HERALD_APNS_TOPIC": "com.example.app",
+        ])
+        #expect(run.status == 1, "a configuration error exits 1, a crash would not: \(run.output)")
+        #expect(run.output.contains("HERALD_APNS_KEY_FILE is not a P-256 private key"), "\(run.output)")
+    }
+
     @Test("a Redis that may evict keys is refused; HERALD_REDIS_EVICTION=warn starts anyway, loudly")
     func evictionPolicy() async throws {
         let directory = NSTemporaryDirectory() + "herald-evicting-" + UUID().uuidString
