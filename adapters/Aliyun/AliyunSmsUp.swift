@@ -5,9 +5,13 @@ import HeraldCore
 /// numbers. Aliyun gives mainland numbers without the country code, as it
 /// takes them in SendSms.
 public struct AliyunSmsUp: Sendable, Equatable, Decodable {
+    /// The sender as Aliyun gives it (see `e164PhoneNumber`).
     public var phoneNumber: String
+    /// What they wrote.
     public var content: String
+    /// When the carrier passed it on, Aliyun's local time.
     public var sendTime: String?
+    /// The extension number the reply came in on.
     public var destCode: String?
 
     enum CodingKeys: String, CodingKey {

@@ -4,10 +4,13 @@ import HeraldCore
 /// webhook: the settings, the sandbox (when Herald runs as one), and the
 /// shared clients and stores of the process.
 public struct ProviderContext: Sendable {
+    /// The `HERALD_*` settings the provider reads its account from.
     public var settings: ProviderSettings
     /// Non-nil only in the local sandbox: then every provider talks to its simulator.
     public var sandbox: SandboxProviders?
+    /// The process's pooled HTTP/1.1 client, shared by every HTTP provider.
     public var client: ProviderHTTPClient
+    /// Where access tokens are shared with the other instances (Redis).
     public var sharedTokens: any SharedTokenStore
     /// Herald's externally reachable URL, where providers post receipts.
     public var publicURL: String

@@ -2,6 +2,7 @@
 /// the data directory's random `SandboxSecrets`. Present only in the sandbox
 /// (no API keys, loopback, no real provider account).
 public struct SandboxProviders: Sendable {
+    /// The data directory's random secrets, shared with the simulators.
     public var secrets: SandboxSecrets
     /// The HTTP simulators (Twilio, Aliyun, SendGrid, FCM, WeChat, webhook sink).
     public var simulatorURL: String

@@ -15,9 +15,11 @@ public enum WebhookEffect: Sendable, Equatable {
 
 /// A receipt for one message, in Herald's terms.
 public struct ProviderReceipt: Sendable, Equatable {
+    /// The channel the message went out on: its keys hold the message.
     public var channel: Channel
     /// The provider's id for the message; empty when only Herald's id is known.
     public var providerMessageID: String
+    /// A status the message moves to, or an engagement event recorded on it.
     public var kind: ReceiptKind
     /// Free text for the event history (an error code).
     public var detail: String

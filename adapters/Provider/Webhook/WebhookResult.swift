@@ -2,7 +2,9 @@
 /// exact reply the provider expects (Twilio wants TwiML, WeChat `success`,
 /// Aliyun a JSON code).
 public struct WebhookResult: Sendable, Equatable {
+    /// What to change, in order.
     public var effects: [WebhookEffect]
+    /// The 200 reply the provider expects.
     public var reply: WebhookReply
 
     public init(effects: [WebhookEffect], reply: WebhookReply = .empty) {
@@ -13,7 +15,9 @@ public struct WebhookResult: Sendable, Equatable {
 
 /// A 200 reply's body and content type.
 public struct WebhookReply: Sendable, Equatable {
+    /// The reply's content type; nil for an empty reply.
     public var contentType: String?
+    /// The reply's body.
     public var body: String
 
     public init(contentType: String?, body: String) {

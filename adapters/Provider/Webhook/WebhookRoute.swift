@@ -14,8 +14,11 @@ public struct WebhookRoute: Sendable, Hashable, CustomStringConvertible {
         case inbound
     }
 
+    /// The HTTP method the provider uses.
     public var method: Method
+    /// Receipts or inbound messages.
     public var purpose: Purpose
+    /// The provider's name, the last path component.
     public var provider: String
 
     public init(_ method: Method, _ purpose: Purpose, provider: String) {
