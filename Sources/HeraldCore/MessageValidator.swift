@@ -8,12 +8,15 @@ public struct MessageValidator: Sendable {
     public var templateExists: @Sendable (String) -> Bool
     /// Channels with at least one configured provider; a message for another is refused, not queued forever.
     public var enabledChannels: Set<Channel>
+    /// Appended to marketing SMS that carry no opt-out instruction; nil appends nothing.
+    public var smsOptOutNotice: OptOutNotice?
 
     public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false },
-                enabledChannels: Set<Channel> = Set(Channel.allCases))
+                enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil)
     {
         self.templateExists = templateExists
         self.enabledChannels = enabledChannels
+        self.smsOptOutNotice = smsOptOutNotice
     }
 
     public func validate(_ request: MessageRequest, idempotencyHeader: String? = nil, nowMillis: Int64) throws(APIError)
@@ -34,8 +37,15 @@ public struct MessageValidator: Sendable {
         try validateEncryption(request.toEncryption)
         try validateRecipient(to, channel: channel)
 
-        let content = try validateContent(request, channel: channel)
+        var content = try validateContent(request, channel: channel)
         let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
+        if channel == .sms, category == .marketing, let notice = smsOptOutNotice {
+            content.body = notice.applied(to: content.body)
+            guard content.body.count <= MessageLimits.maxSMSBodyCharacters else {
+                throw .invalid("content.body", "with the opt-out text appended the SMS body is over "
+                    + "\(MessageLimits.maxSMSBodyCharacters) characters")
+            }
+        }
         let priority = try parseEnum(request.priority, field: "priority", default: Priority.normal)
         let campaign = try validateTag(request.campaign, field: "campaign")
         let userID = try validateTag(request.userID, field: "user_id")

@@ -81,7 +81,8 @@ enum Gateway {
                 store: MessageStore(redis: redis, settings: settings),
                 configuration: config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
-                validator: MessageValidator(enabledChannels: enabledChannels))
+                validator: MessageValidator(
+                    enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT"))))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
                              sandbox: sandbox != nil)
