@@ -163,6 +163,11 @@ public struct MessageValidator: Sendable {
         return parsed
     }
 
+    /// Checks a user id as messages carry it: also used by the user suppressions API.
+    public func validateUserID(_ value: String) throws(APIError) {
+        _ = try validateTag(value, field: "user_id")
+    }
+
     private func validateTag(_ value: String?, field: String) throws(APIError) -> String? {
         guard let value else { return nil }
         guard !value.isEmpty, value.count <= MessageLimits.maxTagCharacters,

@@ -92,7 +92,7 @@ public struct DispatchStore: Sendable {
         guard !entries.isEmpty else { return [] }
         let keys = ChannelKeys(channel)
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
-            ([keys.message(entry.messageID), entry.stream, keys.suppressions],
+            ([keys.message(entry.messageID), entry.stream, keys.suppressions, keys.suppressedUsers],
              [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
         })
         var claimed: [ClaimedMessage] = []

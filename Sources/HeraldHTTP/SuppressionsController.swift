@@ -6,12 +6,17 @@ import Hummingbird
 /// `PUT/GET/DELETE /v1/suppressions/{channel}/{recipient}`: unsubscribe a
 /// recipient, look the entry up, lift it. Providers add entries on their own
 /// (invalid recipients, opt-outs, bounces); this is the operator's handle.
+/// `…/suppressions/users/{user_id}` does the same for a person across every
+/// channel, matched by the `user_id` their messages carry.
 struct SuppressionsController: Sendable {
     let store: SuppressionStore
     let validator: MessageValidator
     let configuration: APIConfiguration
 
     func register(on group: RouterGroup<BasicRequestContext>) {
+        group.put("suppressions/users/:user", use: putUser)
+        group.get("suppressions/users/:user", use: showUser)
+        group.delete("suppressions/users/:user", use: liftUser)
         group.put("suppressions/:channel/:recipient", use: put)
         group.get("suppressions/:channel/:recipient", use: show)
         group.delete("suppressions/:channel/:recipient", use: lift)
@@ -25,6 +30,43 @@ struct SuppressionsController: Sendable {
 
     @Sendable func put(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let (channel, recipient) = try target(context)
+        let suppression = try await entry(request)
+        let created = try await store.suppress(recipient, on: channel, as: suppression)
+        return JSONResponse.make(created ? .created : .ok, Self.json(channel, recipient, suppression))
+    }
+
+    @Sendable func putUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let user = try userTarget(context)
+        let suppression = try await entry(request)
+        let created = try await store.suppressUser(user, as: suppression)
+        return JSONResponse.make(created ? .created : .ok, Self.userJSON(user, suppression))
+    }
+
+    @Sendable func showUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let user = try userTarget(context)
+        guard let suppression = try await store.lookupUser(user) else { throw APIError.notFound("suppression") }
+        return JSONResponse.make(.ok, Self.userJSON(user, suppression))
+    }
+
+    @Sendable func liftUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let user = try userTarget(context)
+        guard try await store.liftUser(user) else { throw APIError.notFound("suppression") }
+        return Response(status: .noContent)
+    }
+
+    private func userTarget(_ context: BasicRequestContext) throws -> String {
+        let raw = context.parameters.get("user") ?? ""
+        let user = raw.removingPercentEncoding ?? raw
+        try validator.validateUserID(user)
+        return user
+    }
+
+    static func userJSON(_ user: String, _ suppression: Suppression) -> String {
+        #"{"user_id":\#(JSONText.quoted(user)),"reason":"\#(suppression.reason.rawValue)","category":"\#(suppression.scope.rawValue)"}"#
+    }
+
+    /// The suppression a PUT asks for: manual and for every category unless its body says otherwise.
+    private func entry(_ request: Request) async throws -> Suppression {
         let body = try await request.collectBody(limit: 4 * 1024)
         var suppression = Suppression(scope: .all, reason: .manual)
         if body.readableBytes > 0 {
@@ -44,8 +86,7 @@ struct SuppressionsController: Sendable {
                 suppression.scope = scope
             }
         }
-        let created = try await store.suppress(recipient, on: channel, as: suppression)
-        return JSONResponse.make(created ? .created : .ok, Self.json(channel, recipient, suppression))
+        return suppression
     }
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {

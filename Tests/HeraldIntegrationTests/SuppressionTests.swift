@@ -84,4 +84,30 @@ struct SuppressionTests {
             #expect(try await h.keySnapshot() == before)
         }
     }
+
+    @Test("a user suppressed by user_id is suppressed on every channel for that category, and can be lifted")
+    func byUserID() async throws {
+        try await withHarness { h in
+            let put = try await h.api(.PUT, "/v1/suppressions/users/u-9", json: #"{"reason":"unsubscribed","category":"marketing"}"#)
+            #expect(put.status == 201, "\(put.body)")
+            #expect(put.json["user_id"] as? String == "u-9")
+            #expect(try await h.api(.GET, "/v1/suppressions/users/u-9").json["category"] as? String == "marketing")
+            let marketing = #","category":"marketing","user_id":"u-9""#
+            let sms = try await h.sendSMS(to: "+14155550170", extra: marketing)
+            let email = try await h.sendEmail(to: "u9@example.com", extra: marketing)
+            let otp = try await h.sendSMS(to: "+14155550170", extra: #","user_id":"u-9""#)
+            let stranger = try await h.sendSMS(to: "+14155550170", extra: #","category":"marketing","user_id":"u-10""#)
+            try await h.waitForStatus(sms, "suppressed")
+            try await h.waitForStatus(email, "suppressed")
+            try await h.waitForStatus(otp, "delivered")
+            try await h.waitForStatus(stranger, "delivered")
+            #expect(h.twilioLedger.accepted(to: "+14155550170") == 2, "only the transactional and the other user's went out")
+
+            #expect(try await h.api(.DELETE, "/v1/suppressions/users/u-9").status == 204)
+            #expect(try await h.api(.GET, "/v1/suppressions/users/u-9").status == 404)
+            let after = try await h.sendSMS(to: "+14155550170", extra: marketing)
+            try await h.waitForStatus(after, "delivered")
+            #expect(try await h.api(.PUT, "/v1/suppressions/users/" + String(repeating: "x", count: 200)).status == 422)
+        }
+    }
 }

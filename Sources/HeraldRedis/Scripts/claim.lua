@@ -4,12 +4,12 @@
 -- already sent, gone) is acknowledged and skipped, so a replayed entry is never
 -- sent twice. An entry past its expires_at becomes `expired`; a recipient on
 -- the channel's suppression list becomes `suppressed` without a provider call.
--- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash
+-- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash, 4 its suppressed users hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
 -- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html}
 --      or {'skip', reason}.
 local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
-  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html')
+  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id')
 local status = f[1]
 if status ~= 'queued' and status ~= 'sending' then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
@@ -30,6 +30,7 @@ if expires > 0 and tonumber(ARGV[3]) > expires then
   return {'skip', 'expired'}
 end
 local reason = herald_suppression(KEYS[3], f[5], f[11])
+if not reason and f[13] then reason = herald_suppression(KEYS[4], f[13], f[11]) end
 if reason then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
     'events', with_event('suppressed', reason))

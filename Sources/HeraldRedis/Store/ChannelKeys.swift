@@ -19,6 +19,9 @@ public struct ChannelKeys: Sendable, Equatable {
     public var deadLetters: String { prefix + "dead" }
     /// Hash of recipient → `Suppression.stored`.
     public var suppressions: String { prefix + "suppressed" }
+    /// Hash of user id → `Suppression.stored`: a user suppressed on every
+    /// channel has an entry in each channel's hash (one cluster slot each).
+    public var suppressedUsers: String { prefix + "suppressed_users" }
     public func idempotency(_ key: String) -> String { prefix + "idem:" + key }
     public func providerMessage(_ provider: String, _ providerMessageID: String) -> String {
         prefix + "pid:" + provider + ":" + providerMessageID
