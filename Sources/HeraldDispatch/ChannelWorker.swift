@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 import HeraldProviders
 import HeraldRedis
@@ -113,6 +114,7 @@ struct ChannelWorker: Sendable {
     }
 
     func deliver(_ claimed: ClaimedMessage) async {
+        if await heldForQuietHours(claimed) { return }
         let started = ContinuousClock.now
         let selected = providers.select(for: claimed.message.to)
         let provider = selected?.provider ?? providers.providers[0]
@@ -203,6 +205,24 @@ struct ChannelWorker: Sendable {
                           dueMillis: now + millis + Int64.random(in: 0...Int64(max(1, limit.horizonMillis))))
             return true
         }
+    }
+
+    /// Holds a marketing message while its recipient's quiet hours last: back
+    /// to the delayed set until the window ends, at a random place on the ramp
+    /// after it, or `expired` when it would expire before then. True when held.
+    private func heldForQuietHours(_ claimed: ClaimedMessage) async -> Bool {
+        let message = claimed.message
+        guard message.category == .marketing, let quiet = configuration.quietHours[channel] else { return false }
+        let zone = message.timezone.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
+        let now = WallClock.nowMillis()
+        guard let end = quiet.windowEnd(containing: now, in: zone) else { return false }
+        let due = end + Int64.random(in: 0...max(0, quiet.rampMillis))
+        let expire = message.expiresAtMillis.map { $0 <= due } ?? false
+        metrics.policy(channel, decision: expire ? "quiet_expired" : "quiet_deferred")
+        await recordWithRetries(claimed) {
+            try await store.markQuiet(claimed, dueMillis: due, expire: expire, nowMillis: now)
+        }
+        return true
     }
 
     /// Returns a message that has no send slot now to the delayed set, its

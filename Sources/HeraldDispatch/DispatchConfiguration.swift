@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// How the dispatcher reads, sends and retries.
@@ -21,14 +22,21 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var breaker: CircuitBreakerPolicy
     /// Per provider name; providers without one are sent to as fast as they answer.
     public var rateLimits: [String: RateLimit]
+    /// Per channel: marketing is held while its recipient's quiet hours last. A channel without is not held.
+    public var quietHours: [Channel: QuietHours]
+    /// Where quiet hours are reckoned for a message that names no time zone.
+    public var defaultTimeZone: TimeZone
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
         visibilityTimeoutMillis: Int = 60_000, promoteIntervalMillis: Int = 100,
         backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:],
-        breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), rateLimits: [String: RateLimit] = [:]
+        breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), rateLimits: [String: RateLimit] = [:],
+        quietHours: [Channel: QuietHours] = [:], defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!
     ) {
         self.rateLimits = rateLimits
+        self.quietHours = quietHours
+        self.defaultTimeZone = defaultTimeZone
         self.consumerName = consumerName
         self.batchSize = batchSize
         self.blockMillis = blockMillis

@@ -99,7 +99,7 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 10, parts[0].string == "send" else {
+            guard parts.count == 12, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
@@ -107,7 +107,8 @@ public struct DispatchStore: Sendable {
                 id: entry.messageID, channel: channel, to: parts[2].string ?? "", body: parts[3].string ?? "",
                 subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,
                 category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string)
+                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string,
+                timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) })
             claimed.append(ClaimedMessage(entry: entry, message: message))
         }
         return claimed
@@ -185,6 +186,19 @@ public struct DispatchStore: Sendable {
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
                 provider, String(settings.terminalTTLSeconds),
+            ])
+    }
+
+    /// Holds a claimed marketing message until its recipient's quiet hours end
+    /// (`dueMillis`), or ends it `expired` when it would expire before then.
+    /// The attempt does not count.
+    public func markQuiet(_ claimed: ClaimedMessage, dueMillis: Int64, expire: Bool, nowMillis: Int64) async throws {
+        let keys = ChannelKeys(claimed.message.channel)
+        _ = try await redis.run(
+            Scripts.quiet, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
+            arguments: [
+                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
+                String(settings.terminalTTLSeconds), expire ? "1" : "0",
             ])
     }
 

@@ -137,6 +137,12 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue)], by: amount)
     }
 
+    /// A policy decision about a message before any provider call: quiet_deferred, quiet_expired.
+    public func policy(_ channel: Channel, decision: String) {
+        count("policy_decisions", help: "Decisions of the sending policies (quiet hours), by channel and decision.",
+              [("channel", channel.rawValue), ("decision", decision)])
+    }
+
     public func reclaimed(_ channel: Channel, count amount: Int) {
         count("entries_reclaimed", help: "Stream entries taken over from consumers that stopped making progress.",
               [("channel", channel.rawValue)], by: amount)

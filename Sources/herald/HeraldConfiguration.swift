@@ -55,6 +55,8 @@ struct HeraldConfiguration {
         "HERALD_DISPATCH_CONCURRENCY", "HERALD_VISIBILITY_TIMEOUT_MS", "HERALD_RETRY_BASE_MS", "HERALD_RETRY_CAP_MS",
         "HERALD_RETRY_MAX_ATTEMPTS", "HERALD_BREAKER_FAILURES", "HERALD_BREAKER_COOLDOWN_MS", "HERALD_RATE_LIMITS",
         "HERALD_REDIS_EVICTION", "HERALD_SHUTDOWN_GRACE_SECONDS", "HERALD_SMS_OPT_OUT_TEXT",
+        "HERALD_QUIET_HOURS", "HERALD_SMS_QUIET_HOURS", "HERALD_EMAIL_QUIET_HOURS", "HERALD_PUSH_QUIET_HOURS",
+        "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
     ]
 
     /// Every key Herald reads.
@@ -151,7 +153,35 @@ struct HeraldConfiguration {
                 baseMillis: Int64(try int("HERALD_RETRY_BASE_MS", default: 1_000)),
                 capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
                 maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)),
-            breaker: breaker, rateLimits: rateLimits)
+            breaker: breaker, rateLimits: rateLimits, quietHours: try quietHours(),
+            defaultTimeZone: try defaultTimeZone())
+    }
+
+    /// Each person-facing channel's quiet hours for marketing: `HERALD_<CHANNEL>_QUIET_HOURS`,
+    /// else `HERALD_QUIET_HOURS` (default 21:00-08:00); `off` holds nothing.
+    func quietHours() throws -> [Channel: QuietHours] {
+        let ramp = Int64(try int("HERALD_QUIET_HOURS_RAMP_MINUTES", default: 30)) * 60_000
+        var windows: [Channel: QuietHours] = [:]
+        for channel in [Channel.sms, .email, .push, .wechat] {
+            let key = "HERALD_\(channel.rawValue.uppercased())_QUIET_HOURS"
+            let text = string(key) ?? string("HERALD_QUIET_HOURS") ?? "21:00-08:00"
+            if text == "off" { continue }
+            guard let window = QuietHours(parsing: text, rampMillis: ramp) else {
+                throw ConfigurationError("\(string(key) == nil ? "HERALD_QUIET_HOURS" : key) must look like 21:00-08:00 "
+                    + "(at most 20 hours) or be off, got '\(text)'")
+            }
+            windows[channel] = window
+        }
+        return windows
+    }
+
+    /// The zone quiet hours are reckoned in when a message names none.
+    func defaultTimeZone() throws -> TimeZone {
+        let name = string("HERALD_DEFAULT_TIMEZONE") ?? "UTC"
+        guard let zone = TimeZone(identifier: name) else {
+            throw ConfigurationError("HERALD_DEFAULT_TIMEZONE must be an IANA time zone name such as Asia/Shanghai, got '\(name)'")
+        }
+        return zone
     }
 }
 

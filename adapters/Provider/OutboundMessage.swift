@@ -17,6 +17,10 @@ public struct OutboundMessage: Sendable, Equatable {
     public var idempotencyKey: String?
     /// The HTML alternative of an email.
     public var html: String?
+    /// The recipient's IANA time zone, when the caller gave one: where quiet hours are reckoned.
+    public var timezone: String?
+    /// When the message stops being worth sending (`expires_at`), Unix milliseconds.
+    public var expiresAtMillis: Int64?
 
     /// The caller's `data`, decoded; nil when there is none.
     public var data: JSONValue? {
@@ -32,9 +36,11 @@ public struct OutboundMessage: Sendable, Equatable {
     public init(
         id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,
         dataJSON: String? = nil, category: MessageCategory = .transactional, attempt: Int = 1,
-        idempotencyKey: String? = nil, html: String? = nil
+        idempotencyKey: String? = nil, html: String? = nil, timezone: String? = nil, expiresAtMillis: Int64? = nil
     ) {
         self.html = html
+        self.timezone = timezone
+        self.expiresAtMillis = expiresAtMillis
         self.id = id
         self.channel = channel
         self.to = to

@@ -11,8 +11,9 @@ public enum Scripts {
     public static let rateTake = RedisScript.bundled("rate_take")
     public static let throttle = RedisScript.bundled("throttle")
     public static let ratePause = RedisScript.bundled("rate_pause")
+    public static let quiet = RedisScript.bundled("quiet")
 
     public static let all = [
-        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause,
+        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause, quiet,
     ]
 }

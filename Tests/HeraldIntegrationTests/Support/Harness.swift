@@ -48,6 +48,8 @@ struct HarnessOptions: Sendable {
     var visibilityTimeoutMillis = 60_000
     var startDispatcher = true
     var apiKeys: Set<String> = ["test-key"]
+    /// Quiet hours for marketing, per channel (none by default).
+    var quietHours: [HeraldCore.Channel: QuietHours] = [:]
     /// The providers whose receipt and inbound endpoints the API mounts.
     var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
 }
@@ -315,7 +317,8 @@ final class Harness: Sendable {
             configuration: DispatchConfiguration(
                 consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
                 visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
-                backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits),
+                backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits,
+                quietHours: options.quietHours),
             metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
