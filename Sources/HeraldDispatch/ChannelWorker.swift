@@ -119,6 +119,11 @@ struct ChannelWorker: Sendable {
         let selected = providers.select(for: claimed.message.to)
         let provider = selected?.provider ?? providers.providers[0]
         if selected != nil, await throttled(claimed, provider: provider.name) { return }
+        let fatigue: FatigueHolding?
+        switch await admitFatigue(claimed) {
+        case .held: return
+        case .admitted(let holding): fatigue = holding
+        }
         let outcome = if let selected {
             await selected.provider.send(claimed.message)
         } else {
@@ -128,6 +133,7 @@ struct ChannelWorker: Sendable {
         if let selected, let transition = providers.record(outcome, provider: selected.index) { report(transition) }
         let now = WallClock.nowMillis()
         let backoff = configuration.backoff(for: channel)
+        var final = false
         await recordWithRetries(claimed) {
             switch outcome {
             case .accepted(let providerMessageID, let status):
@@ -148,28 +154,105 @@ struct ChannelWorker: Sendable {
                     claimed, provider: provider.name, code: code, message: message, permanent: false,
                     dueMillis: now + delay, maxAttempts: backoff.maxAttempts, nowMillis: now)
                 metrics.attempt(channel, provider: provider.name, outcome: result)
+                final = result == "failed"
                 logger.info("send attempt failed", metadata: [
                     "id": "\(claimed.message.id)", "to": "\(PIIMask.recipient(claimed.message.to, channel: channel))",
                     "provider": "\(provider.name)", "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
                 ])
             case .permanent(let code, let message):
+                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "failed")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: code, message: message, permanent: true, dueMillis: now,
                     maxAttempts: backoff.maxAttempts, nowMillis: now)
             case .invalidRecipient(let code, let message):
+                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "invalid_recipient")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "invalid_recipient:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .invalidRecipient))
             case .optedOut(let code, let message):
+                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "opted_out")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "opted_out:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .unsubscribed), endSuppressed: true)
             }
+        }
+        // A message that will never reach the person gives its fatigue tokens back.
+        if final, let fatigue { await giveBack(fatigue, claimed) }
+    }
+
+    /// The fatigue tokens a message took, to give back if it never reaches the person.
+    struct FatigueHolding: Sendable {
+        let person: String
+        let windows: [FatigueWindow]
+        let zone: TimeZone
+        let takenAtMillis: Int64
+    }
+
+    enum FatigueAdmission {
+        /// Go ahead (holding tokens when the message counts against caps).
+        case admitted(FatigueHolding?)
+        /// Held back: over a cap (suppressed or deferred), or the counters could not be read.
+        case held
+    }
+
+    /// Counts a marketing message against its person's caps on this channel,
+    /// taking a token from every window or from none. Over a cap it ends
+    /// `suppressed` (reason fatigue), or waits until a token frees when
+    /// fatigue defers; the event names the window. Transactional messages
+    /// neither check nor take.
+    private func admitFatigue(_ claimed: ClaimedMessage) async -> FatigueAdmission {
+        let message = claimed.message
+        guard message.category == .marketing, let windows = configuration.fatigue[channel], !windows.isEmpty else {
+            return .admitted(nil)
+        }
+        let person = message.userID ?? message.to
+        let zone = message.timezone.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
+        let now = WallClock.nowMillis()
+        let decision: FatigueStore.Decision
+        do {
+            decision = try await FatigueStore(redis: store.redis).take(
+                person: person, channel: channel, windows: windows, messageID: message.id, zone: zone, nowMillis: now)
+        } catch {
+            // Sending unchecked could break a cap: try again in a second.
+            metrics.redisErrors("fatigue")
+            await recordWithRetries(claimed) {
+                try await store.hold(claimed, .until(dueMillis: now + 1_000), event: "fatigue_unavailable",
+                                     detail: "the fatigue counters could not be read", nowMillis: now)
+            }
+            return .held
+        }
+        switch decision {
+        case .admitted:
+            metrics.policy(channel, decision: "fatigue_admitted")
+            return .admitted(FatigueHolding(person: person, windows: windows, zone: zone, takenAtMillis: now))
+        case .refused(let window, let retryAfter):
+            let defer_ = configuration.fatigueDefers
+            metrics.policy(channel, decision: defer_ ? "fatigue_deferred" : "fatigue_suppressed")
+            await recordWithRetries(claimed) {
+                if defer_ {
+                    try await store.hold(claimed, .until(dueMillis: now + max(1_000, retryAfter)), event: "fatigue_deferred",
+                                         detail: "window \(window) is full", nowMillis: now)
+                } else {
+                    try await store.hold(claimed, .suppress(reason: "fatigue"), event: "suppressed",
+                                         detail: "fatigue: window \(window) is full", nowMillis: now)
+                }
+            }
+            return .held
+        }
+    }
+
+    private func giveBack(_ holding: FatigueHolding, _ claimed: ClaimedMessage) async {
+        do {
+            try await FatigueStore(redis: store.redis).giveBack(
+                person: holding.person, channel: channel, windows: holding.windows, messageID: claimed.message.id,
+                zone: holding.zone, takenAtMillis: holding.takenAtMillis)
+        } catch {
+            metrics.redisErrors("fatigue")
         }
     }
 
@@ -220,7 +303,9 @@ struct ChannelWorker: Sendable {
         let expire = message.expiresAtMillis.map { $0 <= due } ?? false
         metrics.policy(channel, decision: expire ? "quiet_expired" : "quiet_deferred")
         await recordWithRetries(claimed) {
-            try await store.markQuiet(claimed, dueMillis: due, expire: expire, nowMillis: now)
+            try await store.hold(
+                claimed, expire ? .expire : .until(dueMillis: due), event: expire ? "expired" : "quiet_hours",
+                detail: expire ? "expires_at falls inside the recipient's quiet hours" : "held until \(due)", nowMillis: now)
         }
         return true
     }

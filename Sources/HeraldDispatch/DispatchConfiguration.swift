@@ -26,14 +26,21 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var quietHours: [Channel: QuietHours]
     /// Where quiet hours are reckoned for a message that names no time zone.
     public var defaultTimeZone: TimeZone
+    /// Per channel: the frequency caps marketing counts against, per person. A channel without has none.
+    public var fatigue: [Channel: [FatigueWindow]]
+    /// Over a cap, a message waits for a token to free (true) instead of ending `suppressed` (false).
+    public var fatigueDefers: Bool
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
         visibilityTimeoutMillis: Int = 60_000, promoteIntervalMillis: Int = 100,
         backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:],
         breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), rateLimits: [String: RateLimit] = [:],
-        quietHours: [Channel: QuietHours] = [:], defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!
+        quietHours: [Channel: QuietHours] = [:], defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        fatigue: [Channel: [FatigueWindow]] = [:], fatigueDefers: Bool = false
     ) {
+        self.fatigue = fatigue
+        self.fatigueDefers = fatigueDefers
         self.rateLimits = rateLimits
         self.quietHours = quietHours
         self.defaultTimeZone = defaultTimeZone

@@ -99,7 +99,7 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 12, parts[0].string == "send" else {
+            guard parts.count == 13, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
@@ -108,7 +108,8 @@ public struct DispatchStore: Sendable {
                 subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,
                 category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
                 attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string,
-                timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) })
+                timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) },
+                userID: parts[12].string)
             claimed.append(ClaimedMessage(entry: entry, message: message))
         }
         return claimed
@@ -189,16 +190,32 @@ public struct DispatchStore: Sendable {
             ])
     }
 
-    /// Holds a claimed marketing message until its recipient's quiet hours end
-    /// (`dueMillis`), or ends it `expired` when it would expire before then.
-    /// The attempt does not count.
-    public func markQuiet(_ claimed: ClaimedMessage, dueMillis: Int64, expire: Bool, nowMillis: Int64) async throws {
+    /// What a sending policy does with a message it holds back.
+    public enum Hold: Sendable {
+        /// Back to the delayed set until `dueMillis`.
+        case until(dueMillis: Int64)
+        /// Ended `expired`: it would expire before it could go.
+        case expire
+        /// Ended `suppressed` with this reason.
+        case suppress(reason: String)
+    }
+
+    /// Holds a claimed message back before any provider call (quiet hours,
+    /// fatigue), recording `event` with `detail`. The attempt does not count.
+    public func hold(_ claimed: ClaimedMessage, _ hold: Hold, event: String, detail: String, nowMillis: Int64)
+        async throws
+    {
         let keys = ChannelKeys(claimed.message.channel)
+        let (outcome, due, reason): (String, Int64, String) = switch hold {
+        case .until(let due): ("scheduled", due, "")
+        case .expire: ("expired", nowMillis, "")
+        case .suppress(let reason): ("suppressed", nowMillis, reason)
+        }
         _ = try await redis.run(
-            Scripts.quiet, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
+            Scripts.hold, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
             arguments: [
-                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
-                String(settings.terminalTTLSeconds), expire ? "1" : "0",
+                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
+                String(settings.terminalTTLSeconds), outcome, event, detail, reason,
             ])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// Settings of the HTTP API.
@@ -14,6 +15,10 @@ public struct APIConfiguration: Sendable, Equatable {
     public var maxBatchBodyBytes: Int
     /// Largest accepted provider receipt body.
     public var maxReceiptBodyBytes: Int
+    /// The dispatcher's frequency caps, so a caller can read what is left of them.
+    public var fatigue: [Channel: [FatigueWindow]] = [:]
+    /// The zone calendar caps reset in when the caller names none.
+    public var defaultTimeZone = TimeZone(identifier: "UTC")!
 
     public init(
         apiKeys: Set<String> = [], publicURL: String,

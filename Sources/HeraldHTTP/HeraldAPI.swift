@@ -44,6 +44,8 @@ public struct HeraldAPI: Sendable {
             .register(on: v1)
         SuppressionsController(store: SuppressionStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)
+        AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)
+            .register(on: v1)
         return router
     }
 

@@ -79,7 +79,7 @@ enum Gateway {
         if role != .worker {
             let api = HeraldAPI(
                 store: MessageStore(redis: redis, settings: settings),
-                configuration: config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
+                configuration: try config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
                 validator: MessageValidator(
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT"))))

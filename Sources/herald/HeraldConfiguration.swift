@@ -57,6 +57,7 @@ struct HeraldConfiguration {
         "HERALD_REDIS_EVICTION", "HERALD_SHUTDOWN_GRACE_SECONDS", "HERALD_SMS_OPT_OUT_TEXT",
         "HERALD_QUIET_HOURS", "HERALD_SMS_QUIET_HOURS", "HERALD_EMAIL_QUIET_HOURS", "HERALD_PUSH_QUIET_HOURS",
         "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
+        "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
     ]
 
     /// Every key Herald reads.
@@ -116,8 +117,11 @@ struct HeraldConfiguration {
     var webhookSecret: String? { string("HERALD_WEBHOOK_SECRET") }
 
     /// The API's settings.
-    func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?) -> APIConfiguration {
-        APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)
+    func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?) throws -> APIConfiguration {
+        var configuration = APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)
+        configuration.fatigue = try fatigue()
+        configuration.defaultTimeZone = try defaultTimeZone()
+        return configuration
     }
 
     /// The settings as providers read them.
@@ -154,7 +158,34 @@ struct HeraldConfiguration {
                 capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
                 maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)),
             breaker: breaker, rateLimits: rateLimits, quietHours: try quietHours(),
-            defaultTimeZone: try defaultTimeZone())
+            defaultTimeZone: try defaultTimeZone(), fatigue: try fatigue(), fatigueDefers: try fatigueDefers())
+    }
+
+    /// The default caps on marketing per person: SMS 1/day and 3/week, email 2/day, push 5/day, WeChat 4/month.
+    static let defaultFatigue: [Channel: String] = [.sms: "1/day,3/week", .email: "2/day", .push: "5/day", .wechat: "4/month"]
+
+    /// Each channel's caps: `HERALD_FATIGUE_<CHANNEL>` (`off` for none), else the default.
+    func fatigue() throws -> [Channel: [FatigueWindow]] {
+        var caps: [Channel: [FatigueWindow]] = [:]
+        for (channel, fallback) in Self.defaultFatigue {
+            let key = "HERALD_FATIGUE_\(channel.rawValue.uppercased())"
+            let text = string(key) ?? fallback
+            if text == "off" { continue }
+            guard let windows = FatigueWindow.list(parsing: text) else {
+                throw ConfigurationError("\(key) must list caps like 1/day,3/week (day, week, month, or 24h, 7d rolling) or be off, got '\(text)'")
+            }
+            caps[channel] = windows
+        }
+        return caps
+    }
+
+    /// Whether a message over a cap waits for a token (`defer`) or ends suppressed (`suppress`, the default).
+    func fatigueDefers() throws -> Bool {
+        switch string("HERALD_FATIGUE_MODE") ?? "suppress" {
+        case "suppress": return false
+        case "defer": return true
+        case let other: throw ConfigurationError("HERALD_FATIGUE_MODE must be suppress or defer, got '\(other)'")
+        }
     }
 
     /// Each person-facing channel's quiet hours for marketing: `HERALD_<CHANNEL>_QUIET_HOURS`,

@@ -21,6 +21,8 @@ public struct OutboundMessage: Sendable, Equatable {
     public var timezone: String?
     /// When the message stops being worth sending (`expires_at`), Unix milliseconds.
     public var expiresAtMillis: Int64?
+    /// The caller's id for the person: whose frequency caps the message counts against.
+    public var userID: String?
 
     /// The caller's `data`, decoded; nil when there is none.
     public var data: JSONValue? {
@@ -36,8 +38,10 @@ public struct OutboundMessage: Sendable, Equatable {
     public init(
         id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,
         dataJSON: String? = nil, category: MessageCategory = .transactional, attempt: Int = 1,
-        idempotencyKey: String? = nil, html: String? = nil, timezone: String? = nil, expiresAtMillis: Int64? = nil
+        idempotencyKey: String? = nil, html: String? = nil, timezone: String? = nil, expiresAtMillis: Int64? = nil,
+        userID: String? = nil
     ) {
+        self.userID = userID
         self.html = html
         self.timezone = timezone
         self.expiresAtMillis = expiresAtMillis

@@ -11,9 +11,12 @@ public enum Scripts {
     public static let rateTake = RedisScript.bundled("rate_take")
     public static let throttle = RedisScript.bundled("throttle")
     public static let ratePause = RedisScript.bundled("rate_pause")
-    public static let quiet = RedisScript.bundled("quiet")
+    public static let hold = RedisScript.bundled("hold")
+    public static let fatigueTake = RedisScript.bundled("fatigue_take")
+    public static let fatigueGive = RedisScript.bundled("fatigue_give")
 
     public static let all = [
-        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause, quiet,
+        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause, hold,
+        fatigueTake, fatigueGive,
     ]
 }

@@ -50,6 +50,9 @@ struct HarnessOptions: Sendable {
     var apiKeys: Set<String> = ["test-key"]
     /// Quiet hours for marketing, per channel (none by default).
     var quietHours: [HeraldCore.Channel: QuietHours] = [:]
+    /// Frequency caps on marketing, per channel (none by default), and whether over a cap defers.
+    var fatigue: [HeraldCore.Channel: [FatigueWindow]] = [:]
+    var fatigueDefers = false
     /// The providers whose receipt and inbound endpoints the API mounts.
     var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
 }
@@ -172,7 +175,11 @@ final class Harness: Sendable {
     private func startServers() async throws {
         let api = HeraldAPI(
             store: store,
-            configuration: APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks),
+            configuration: {
+                var configuration = APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks)
+                configuration.fatigue = options.fatigue
+                return configuration
+            }(),
             metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) })
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
@@ -318,7 +325,7 @@ final class Harness: Sendable {
                 consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
                 visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
                 backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits,
-                quietHours: options.quietHours),
+                quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers),
             metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
