@@ -66,11 +66,12 @@ public struct FatigueWindow: Sendable, Equatable, Hashable, CustomStringConverti
 
     /// Where this window's count lives at `nowMillis` and what bounds it: a
     /// calendar window's current period (its name and when it ends, in `zone`),
-    /// or a rolling window's name and length.
+    /// or a rolling window's name and length. The name leaves out the limit, so
+    /// a campaign with its own cap counts the same messages as the channel's.
     public func slot(at nowMillis: Int64, in zone: TimeZone) -> (name: String, isCalendar: Bool, bound: Int64) {
         let component: Calendar.Component
         switch period {
-        case .rolling(let millis): return (description, false, millis)
+        case .rolling(let millis): return ("r" + unit, false, millis)
         case .day: component = .day
         case .week: component = .weekOfYear
         case .month: component = .month
@@ -85,6 +86,6 @@ public struct FatigueWindow: Sendable, Equatable, Hashable, CustomStringConverti
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyyMMdd"
         let start = formatter.string(from: interval.start)
-        return (description + ":" + start, true, Int64((interval.end.timeIntervalSince1970 * 1000).rounded()))
+        return (unit + ":" + start, true, Int64((interval.end.timeIntervalSince1970 * 1000).rounded()))
     }
 }

@@ -30,6 +30,8 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var fatigue: [Channel: [FatigueWindow]]
     /// Over a cap, a message waits for a token to free (true) instead of ending `suppressed` (false).
     public var fatigueDefers: Bool
+    /// Per campaign and channel, caps that replace the channel's (an empty list: none for that campaign).
+    public var campaignFatigue: [String: [Channel: [FatigueWindow]]]
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,
@@ -37,8 +39,10 @@ public struct DispatchConfiguration: Sendable, Equatable {
         backoff: BackoffPolicy = BackoffPolicy(), channelBackoff: [Channel: BackoffPolicy] = [:],
         breaker: CircuitBreakerPolicy = CircuitBreakerPolicy(), rateLimits: [String: RateLimit] = [:],
         quietHours: [Channel: QuietHours] = [:], defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!,
-        fatigue: [Channel: [FatigueWindow]] = [:], fatigueDefers: Bool = false
+        fatigue: [Channel: [FatigueWindow]] = [:], fatigueDefers: Bool = false,
+        campaignFatigue: [String: [Channel: [FatigueWindow]]] = [:]
     ) {
+        self.campaignFatigue = campaignFatigue
         self.fatigue = fatigue
         self.fatigueDefers = fatigueDefers
         self.rateLimits = rateLimits
@@ -56,4 +60,10 @@ public struct DispatchConfiguration: Sendable, Equatable {
     }
 
     public func backoff(for channel: Channel) -> BackoffPolicy { channelBackoff[channel] ?? backoff }
+
+    /// The caps a marketing message of `campaign` counts against on `channel`: the campaign's own, else the channel's.
+    public func fatigue(for channel: Channel, campaign: String?) -> [FatigueWindow] {
+        if let campaign, let own = campaignFatigue[campaign]?[channel] { return own }
+        return fatigue[channel] ?? []
+    }
 }

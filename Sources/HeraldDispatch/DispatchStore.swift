@@ -99,7 +99,7 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 13, parts[0].string == "send" else {
+            guard parts.count == 14, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
@@ -109,7 +109,7 @@ public struct DispatchStore: Sendable {
                 category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
                 attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string,
                 timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) },
-                userID: parts[12].string)
+                userID: parts[12].string, campaign: parts[13].string)
             claimed.append(ClaimedMessage(entry: entry, message: message))
         }
         return claimed

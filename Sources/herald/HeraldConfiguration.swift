@@ -58,6 +58,7 @@ struct HeraldConfiguration {
         "HERALD_QUIET_HOURS", "HERALD_SMS_QUIET_HOURS", "HERALD_EMAIL_QUIET_HOURS", "HERALD_PUSH_QUIET_HOURS",
         "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
         "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
+        "HERALD_FATIGUE_CAMPAIGNS",
     ]
 
     /// Every key Herald reads.
@@ -158,7 +159,8 @@ struct HeraldConfiguration {
                 capMillis: Int64(try int("HERALD_RETRY_CAP_MS", default: 600_000)),
                 maxAttempts: try int("HERALD_RETRY_MAX_ATTEMPTS", default: 8)),
             breaker: breaker, rateLimits: rateLimits, quietHours: try quietHours(),
-            defaultTimeZone: try defaultTimeZone(), fatigue: try fatigue(), fatigueDefers: try fatigueDefers())
+            defaultTimeZone: try defaultTimeZone(), fatigue: try fatigue(), fatigueDefers: try fatigueDefers(),
+            campaignFatigue: try campaignFatigue())
     }
 
     /// The default caps on marketing per person: SMS 1/day and 3/week, email 2/day, push 5/day, WeChat 4/month.
@@ -175,6 +177,24 @@ struct HeraldConfiguration {
                 throw ConfigurationError("\(key) must list caps like 1/day,3/week (day, week, month, or 24h, 7d rolling) or be off, got '\(text)'")
             }
             caps[channel] = windows
+        }
+        return caps
+    }
+
+    /// Per-campaign caps: `HERALD_FATIGUE_CAMPAIGNS=c-42.sms=2/day,5/week;spring.email=off`
+    /// (campaign, a dot, the channel, its caps; entries separated by `;`).
+    func campaignFatigue() throws -> [String: [Channel: [FatigueWindow]]] {
+        guard let text = string("HERALD_FATIGUE_CAMPAIGNS") else { return [:] }
+        var caps: [String: [Channel: [FatigueWindow]]] = [:]
+        for entry in text.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let dot = parts[0].lastIndex(of: "."),
+                  let channel = Channel(rawValue: String(parts[0][parts[0].index(after: dot)...])),
+                  let windows = parts[1] == "off" ? [] : FatigueWindow.list(parsing: parts[1])
+            else {
+                throw ConfigurationError("HERALD_FATIGUE_CAMPAIGNS: '\(entry)' must look like c-42.sms=2/day,5/week or spring.email=off")
+            }
+            caps[String(parts[0][..<dot]), default: [:]][channel] = windows
         }
         return caps
     }

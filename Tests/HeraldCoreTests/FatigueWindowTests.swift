@@ -21,19 +21,19 @@ struct FatigueWindowTests {
         let instant: Int64 = 1_795_000_000_000 // 2026-11-18T07:06:40Z
         let shanghai = day.slot(at: instant, in: TimeZone(identifier: "Asia/Shanghai")!)
         let newYork = day.slot(at: instant, in: TimeZone(identifier: "America/New_York")!)
-        #expect(shanghai.name == "1/day:20261118" && newYork.name == "1/day:20261118")
+        #expect(shanghai.name == "day:20261118" && newYork.name == "day:20261118")
         #expect(shanghai.isCalendar && shanghai.bound == 1_795_017_600_000, "ends at midnight in Shanghai (16:00Z)")
         #expect(newYork.bound == 1_795_064_400_000, "ends at midnight in New York (05:00Z the next day)")
         let late = day.slot(at: instant + 10 * 3_600_000, in: TimeZone(identifier: "Asia/Shanghai")!)
-        #expect(late.name == "1/day:20261119")
+        #expect(late.name == "day:20261119")
     }
 
     @Test("a week starts on Monday, a month on the 1st; a rolling window is its length")
     func periods() throws {
         let instant: Int64 = 1_795_000_000_000 // Wednesday 2026-11-18
         let utc = TimeZone(identifier: "UTC")!
-        #expect(FatigueWindow(parsing: "3/week")!.slot(at: instant, in: utc).name == "3/week:20261116")
-        #expect(FatigueWindow(parsing: "4/month")!.slot(at: instant, in: utc).name == "4/month:20261101")
+        #expect(FatigueWindow(parsing: "3/week")!.slot(at: instant, in: utc).name == "week:20261116")
+        #expect(FatigueWindow(parsing: "4/month")!.slot(at: instant, in: utc).name == "month:20261101")
         let rolling = FatigueWindow(parsing: "5/24h")!.slot(at: instant, in: utc)
         #expect(!rolling.isCalendar && rolling.bound == 86_400_000)
         #expect(FatigueWindow.list(parsing: "1/day,3/week")?.count == 2)

@@ -76,6 +76,30 @@ struct FatigueTests {
     }
 }
 
+@Suite("Fatigue caps per campaign")
+struct CampaignFatigueTests {
+    @Test("a campaign's own cap replaces the channel's and counts the same messages; a campaign with caps off is not held")
+    func campaignOverride() async throws {
+        var options = HarnessOptions()
+        options.fatigue = FatigueTests.caps("1/day")
+        options.campaignFatigue = ["c-2": [.sms: FatigueWindow.list(parsing: "2/day")!], "free": [.sms: []]]
+        try await withHarness(options) { h in
+            var statuses: [String] = []
+            for index in 0..<3 {
+                let id = try await h.sendSMS(
+                    to: "+1415555033\(index)", extra: #","category":"marketing","campaign":"c-2","user_id":"u-camp""#)
+                try await eventually("\(id) is final") { ["delivered", "suppressed"].contains(try await h.status(id)) }
+                statuses.append(try await h.status(id))
+            }
+            #expect(statuses == ["delivered", "delivered", "suppressed"])
+            let plain = try await h.sendSMS(to: "+14155550340", extra: #","category":"marketing","user_id":"u-camp""#)
+            try await h.waitForStatus(plain, "suppressed")
+            let free = try await h.sendSMS(to: "+14155550341", extra: #","category":"marketing","campaign":"free","user_id":"u-camp""#)
+            try await h.waitForStatus(free, "delivered")
+        }
+    }
+}
+
 extension Sequence {
     func asyncFirst(where predicate: (Element) async throws -> Bool) async rethrows -> Element? {
         for element in self where try await predicate(element) { return element }

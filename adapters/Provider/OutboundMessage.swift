@@ -23,6 +23,8 @@ public struct OutboundMessage: Sendable, Equatable {
     public var expiresAtMillis: Int64?
     /// The caller's id for the person: whose frequency caps the message counts against.
     public var userID: String?
+    /// The caller's campaign: a campaign may have frequency caps of its own.
+    public var campaign: String?
 
     /// The caller's `data`, decoded; nil when there is none.
     public var data: JSONValue? {
@@ -39,9 +41,10 @@ public struct OutboundMessage: Sendable, Equatable {
         id: String, channel: Channel, to: String, body: String, subject: String? = nil, title: String? = nil,
         dataJSON: String? = nil, category: MessageCategory = .transactional, attempt: Int = 1,
         idempotencyKey: String? = nil, html: String? = nil, timezone: String? = nil, expiresAtMillis: Int64? = nil,
-        userID: String? = nil
+        userID: String? = nil, campaign: String? = nil
     ) {
         self.userID = userID
+        self.campaign = campaign
         self.html = html
         self.timezone = timezone
         self.expiresAtMillis = expiresAtMillis

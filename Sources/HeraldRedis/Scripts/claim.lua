@@ -6,10 +6,10 @@
 -- the channel's suppression list becomes `suppressed` without a provider call.
 -- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash, 4 its suppressed users hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
--- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at, user_id}
+-- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at, user_id, campaign}
 --      or {'skip', reason}.
 local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
-  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone')
+  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone', 'campaign')
 local status = f[1]
 if status ~= 'queued' and status ~= 'sending' then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
@@ -43,4 +43,4 @@ local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
 redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
   'events', with_event('sending', detail))
-return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13]}
+return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15]}

@@ -53,6 +53,7 @@ struct HarnessOptions: Sendable {
     /// Frequency caps on marketing, per channel (none by default), and whether over a cap defers.
     var fatigue: [HeraldCore.Channel: [FatigueWindow]] = [:]
     var fatigueDefers = false
+    var campaignFatigue: [String: [HeraldCore.Channel: [FatigueWindow]]] = [:]
     /// The providers whose receipt and inbound endpoints the API mounts.
     var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
 }
@@ -325,7 +326,8 @@ final class Harness: Sendable {
                 consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
                 visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
                 backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits,
-                quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers),
+                quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers,
+                campaignFatigue: options.campaignFatigue),
             metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
