@@ -140,7 +140,8 @@ struct ChannelWorker: Sendable {
                 metrics.attempt(channel, provider: provider.name, outcome: "accepted")
                 try await store.markAccepted(
                     claimed, provider: provider.name, providerMessageID: providerMessageID, status: status,
-                    nowMillis: now)
+                    nowMillis: now,
+                    note: fatigue.map { "; fatigue admitted (" + $0.windows.map(\.description).joined(separator: ", ") + ")" } ?? "")
             case .retryable(let code, let message, let retryAfter), .throttled(let code, let message, let retryAfter):
                 if case .throttled = outcome, let limit = configuration.rateLimits[provider.name] {
                     let pause = retryAfter ?? Int64(1_000 / limit.perSecond)

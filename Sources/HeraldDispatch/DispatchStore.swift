@@ -120,7 +120,7 @@ public struct DispatchStore: Sendable {
     @discardableResult
     public func markAccepted(
         _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
-        nowMillis: Int64
+        nowMillis: Int64, note: String = ""
     ) async throws -> String {
         let keys = ChannelKeys(claimed.message.channel)
         let reply = try await redis.run(
@@ -131,7 +131,7 @@ public struct DispatchStore: Sendable {
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
                 claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),
-                status.rawValue,
+                status.rawValue, note,
             ])
         return reply.array.last?.string ?? ""
     }

@@ -13,6 +13,7 @@ struct FatigueTests {
         var options = HarnessOptions()
         options.fatigue = Self.caps("1/day,3/week")
         try await withHarness(options) { h in
+            h.startDispatcher(consumer: "worker-2")  // two instances share the caps through Redis
             let items = (0..<20).map {
                 #"{"channel":"sms","to":"+141555502\#($0 / 10)\#($0 % 10)","category":"marketing","user_id":"u-cap","content":{"body":"Sale"}}"#
             }
@@ -25,6 +26,8 @@ struct FatigueTests {
                 statuses[try await h.status(id) == "suppressed" ? "suppressed" : "sent", default: 0] += 1
             }
             #expect(statuses == ["sent": 1, "suppressed": 19])
+            let admitted = try #require(try await ids.asyncFirst { try await h.status($0) != "suppressed" })
+            #expect(try await h.events(admitted).contains { $0.detail.hasSuffix("; fatigue admitted (1/day, 3/week)") })
             try await h.waitForStatus(otp, "delivered")
             let suppressed = try #require(try await ids.asyncFirst { try await h.status($0) == "suppressed" })
             #expect(try await h.message(suppressed).fields["suppressed_reason"] == "fatigue")

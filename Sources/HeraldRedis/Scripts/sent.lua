@@ -5,12 +5,13 @@
 -- and receipts that raced ahead of this moment applied in arrival order.
 -- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list, 5 suppressions hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
---       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered)
+--       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered), 10 note for the event ('' for none)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
 local f = redis.call('HMGET', KEYS[1], 'status', 'events')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
-local events, dropped = herald_events_append(f[2], herald_event_line(ARGV[3], status, 'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5]))
+local events, dropped = herald_events_append(f[2], herald_event_line(ARGV[3], status,
+  'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5] .. (ARGV[10] or '')))
 if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'events_dropped', dropped) end
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
   'provider_message_id', ARGV[5], 'events', events)
