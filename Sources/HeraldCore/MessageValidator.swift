@@ -10,10 +10,14 @@ public struct MessageValidator: Sendable {
     public var enabledChannels: Set<Channel>
     /// Appended to marketing SMS that carry no opt-out instruction; nil appends nothing.
     public var smsOptOutNotice: OptOutNotice?
+    /// The most parts an SMS body may need; a longer one is refused with 422.
+    public var smsMaxSegments: Int
 
     public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false },
-                enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil)
+                enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
+                smsMaxSegments: Int = 10)
     {
+        self.smsMaxSegments = smsMaxSegments
         self.templateExists = templateExists
         self.enabledChannels = enabledChannels
         self.smsOptOutNotice = smsOptOutNotice
@@ -68,11 +72,21 @@ public struct MessageValidator: Sendable {
             }
             dataJSON = String(decoding: encoded, as: UTF8.self)
         }
-        return NewMessage(
+        var message = NewMessage(
             channel: channel, to: to, content: content, dataJSON: dataJSON, category: category,
             priority: priority, campaign: campaign, userID: userID, timezone: timezone, locale: locale,
             sendAtMillis: sendAt.flatMap { $0 > nowMillis ? $0 : nil }, expiresAtMillis: expiresAt,
             idempotencyKey: idempotencyKey)
+        if channel == .sms {
+            let segments = SMSSegments(content.body)
+            guard segments.count <= smsMaxSegments else {
+                throw APIError(status: 422, code: "too_many_segments",
+                               message: "the SMS body needs \(segments.count) \(segments.encoding.rawValue) parts; "
+                                   + "at most \(smsMaxSegments) are allowed", field: "content.body")
+            }
+            message.segments = segments.count
+        }
+        return message
     }
 
     private func validateEncryption(_ value: String?) throws(APIError) {

@@ -14,6 +14,8 @@ public struct NewMessage: Sendable, Equatable {
     public var sendAtMillis: Int64?
     public var expiresAtMillis: Int64?
     public var idempotencyKey: String?
+    /// For SMS, the parts the body travels in (what carriers bill).
+    public var segments: Int? = nil
 
     /// The Redis hash fields this message is stored as (besides status and events).
     public func storedFields() -> [(String, String)] {
@@ -32,6 +34,7 @@ public struct NewMessage: Sendable, Equatable {
         if let sendAtMillis { fields.append(("send_at", String(sendAtMillis))) }
         if let expiresAtMillis { fields.append(("expires_at", String(expiresAtMillis))) }
         if let idempotencyKey { fields.append(("idempotency_key", idempotencyKey)) }
+        if let segments { fields.append(("segments", String(segments))) }
         return fields
     }
 }

@@ -26,6 +26,8 @@ struct MessageView: Encodable {
     let expiresAt: String?
     let nextAttemptAt: String?
     let events: [Event]
+    /// For SMS, the parts the body travels in.
+    let segments: Int?
     /// Events left out to keep the history bounded (the oldest after `queued`); absent when none were.
     let eventsDropped: Int?
 
@@ -37,6 +39,7 @@ struct MessageView: Encodable {
         case expiresAt = "expires_at"
         case nextAttemptAt = "next_attempt_at"
         case eventsDropped = "events_dropped"
+        case segments
     }
 
     struct StoredEvent: Decodable {
@@ -63,6 +66,7 @@ struct MessageView: Encodable {
         expiresAt = fields["expires_at"].flatMap(Self.time)
         nextAttemptAt = status == "retrying" ? fields["next_attempt_at"].flatMap(Self.time) : nil
         eventsDropped = fields["events_dropped"].flatMap { Int($0) }
+        segments = fields["segments"].flatMap { Int($0) }
         let decoder = JSONDecoder()
         events = message.eventLines.compactMap { line in
             guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }

@@ -82,7 +82,8 @@ enum Gateway {
                 configuration: try config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
                 validator: MessageValidator(
-                    enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT"))))
+                    enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
+                    smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10)))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
                              sandbox: sandbox != nil)

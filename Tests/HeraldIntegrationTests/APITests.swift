@@ -188,3 +188,23 @@ struct OutageTests {
         }
     }
 }
+
+@Suite("SMS segments through the API")
+struct SMSSegmentsAPITests {
+    @Test("an SMS stores and shows its parts; one needing more than the maximum is refused with nothing stored")
+    func segments() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let short = try await h.sendSMS(to: "+14155550400")
+            let long = try await h.sendSMS(to: "+14155550401", body: String(repeating: "a", count: 161))
+            #expect(try await h.api(.GET, "/v1/messages/\(short)").json["segments"] as? Int == 1)
+            #expect(try await h.api(.GET, "/v1/messages/\(long)").json["segments"] as? Int == 2)
+            let before = try await h.keySnapshot()
+            let tooLong = try await h.api(.POST, "/v1/messages", json: #"{"channel":"sms","to":"+14155550402","content":{"body":"\#(String(repeating: "订", count: 700))"}}"#)
+            #expect(tooLong.status == 422)
+            #expect(tooLong.body.contains("too_many_segments") && tooLong.body.contains("11 UCS-2 parts"), "\(tooLong.body)")
+            #expect(try await h.keySnapshot() == before)
+        }
+    }
+}
