@@ -12,12 +12,15 @@ public struct MessageValidator: Sendable {
     public var smsOptOutNotice: OptOutNotice?
     /// The most parts an SMS body may need; a longer one is refused with 422.
     public var smsMaxSegments: Int
+    /// The sender signature Chinese carriers require (`【Brand】`), prefixed to every SMS body that lacks it.
+    public var smsSignature: String?
 
     public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false },
                 enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
-                smsMaxSegments: Int = 10)
+                smsMaxSegments: Int = 10, smsSignature: String? = nil)
     {
         self.smsMaxSegments = smsMaxSegments
+        self.smsSignature = smsSignature.flatMap { $0.isEmpty ? nil : $0 }
         self.templateExists = templateExists
         self.enabledChannels = enabledChannels
         self.smsOptOutNotice = smsOptOutNotice
@@ -43,6 +46,9 @@ public struct MessageValidator: Sendable {
 
         var content = try validateContent(request, channel: channel)
         let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
+        if channel == .sms, let signature = smsSignature, !content.body.hasPrefix(signature) {
+            content.body = signature + content.body
+        }
         if channel == .sms, category == .marketing, let notice = smsOptOutNotice {
             content.body = notice.applied(to: content.body)
             guard content.body.count <= MessageLimits.maxSMSBodyCharacters else {

@@ -83,7 +83,8 @@ enum Gateway {
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
                 validator: MessageValidator(
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
-                    smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10)))
+                    smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
+                    smsSignature: config.string("HERALD_SMS_SIGNATURE")))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
                              sandbox: sandbox != nil)

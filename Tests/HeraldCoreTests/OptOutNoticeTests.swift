@@ -41,4 +41,18 @@ struct OptOutNoticeTests {
             == "Sale")
         #expect(OptOutNotice("  ") == nil)
     }
+
+    @Test("a configured signature is prefixed once, before the opt-out text is added, and counts toward the parts")
+    func signature() throws {
+        let validator = MessageValidator(smsOptOutNotice: Self.chinese, smsSignature: "【Herald】")
+        func message(_ body: String, category: String = "marketing") throws -> NewMessage {
+            let json = #"{"channel":"sms","to":"+8613800138000","category":"\#(category)","content":{"body":"\#(body)"}}"#
+            return try validator.validate(
+                try JSONDecoder().decode(MessageRequest.self, from: Data(json.utf8)), nowMillis: 1_790_000_000_000)
+        }
+        #expect(try message("双十一五折").content.body == "【Herald】双十一五折 拒收请回复R")
+        #expect(try message("【Herald】验证码 1234", category: "transactional").content.body == "【Herald】验证码 1234")
+        let full = try message(String(repeating: "订", count: 62), category: "transactional")
+        #expect(full.segments == 1 && full.content.body.count == 70, "62 + the 8-character signature fill one UCS-2 part")
+    }
 }
