@@ -19,29 +19,63 @@ public struct SMSSegments: Sendable, Equatable {
             .unicodeScalars)
     static let extended: Set<Unicode.Scalar> = Set("\u{0C}^{}\\[~]|€".unicodeScalars)
 
-    public init(_ body: String) {
-        if body.unicodeScalars.allSatisfy({ Self.basic.contains($0) || Self.extended.contains($0) }) {
-            encoding = .gsm7
-            let septets = body.unicodeScalars.map { Self.extended.contains($0) ? 2 : 1 }
-            count = Self.pack(septets, single: 160, part: 153)
-        } else {
-            encoding = .ucs2
-            count = Self.pack(body.map { $0.utf16.count }, single: 70, part: 67)
-        }
+    /// Septets of each ASCII byte in GSM-7: 1 basic, 2 extension table, 0 not encodable.
+    static let asciiSeptets: [UInt8] = (0..<128).map { byte in
+        let scalar = Unicode.Scalar(UInt8(byte))
+        return basic.contains(scalar) ? 1 : extended.contains(scalar) ? 2 : 0
     }
 
-    /// Parts needed for units that must each stay whole within a part.
-    static func pack(_ units: [Int], single: Int, part: Int) -> Int {
-        let total = units.reduce(0, +)
-        if total <= single { return 1 }
-        var parts = 1, used = 0
-        for unit in units {
-            if used + unit > part, used > 0 {
-                parts += 1
+    public init(_ body: String) {
+        // This runs for every SMS accepted: one pass, no arrays, a table for ASCII.
+        var gsm = Packer(single: 160, part: 153)
+        var encodable = true
+        for scalar in body.unicodeScalars {
+            let septets: Int
+            if scalar.value < 128 {
+                septets = Int(Self.asciiSeptets[Int(scalar.value)])
+            } else {
+                septets = Self.basic.contains(scalar) ? 1 : Self.extended.contains(scalar) ? 2 : 0
+            }
+            guard septets > 0 else {
+                encodable = false
+                break
+            }
+            gsm.add(septets)
+        }
+        if encodable {
+            encoding = .gsm7
+            count = gsm.parts
+            return
+        }
+        var ucs2 = Packer(single: 70, part: 67)
+        for character in body { ucs2.add(character.utf16.count) }
+        encoding = .ucs2
+        count = ucs2.parts
+    }
+
+    /// Packs units that must each stay whole into parts, counting the total
+    /// too: a message that fits the single-part size is one part, whatever the packing.
+    struct Packer {
+        let single: Int
+        let part: Int
+        var total = 0
+        var packed = 1
+        var used = 0
+
+        init(single: Int, part: Int) {
+            self.single = single
+            self.part = part
+        }
+
+        mutating func add(_ units: Int) {
+            total += units
+            if used + units > part, used > 0 {
+                packed += 1
                 used = 0
             }
-            used += unit
+            used += units
         }
-        return parts
+
+        var parts: Int { total <= single ? 1 : packed }
     }
 }
