@@ -181,13 +181,8 @@ public struct DispatchStore: Sendable {
     public func markThrottled(_ claimed: ClaimedMessage, provider: String, dueMillis: Int64, nowMillis: Int64)
         async throws
     {
-        let keys = ChannelKeys(claimed.message.channel)
-        _ = try await redis.run(
-            Scripts.throttle, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
-            arguments: [
-                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis), claimed.message.id,
-                provider, String(settings.terminalTTLSeconds),
-            ])
+        try await hold(claimed, .until(dueMillis: dueMillis), event: "throttled",
+                       detail: "\(provider) rate limit; next attempt at \(dueMillis)", nowMillis: nowMillis)
     }
 
     /// What a sending policy does with a message it holds back.

@@ -1,6 +1,7 @@
 --! include lib_events.lua
 -- A policy holds a claimed message back before any provider call: quiet
--- hours (until the window ends), fatigue (until a token frees, or for good).
+-- hours (until the window ends), fatigue (until a token frees, or for good),
+-- a provider's rate limit (until its slot).
 -- sending → scheduled at `due` (promote.lua brings it back), → expired (its
 -- expires_at falls before it could go), or → suppressed. The attempt
 -- claim.lua counted is taken back, since nothing was sent; the stream entry

@@ -9,14 +9,13 @@ public enum Scripts {
     public static let receipt = RedisScript.bundled("receipt")
     public static let tokenInvalidate = RedisScript.bundled("token_invalidate")
     public static let rateTake = RedisScript.bundled("rate_take")
-    public static let throttle = RedisScript.bundled("throttle")
     public static let ratePause = RedisScript.bundled("rate_pause")
     public static let hold = RedisScript.bundled("hold")
     public static let fatigueTake = RedisScript.bundled("fatigue_take")
     public static let fatigueGive = RedisScript.bundled("fatigue_give")
 
     public static let all = [
-        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, throttle, ratePause, hold,
+        enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive,
     ]
 }
