@@ -17,9 +17,7 @@ if status ~= 'queued' and status ~= 'sending' then
 end
 local events = f[4] or ''
 local function with_event(kind, detail)
-  local text, dropped = herald_events_append(events, herald_event_line(ARGV[3], kind, detail))
-  if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'events_dropped', dropped) end
-  return text
+  return herald_events_append(KEYS[1], events, herald_event_line(ARGV[3], kind, detail))
 end
 local expires = tonumber(f[2] or '0')
 if expires > 0 and tonumber(ARGV[3]) > expires then

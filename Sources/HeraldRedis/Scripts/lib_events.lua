@@ -20,28 +20,24 @@ end
 -- after the first (`queued`) is dropped and counted in `events_dropped`.
 local HERALD_MAX_EVENTS = 64
 
--- Appends `line` to the event text; returns the new text and how many old
--- lines were dropped to stay within HERALD_MAX_EVENTS (0 or 1).
-local function herald_events_append(events, line)
+-- Appends `line` to the event text `events` of message `key`, keeping at most
+-- HERALD_MAX_EVENTS lines; a dropped line is counted on the message at once.
+-- Returns the new text, for the caller to write with its other fields.
+local function herald_events_append(key, events, line)
   events = (events or '') .. line
   -- An event line is at least 44 bytes: a shorter history cannot be over the cap, and is not counted.
-  if #events < HERALD_MAX_EVENTS * 44 then return events, 0 end
+  if #events < HERALD_MAX_EVENTS * 44 then return events end
   local _, count = string.gsub(events, '\n', '')
-  if count <= HERALD_MAX_EVENTS then return events, 0 end
+  if count <= HERALD_MAX_EVENTS then return events end
   local first = string.find(events, '\n', 1, true)
   local second = string.find(events, '\n', first + 1, true)
-  return string.sub(events, 1, first) .. string.sub(events, second + 1), 1
-end
-
--- Writes `events` (from herald_events_append) and counts what was dropped.
-local function herald_store_events(key, events, dropped)
-  redis.call('HSET', key, 'events', events)
-  if dropped > 0 then redis.call('HINCRBY', key, 'events_dropped', dropped) end
+  redis.call('HINCRBY', key, 'events_dropped', 1)
+  return string.sub(events, 1, first) .. string.sub(events, second + 1)
 end
 
 local function herald_event(key, at, kind, detail)
-  local events, dropped = herald_events_append(redis.call('HGET', key, 'events'), herald_event_line(at, kind, detail))
-  herald_store_events(key, events, dropped)
+  redis.call('HSET', key, 'events',
+    herald_events_append(key, redis.call('HGET', key, 'events'), herald_event_line(at, kind, detail)))
 end
 
 -- Removes a finished entry from its stream: acknowledged and deleted, so

@@ -9,8 +9,7 @@ local function herald_apply_receipt(key, status, at, detail, event_id)
   local f = redis.call('HMGET', key, marker, 'status', 'events')
   if not f[2] then return 'missing' end
   if f[1] then return 'duplicate' end
-  local events, dropped = herald_events_append(f[3], herald_event_line(at, 'receipt:' .. status, detail))
-  if dropped > 0 then redis.call('HINCRBY', key, 'events_dropped', dropped) end
+  local events = herald_events_append(key, f[3], herald_event_line(at, 'receipt:' .. status, detail))
   local next_rank = HERALD_RANK[status]
   if next_rank == nil then
     redis.call('HSET', key, marker, at, 'events', events)

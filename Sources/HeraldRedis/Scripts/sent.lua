@@ -10,9 +10,8 @@ herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
 local f = redis.call('HMGET', KEYS[1], 'status', 'events')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
-local events, dropped = herald_events_append(f[2], herald_event_line(ARGV[3], status,
+local events = herald_events_append(KEYS[1], f[2], herald_event_line(ARGV[3], status,
   'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5] .. (ARGV[10] or '')))
-if dropped > 0 then redis.call('HINCRBY', KEYS[1], 'events_dropped', dropped) end
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
   'provider_message_id', ARGV[5], 'events', events)
 if ARGV[5] ~= '' then
