@@ -208,8 +208,9 @@ struct ChannelWorker: Sendable {
     /// neither check nor take.
     private func admitFatigue(_ claimed: ClaimedMessage) async -> FatigueAdmission {
         let message = claimed.message
+        guard message.category == .marketing else { return .admitted(nil) }
         let windows = configuration.fatigue(for: channel, campaign: message.campaign)
-        guard message.category == .marketing, !windows.isEmpty else { return .admitted(nil) }
+        guard !windows.isEmpty else { return .admitted(nil) }
         let person = message.userID ?? message.to
         let zone = message.timezone.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
         let now = WallClock.nowMillis()
