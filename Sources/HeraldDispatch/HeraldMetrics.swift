@@ -19,16 +19,26 @@ public final class HeraldMetrics: Sendable {
         self.registry = registry
     }
 
+    /// The collector cached under `key`, made (and cached) on first use.
+    private func cached<Key: Hashable & Sendable, Collector: Sendable>(
+        _ cache: borrowing Mutex<[Key: Collector]>, _ key: Key, make: () -> Collector
+    ) -> Collector {
+        if let found = cache.withLock({ $0[key] }) { return found }
+        let made = make()
+        cache.withLock { $0[key] = made }
+        return made
+    }
+
+    private static func seriesKey(_ name: String, _ labels: [(String, String)]) -> String {
+        name + labels.map { "|" + $0.1 }.joined()
+    }
+
     private func count(_ name: String, help: String, _ labels: [(String, String)], by amount: Int = 1) {
-        let key = name + labels.map { "|" + $0.1 }.joined()
-        let counter = counters.withLock { $0[key] } ?? {
-            let made = registry.makeCounter(
+        cached(counters, Self.seriesKey(name, labels)) {
+            registry.makeCounter(
                 descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "total", helpText: help),
                 labels: labels)
-            counters.withLock { $0[key] = made }
-            return made
-        }()
-        counter.increment(by: Int64(amount))
+        }.increment(by: Int64(amount))
     }
 
     public func accepted(_ channel: Channel, count amount: Int = 1) {
@@ -57,16 +67,14 @@ public final class HeraldMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    private func makeHistogram(_ name: String, help: String, _ labels: [(String, String)]) -> DurationHistogram {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "seconds", helpText: help),
+            labels: labels, buckets: Self.latencyBuckets)
+    }
+
     private func observe(_ name: String, help: String, _ labels: [(String, String)], _ duration: Duration) {
-        let key = name + labels.map { "|" + $0.1 }.joined()
-        let histogram = histograms.withLock { $0[key] } ?? {
-            let made = registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "seconds", helpText: help),
-                labels: labels, buckets: Self.latencyBuckets)
-            histograms.withLock { $0[key] = made }
-            return made
-        }()
-        histogram.record(duration)
+        cached(histograms, Self.seriesKey(name, labels)) { makeHistogram(name, help: help, labels) }.record(duration)
     }
 
     public func sendDuration(provider: String, _ duration: Duration) {
@@ -76,17 +84,10 @@ public final class HeraldMetrics: Sendable {
     /// One HTTP request, by route template (not the raw path: ids would make the series unbounded).
     /// Runs on every request, so its histograms are found by a plain struct key, not a built string.
     public func httpRequest(method: String, route: String, status: Int, _ duration: Duration) {
-        let key = RequestSeries(method: method, route: route, status: status)
-        let histogram = requestHistograms.withLock { $0[key] } ?? {
-            let made = registry.makeDurationHistogram(
-                descriptor: MetricNameDescriptor(
-                    namespace: "herald", metricName: "http_request", unitName: "seconds",
-                    helpText: "HTTP requests served, by method, route and status."),
-                labels: [("method", method), ("route", route), ("status", String(status))], buckets: Self.latencyBuckets)
-            requestHistograms.withLock { $0[key] = made }
-            return made
-        }()
-        histogram.record(duration)
+        cached(requestHistograms, RequestSeries(method: method, route: route, status: status)) {
+            makeHistogram("http_request", help: "HTTP requests served, by method, route and status.",
+                          [("method", method), ("route", route), ("status", String(status))])
+        }.record(duration)
     }
 
     private struct RequestSeries: Hashable {
@@ -106,13 +107,10 @@ public final class HeraldMetrics: Sendable {
     }
 
     private func gauge(_ name: String, help: String, _ labels: [(String, String)]) -> Gauge {
-        let key = name + labels.map { "|" + $0.1 }.joined()
-        return gauges.withLock { $0[key] } ?? {
-            let made = registry.makeGauge(
+        cached(gauges, Self.seriesKey(name, labels)) {
+            registry.makeGauge(
                 descriptor: MetricNameDescriptor(namespace: "herald", metricName: name, unitName: "", helpText: help), labels: labels)
-            gauges.withLock { $0[key] = made }
-            return made
-        }()
+        }
     }
 
     public func receipt(provider: String, result: String) {
