@@ -144,7 +144,6 @@ struct DoctorCommand: AsyncParsableCommand {
                 switch await checking.checkCredentials() {
                 case .valid(let text): report.add(.ok, name, text)
                 case .invalid(let text): report.add(.fail, name, text)
-                case .notCheckable(let text): report.add(.ok, name, text)
                 }
             } else {
                 report.add(.ok, name, "configuration is complete; \(name) offers no check without sending")

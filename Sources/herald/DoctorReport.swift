@@ -9,14 +9,12 @@ struct DoctorReport {
         case fail = "FAIL"
     }
 
-    private(set) var lines: [String] = []
     private(set) var failed = false
 
     mutating func add(_ verdict: Verdict, _ subject: String, _ text: String, fix: String? = nil) {
         if verdict == .fail { failed = true }
         var line = "\(verdict.rawValue)  \(subject.padding(toLength: 10, withPad: " ", startingAt: 0)) \(text)"
         if let fix { line += "\n                  fix: \(fix)" }
-        lines.append(line)
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }

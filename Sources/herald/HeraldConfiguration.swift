@@ -115,8 +115,6 @@ struct HeraldConfiguration {
     }
     var logLevel: Logger.Level { string("HERALD_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info }
 
-    var webhookSecret: String? { string("HERALD_WEBHOOK_SECRET") }
-
     /// The API's settings.
     func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?) throws -> APIConfiguration {
         var configuration = APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)

@@ -6,11 +6,10 @@ public enum CredentialCheck: Sendable, Equatable {
     case valid(String)
     /// The provider refused them, or could not be reached; the text says which and what to do.
     case invalid(String)
-    /// The provider offers no way to check them without sending.
-    case notCheckable(String)
 }
 
-/// A provider whose credentials can be checked without sending a message.
+/// A provider whose credentials can be checked without sending a message;
+/// `herald doctor` says of the others that they offer no such check.
 public protocol CredentialChecking: Sendable {
     func checkCredentials() async -> CredentialCheck
 }
