@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
@@ -49,6 +50,9 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "HeraldCore",
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .target(name: "HeraldTemplates",
+                dependencies: ["HeraldCore", .product(name: "Mustache", package: "swift-mustache")],
                 swiftSettings: strict),
         .target(name: "HeraldLogging",
                 dependencies: ["HeraldCore", .product(name: "Logging", package: "swift-log")],
@@ -83,7 +87,7 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
         .target(name: "HeraldHTTP",
-                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders",
+                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldProviders", "HeraldTemplates",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -127,7 +131,8 @@ let package = Package(
                           swiftSettings: strict),
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests",
-                    dependencies: ["HeraldCore", "HeraldLogging", "HeraldDispatch", "HeraldProviders"] + allAdapters
+                    dependencies: ["HeraldCore", "HeraldLogging", "HeraldDispatch", "HeraldProviders", "HeraldTemplates"]
+                        + allAdapters
                         + [.product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests",

@@ -17,6 +17,10 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
     public var expiresAt: String?
     public var idempotencyKey: String?
     public var toEncryption: String?
+    /// The key id of an encrypted `to`; absent, the configured primary key.
+    public var toKeyID: String?
+    /// URLs in an SMS body become short links that attribute clicks to the message.
+    public var shortenLinks: Bool?
     /// The first field whose JSON type was wrong, found while decoding. Kept
     /// instead of thrown so that one bad item of a batch does not sink the rest.
     public var typeError: APIError?
@@ -28,6 +32,8 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         case expiresAt = "expires_at"
         case idempotencyKey = "idempotency_key"
         case toEncryption = "to_encryption"
+        case toKeyID = "to_key_id"
+        case shortenLinks = "shorten_links"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +64,8 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         expiresAt = field(String.self, .expiresAt)
         idempotencyKey = field(String.self, .idempotencyKey)
         toEncryption = field(String.self, .toEncryption)
+        toKeyID = field(String.self, .toKeyID)
+        shortenLinks = field(Bool.self, .shortenLinks)
         typeError = firstError
     }
 
@@ -70,8 +78,14 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
               let locale = string(.locale), let category = string(.category), let priority = string(.priority),
               let campaign = string(.campaign), let userID = string(.userID), let timezone = string(.timezone),
               let sendAt = string(.sendAt), let expiresAt = string(.expiresAt),
-              let idempotencyKey = string(.idempotencyKey), let toEncryption = string(.toEncryption)
+              let idempotencyKey = string(.idempotencyKey), let toEncryption = string(.toEncryption),
+              let toKeyID = string(.toKeyID)
         else { return nil }
+        switch object["shorten_links"] {
+        case nil, .null?: shortenLinks = nil
+        case .bool(let flag)?: shortenLinks = flag
+        default: return nil
+        }
         switch object["content"] {
         case nil, .null?: content = nil
         case .object(let fields)?:
@@ -99,6 +113,7 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         self.expiresAt = expiresAt
         self.idempotencyKey = idempotencyKey
         self.toEncryption = toEncryption
+        self.toKeyID = toKeyID
         typeError = nil
     }
 

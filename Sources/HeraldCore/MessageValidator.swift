@@ -4,8 +4,6 @@ import Foundation
 /// field at fault. The checks are per channel: E.164 for SMS, an address for
 /// email, an http(s) URL for webhooks, token shapes for push and WeChat.
 public struct MessageValidator: Sendable {
-    /// Templates that exist; until the template store lands, none do.
-    public var templateExists: @Sendable (String) -> Bool
     /// Channels with at least one configured provider; a message for another is refused, not queued forever.
     public var enabledChannels: Set<Channel>
     /// Appended to marketing SMS that carry no opt-out instruction; nil appends nothing.
@@ -15,19 +13,19 @@ public struct MessageValidator: Sendable {
     /// The sender signature Chinese carriers require (`【Brand】`), prefixed to every SMS body that lacks it.
     public var smsSignature: String?
 
-    public init(templateExists: @escaping @Sendable (String) -> Bool = { _ in false },
-                enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
+    public init(enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
                 smsMaxSegments: Int = 10, smsSignature: String? = nil)
     {
         self.smsMaxSegments = smsMaxSegments
         self.smsSignature = smsSignature.flatMap { $0.isEmpty ? nil : $0 }
-        self.templateExists = templateExists
         self.enabledChannels = enabledChannels
         self.smsOptOutNotice = smsOptOutNotice
     }
 
-    public func validate(_ request: MessageRequest, idempotencyHeader: String? = nil, nowMillis: Int64) throws(APIError)
-        -> NewMessage
+    /// Checks a request. A request naming a template must come with what the
+    /// template rendered (`rendered`), which stands in for `content`.
+    public func validate(_ request: MessageRequest, rendered: RenderedContent? = nil, idempotencyHeader: String? = nil,
+                         nowMillis: Int64) throws(APIError) -> NewMessage
     {
         if let typeError = request.typeError { throw typeError }
         guard let channelName = request.channel else { throw .missing("channel") }
@@ -44,9 +42,9 @@ public struct MessageValidator: Sendable {
         try validateEncryption(request.toEncryption)
         try validateRecipient(to, channel: channel)
 
-        var content = try validateContent(request, channel: channel)
+        var content = try validateContent(request, rendered: rendered, channel: channel)
         let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
-        if channel == .sms, let signature = smsSignature, !content.body.hasPrefix(signature) {
+        if channel == .sms, let signature = rendered?.signature ?? smsSignature, !content.body.hasPrefix(signature) {
             content.body = signature + content.body
         }
         if channel == .sms, category == .marketing, let notice = smsOptOutNotice {
@@ -71,7 +69,9 @@ public struct MessageValidator: Sendable {
         }
         let idempotencyKey = try validateIdempotencyKey(request.idempotencyKey ?? idempotencyHeader)
         var dataJSON: String?
-        if let data = request.data {
+        if rendered != nil {
+            dataJSON = rendered?.data.map { String(decoding: JSONValue.object($0).encoded(), as: UTF8.self) }
+        } else if let data = request.data {
             let encoded = (try? JSONEncoder().encode(data)) ?? Data("{}".utf8)
             guard encoded.count <= MessageLimits.maxBodyBytes else {
                 throw .invalid("data", "data exceeds \(MessageLimits.maxBodyBytes) bytes")
@@ -83,16 +83,23 @@ public struct MessageValidator: Sendable {
             priority: priority, campaign: campaign, userID: userID, timezone: timezone, locale: locale,
             sendAtMillis: sendAt.flatMap { $0 > nowMillis ? $0 : nil }, expiresAtMillis: expiresAt,
             idempotencyKey: idempotencyKey)
-        if channel == .sms {
-            let segments = SMSSegments(content.body)
-            guard segments.count <= smsMaxSegments else {
-                throw APIError(status: 422, code: "too_many_segments",
-                               message: "the SMS body needs \(segments.count) \(segments.encoding.rawValue) parts; "
-                                   + "at most \(smsMaxSegments) are allowed", field: "content.body")
-            }
-            message.segments = segments.count
-        }
+        message.template = rendered?.reference
+        message.shortenLinks = channel == .sms && (request.shortenLinks ?? rendered?.shortenLinks ?? false)
+        try countSegments(&message)
         return message
+    }
+
+    /// Sets an SMS's `segments` from its body, refusing a body over the
+    /// configured number of parts. Run again after links are shortened.
+    public func countSegments(_ message: inout NewMessage) throws(APIError) {
+        guard message.channel == .sms else { return }
+        let segments = SMSSegments(message.content.body)
+        guard segments.count <= smsMaxSegments else {
+            throw APIError(status: 422, code: "too_many_segments",
+                           message: "the SMS body needs \(segments.count) \(segments.encoding.rawValue) parts; "
+                               + "at most \(smsMaxSegments) are allowed", field: "content.body")
+        }
+        message.segments = segments.count
     }
 
     private func validateEncryption(_ value: String?) throws(APIError) {
@@ -140,19 +147,24 @@ public struct MessageValidator: Sendable {
             || byte == UInt8(ascii: "-")
     }
 
-    private func validateContent(_ request: MessageRequest, channel: Channel) throws(APIError) -> MessageContent {
+    private func validateContent(_ request: MessageRequest, rendered: RenderedContent?, channel: Channel)
+        throws(APIError) -> MessageContent
+    {
         if let template = request.template {
             guard request.content == nil else {
                 throw .invalid("template", "give either 'template' or 'content', not both")
             }
-            guard templateExists(template) else {
+            guard let rendered else {
                 throw APIError(status: 422, code: "unknown_template",
                                message: "template '\(template.prefix(64))' does not exist", field: "template")
             }
-            throw APIError(status: 422, code: "unknown_template",
-                           message: "template rendering is not available yet", field: "template")
+            return try checkContent(rendered.content, channel: channel)
         }
         guard let content = request.content else { throw .missing("content") }
+        return try checkContent(content, channel: channel)
+    }
+
+    private func checkContent(_ content: MessageContent, channel: Channel) throws(APIError) -> MessageContent {
         guard !content.body.isEmpty else { throw .missing("content.body") }
         guard content.body.utf8.count <= MessageLimits.maxBodyBytes else {
             throw .invalid("content.body", "body exceeds \(MessageLimits.maxBodyBytes) bytes")

@@ -16,6 +16,12 @@ public struct NewMessage: Sendable, Equatable {
     public var idempotencyKey: String?
     /// For SMS, the parts the body travels in (what carriers bill).
     public var segments: Int? = nil
+    /// `name@version` of the template the content was rendered from.
+    public var template: String? = nil
+    /// Whether URLs in the SMS body are to become short links before storing.
+    public var shortenLinks = false
+    /// An id chosen before storing (short links created for the message carry it); nil lets the store pick.
+    public var presetID: String? = nil
 
     /// The Redis hash fields this message is stored as (besides status and events).
     public func storedFields() -> [(String, String)] {
@@ -35,6 +41,7 @@ public struct NewMessage: Sendable, Equatable {
         if let expiresAtMillis { fields.append(("expires_at", String(expiresAtMillis))) }
         if let idempotencyKey { fields.append(("idempotency_key", idempotencyKey)) }
         if let segments { fields.append(("segments", String(segments))) }
+        if let template { fields.append(("template", template)) }
         return fields
     }
 }

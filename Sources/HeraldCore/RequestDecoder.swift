@@ -6,6 +6,8 @@ public enum RequestDecoder {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(APIError) -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
+        } catch let error as APIError {
+            throw error
         } catch let error as DecodingError {
             throw apiError(error)
         } catch {

@@ -50,6 +50,17 @@ public final class HeraldMetrics: Sendable {
         count("requests_rejected", help: "Requests refused with a 4xx, by error code.", [("code", code)])
     }
 
+    /// Short-link fetches that could not be recorded (Redis down past the recorder's buffer).
+    public func clicksDropped(_ amount: Int) {
+        count("link_clicks_dropped", help: "Short-link clicks lost because Redis was unreachable and the buffer was full.",
+              [], by: amount)
+    }
+
+    /// Short-link fetches by kind: click or preview.
+    public func linkFetched(kind: String) {
+        count("link_fetches", help: "Short-link redirects served, by kind (click, preview).", [("kind", kind)])
+    }
+
     /// One send attempt's outcome: accepted, retrying, failed, invalid_recipient.
     public func attempt(_ channel: Channel, provider: String, outcome: String) {
         count("send_attempts", help: "Provider send attempts by outcome.",

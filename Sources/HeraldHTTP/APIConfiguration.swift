@@ -19,6 +19,10 @@ public struct APIConfiguration: Sendable, Equatable {
     public var fatigue: [Channel: [FatigueWindow]] = [:]
     /// The zone calendar caps reset in when the caller names none.
     public var defaultTimeZone = TimeZone(identifier: "UTC")!
+    /// What a short link's code is appended to (`HERALD_SHORT_URL_BASE`); by default `<publicURL>/s/`.
+    public var shortURLBase: String
+    /// How long a short link redirects before it answers 410 Gone.
+    public var linkLifetimeSeconds = 90 * 86_400
 
     public init(
         apiKeys: Set<String> = [], publicURL: String,
@@ -28,6 +32,7 @@ public struct APIConfiguration: Sendable, Equatable {
         self.unsubscribeLinks = unsubscribeLinks
         self.apiKeys = apiKeys
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.shortURLBase = self.publicURL + "/s/"
         self.maxMessageBodyBytes = maxMessageBodyBytes
         self.maxBatchBodyBytes = maxBatchBodyBytes
         self.maxReceiptBodyBytes = maxReceiptBodyBytes

@@ -1,5 +1,6 @@
 import HeraldCore
 import HeraldDispatch
+import HeraldTemplates
 import HeraldProviders
 import HeraldRedis
 import Hummingbird
@@ -38,10 +39,23 @@ public struct HeraldAPI: Sendable {
             UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)
         }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
+        let templateStore = TemplateStore(redis: store.redis)
+        let templates = TemplateResolver(store: templateStore, cache: TemplateCache())
+        let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
+        let shortener = LinkShortener(store: links, base: configuration.shortURLBase)
         MessagesController(
             store: store, enqueuer: EnqueueCoalescer(store: store), validator: validator, configuration: configuration,
-            metrics: metrics)
+            metrics: metrics, templates: templates, shortener: shortener)
             .register(on: v1)
+        TemplatesController(store: templateStore, cache: templates.cache).register(on: v1)
+        LinksController(store: links, shortener: shortener).register(on: v1)
+        StatsController(store: StatsStore(redis: store.redis)).register(on: v1)
+        RedirectController(
+            store: links, cache: LinkCache(),
+            recorder: ClickRecorder(store: links, logger: Logger(label: "herald.links"),
+                                    dropped: { [metrics] count in metrics.clicksDropped(count) }),
+            metrics: metrics)
+            .register(on: router)
         SuppressionsController(store: SuppressionStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)
         AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)

@@ -13,6 +13,8 @@ struct MessagesController: Sendable {
     let validator: MessageValidator
     let configuration: APIConfiguration
     let metrics: HeraldMetrics
+    let templates: TemplateResolver
+    let shortener: LinkShortener
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.post("messages", use: create)
@@ -25,8 +27,16 @@ struct MessagesController: Sendable {
         let body = try await request.collectBody(limit: configuration.maxMessageBodyBytes)
         let decoded = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.messageRequest(from: bytes) }
         let now = WallClock.nowMillis()
-        let message = try validator.validate(
-            decoded, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
+        var latest: [String: Int] = [:]
+        let rendered = try await templates.render(decoded, latest: &latest)
+        var message = try validator.validate(
+            decoded, rendered: rendered, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
+        if message.shortenLinks {
+            var one = [message]
+            try await shortener.shorten(&one, nowMillis: now)
+            message = one[0]
+            try validator.countSegments(&message)
+        }
         let result = try await enqueuer.enqueue(message)
         switch result {
         case .created(let id):
@@ -82,16 +92,35 @@ struct MessagesController: Sendable {
         let now = WallClock.nowMillis()
         var valid: [(index: Int, message: NewMessage)] = []
         var results = [BatchItem?](repeating: nil, count: items.count)
+        var latest: [String: Int] = [:]
+        func reject(_ index: Int, _ error: APIError, typed: Bool) {
+            let field = typed ? error.field.map { "messages[\(index)].\($0)" } : error.field
+            metrics.rejected(code: error.code)
+            results[index] = BatchItem(
+                index: index, id: nil, status: nil, replayed: nil,
+                error: .init(code: error.code, message: error.message, field: field))
+        }
         for (index, item) in items.enumerated() {
             do {
-                valid.append((index, try validator.validate(item, nowMillis: now)))
-            } catch {
-                let field = item.typeError == nil ? error.field.map { "messages[\(index)].\($0)" } : error.field
-                metrics.rejected(code: error.code)
-                results[index] = BatchItem(
-                    index: index, id: nil, status: nil, replayed: nil,
-                    error: .init(code: error.code, message: error.message, field: field))
+                let rendered = try await templates.render(item, latest: &latest)
+                valid.append((index, try validator.validate(item, rendered: rendered, nowMillis: now)))
+            } catch let error as APIError {
+                reject(index, error, typed: item.typeError == nil)
             }
+        }
+        if valid.contains(where: { $0.message.shortenLinks }) {
+            var messages = valid.map(\.message)
+            try await shortener.shorten(&messages, nowMillis: now)
+            var counted: [(index: Int, message: NewMessage)] = []
+            for (entry, var message) in zip(valid, messages) {
+                do {
+                    try validator.countSegments(&message)
+                    counted.append((entry.index, message))
+                } catch {
+                    reject(entry.index, error, typed: true)
+                }
+            }
+            valid = counted
         }
         let stored = try await store.enqueue(valid.map(\.message), nowMillis: now)
         var accepted = 0

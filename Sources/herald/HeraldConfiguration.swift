@@ -58,7 +58,8 @@ struct HeraldConfiguration {
         "HERALD_QUIET_HOURS", "HERALD_SMS_QUIET_HOURS", "HERALD_EMAIL_QUIET_HOURS", "HERALD_PUSH_QUIET_HOURS",
         "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
         "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
-        "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE",
+        "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
+        "HERALD_LINK_TTL_DAYS",
     ]
 
     /// Every key Herald reads.
@@ -120,6 +121,15 @@ struct HeraldConfiguration {
         var configuration = APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)
         configuration.fatigue = try fatigue()
         configuration.defaultTimeZone = try defaultTimeZone()
+        if let base = string("HERALD_SHORT_URL_BASE") {
+            guard let url = URL(string: base), let scheme = url.scheme, scheme == "http" || scheme == "https",
+                  url.host?.isEmpty == false
+            else { throw ConfigurationError("HERALD_SHORT_URL_BASE must be an http(s) URL such as https://hrld.example/s/") }
+            configuration.shortURLBase = base.hasSuffix("/") ? base : base + "/"
+        }
+        let days = try int("HERALD_LINK_TTL_DAYS", default: 90)
+        guard (1...3_650).contains(days) else { throw ConfigurationError("HERALD_LINK_TTL_DAYS must be 1–3650") }
+        configuration.linkLifetimeSeconds = days * 86_400
         return configuration
     }
 

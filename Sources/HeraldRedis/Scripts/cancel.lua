@@ -9,6 +9,7 @@ if not status then return {'missing', ''} end
 if status == 'canceled' then return {'canceled', status} end
 if status == 'queued' or status == 'scheduled' or status == 'retrying' then
   redis.call('HSET', KEYS[1], 'status', 'canceled', 'canceled_at', ARGV[1])
+  herald_stats(KEYS[1], 'canceled')
   herald_event(KEYS[1], ARGV[1], 'canceled', 'canceled by caller')
   redis.call('ZREM', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[1], ARGV[3])

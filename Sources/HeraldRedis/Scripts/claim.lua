@@ -23,6 +23,7 @@ local expires = tonumber(f[2] or '0')
 if expires > 0 and tonumber(ARGV[3]) > expires then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3],
     'events', with_event('expired', 'expires_at passed before sending'))
+  herald_stats(KEYS[1], 'expired')
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
@@ -32,6 +33,7 @@ if not reason and f[13] then reason = herald_suppression(KEYS[4], f[13], f[11]) 
 if reason then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
     'events', with_event('suppressed', reason))
+  herald_stats_suppressed(KEYS[1], reason)
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'suppressed'}

@@ -13,6 +13,21 @@ local delayed = KEYS[#KEYS]
 local now = ARGV[1]
 local result = {}
 local ttl = tonumber(ARGV[3])
+-- Stats of the call, summed per campaign, template and channel before they
+-- are written: a batch of one campaign costs a few HINCRBYs, not one per message.
+local stats = {}
+local function count(first, last)
+  local f = {}
+  for i = first, last, 2 do f[ARGV[i]] = ARGV[i + 1] end
+  local group = (f.campaign or '') .. '\n' .. (f.template or '') .. '\n' .. (f.channel or '')
+  local entry = stats[group]
+  if not entry then
+    entry = {campaign = f.campaign or false, template = f.template or false, channel = f.channel, n = 0, segments = 0}
+    stats[group] = entry
+  end
+  entry.n = entry.n + 1
+  entry.segments = entry.segments + tonumber(f.segments or '0')
+end
 local a = 4
 for k = 1, #KEYS - 1, 3 do
   local id, use_idempotency, due, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
@@ -37,8 +52,13 @@ for k = 1, #KEYS - 1, 3 do
     else
       redis.call('XADD', KEYS[k + 2], '*', 'id', id)
     end
+    count(first, a - 1)
     result[#result + 1] = 1
     result[#result + 1] = id
   end
+end
+for _, entry in pairs(stats) do
+  herald_stats_add(entry.campaign, entry.channel, entry.template, now, 'accepted', entry.n)
+  if entry.segments > 0 then herald_stats_add(entry.campaign, entry.channel, entry.template, now, 'segments', entry.segments) end
 end
 return result

@@ -24,8 +24,10 @@ end
 if outcome == 'suppressed' then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', ARGV[10],
     'attempts', attempts)
+  herald_stats_suppressed(KEYS[1], ARGV[10])
 else
   redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3], 'attempts', attempts)
+  herald_stats(KEYS[1], 'expired')
 end
 herald_event(KEYS[1], ARGV[3], ARGV[8], ARGV[9])
 redis.call('EXPIRE', KEYS[1], ARGV[6])

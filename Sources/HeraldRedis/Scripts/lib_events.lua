@@ -57,3 +57,41 @@ local function herald_suppression(key, recipient, category)
   if scope == 'all' or scope == (category or 'transactional') then return reason end
   return nil
 end
+
+-- Campaign stats (GET /v1/stats): one hash per campaign and UTC day of
+-- acceptance, `herald:stats:c:<campaign>:<day>`, and one for all traffic,
+-- `herald:stats:all:<day>` (day = days since 1970-01-01). Fields are
+-- `<channel>|<template name or ->|<counter>`, so a query reads a few small
+-- hashes whatever the number of messages. A key lives HERALD_STATS_TTL
+-- seconds from its first counter.
+local HERALD_STATS_TTL = 400 * 86400
+
+local function herald_stats_bump(key, field, n)
+  if redis.call('HINCRBY', key, field, n) == n then redis.call('EXPIRE', key, HERALD_STATS_TTL) end
+end
+
+-- Adds `n` to `counter` for a message described by its campaign (or false),
+-- channel, template reference (`name@version`, or false) and created_at ms.
+local function herald_stats_add(campaign, channel, template, created_at, counter, n)
+  if not channel or not created_at then return end
+  local day = math.floor(tonumber(created_at) / 86400000)
+  local name = '-'
+  if template then name = string.match(template, '^[^@]*') end
+  local field = channel .. '|' .. name .. '|' .. counter
+  if campaign then herald_stats_bump('herald:stats:c:' .. campaign .. ':' .. day, field, n) end
+  herald_stats_bump('herald:stats:all:' .. day, field, n)
+end
+
+-- Counts one event of message `key` in its stats.
+local function herald_stats(key, counter)
+  local f = redis.call('HMGET', key, 'campaign', 'channel', 'template', 'created_at')
+  herald_stats_add(f[1], f[2], f[3], f[4], counter, 1)
+end
+
+-- A suppression counts as `suppressed` and, by reason, as `suppressed:<reason>`
+-- (fatigue, unsubscribed, invalid_recipient, …).
+local function herald_stats_suppressed(key, reason)
+  local f = redis.call('HMGET', key, 'campaign', 'channel', 'template', 'created_at')
+  herald_stats_add(f[1], f[2], f[3], f[4], 'suppressed', 1)
+  herald_stats_add(f[1], f[2], f[3], f[4], 'suppressed:' .. (reason or 'other'), 1)
+end

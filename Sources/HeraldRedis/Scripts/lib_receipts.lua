@@ -24,5 +24,6 @@ local function herald_apply_receipt(key, status, at, detail, event_id)
   else
     redis.call('HSET', key, marker, at, 'events', events, 'status', status, status .. '_at', at)
   end
+  herald_stats(key, status)
   return 'applied'
 end

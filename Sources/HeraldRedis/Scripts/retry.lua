@@ -20,6 +20,7 @@ if ARGV[12] ~= '' and f[3] then redis.call('HSET', KEYS[5], f[3], ARGV[12]) end
 if ARGV[6] == '1' and ARGV[13] == 'suppressed' then
   local reason = string.match(ARGV[12], ':(.*)$') or 'unsubscribed'
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason)
+  herald_stats_suppressed(KEYS[1], reason)
   herald_event(KEYS[1], ARGV[3], 'suppressed', reason .. ' (' .. detail .. ')')
   redis.call('EXPIRE', KEYS[1], ARGV[10])
   return {'suppressed', attempts}
@@ -28,6 +29,7 @@ if ARGV[6] == '1' or attempts >= tonumber(ARGV[5]) then
   local why = 'permanent error'
   if ARGV[6] ~= '1' then why = 'retries exhausted after ' .. attempts .. ' attempts' end
   redis.call('HSET', KEYS[1], 'status', 'failed', 'failed_at', ARGV[3])
+  herald_stats(KEYS[1], 'failed')
   herald_event(KEYS[1], ARGV[3], 'failed', why .. ' (' .. detail .. ')')
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', '1000000', '*', 'id', ARGV[9], 'reason', why, 'error', ARGV[7])
   redis.call('EXPIRE', KEYS[1], ARGV[10])

@@ -14,6 +14,8 @@ local events = herald_events_append(KEYS[1], f[2], herald_event_line(ARGV[3], st
   'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5] .. (ARGV[10] or '')))
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
   'provider_message_id', ARGV[5], 'events', events)
+herald_stats(KEYS[1], 'sent')
+if status == 'delivered' then herald_stats(KEYS[1], 'delivered') end
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
   local early = redis.call('LRANGE', KEYS[4], 0, -1)

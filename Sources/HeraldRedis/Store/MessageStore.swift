@@ -56,7 +56,7 @@ public struct MessageStore: Sendable {
         var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds), String(settings.terminalTTLSeconds)]
         arguments.reserveCapacity(3 + messages.count * 30)
         for message in messages {
-            let id = MessageID.make(channel: message.channel, nowMillis: nowMillis)
+            let id = message.presetID ?? MessageID.make(channel: message.channel, nowMillis: nowMillis)
             callKeys.append(keys.message(id))
             callKeys.append(keys.idempotency(message.idempotencyKey ?? ""))
             callKeys.append(keys.stream(message.priority))

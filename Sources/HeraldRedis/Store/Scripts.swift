@@ -13,9 +13,13 @@ public enum Scripts {
     public static let hold = RedisScript.bundled("hold")
     public static let fatigueTake = RedisScript.bundled("fatigue_take")
     public static let fatigueGive = RedisScript.bundled("fatigue_give")
+    public static let templatePut = RedisScript.bundled("template_put")
+    public static let templateDelete = RedisScript.bundled("template_delete")
+    public static let linkCreate = RedisScript.bundled("link_create")
+    public static let click = RedisScript.bundled("click")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
-        fatigueTake, fatigueGive,
+        fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, click,
     ]
 }

@@ -1,0 +1,43 @@
+import HeraldCore
+
+/// Reads the counters the transition scripts keep (see `herald_stats_add` in
+/// lib_events.lua): a hash per campaign (or all traffic) and day, whose fields
+/// are `<channel>|<template>|<counter>`. A query costs one pipelined HGETALL
+/// per day, whatever the number of messages.
+public struct StatsStore: Sendable {
+    public let redis: RedisClient
+
+    public init(redis: RedisClient) {
+        self.redis = redis
+    }
+
+    /// One counter of one day, channel and template (`-` for literal content).
+    public struct Row: Sendable, Equatable {
+        public var day: Int
+        public var channel: String
+        public var template: String
+        public var counter: String
+        public var value: Int
+    }
+
+    static func key(campaign: String?, day: Int) -> String {
+        campaign.map { "herald:stats:c:\($0):\(day)" } ?? "herald:stats:all:\(day)"
+    }
+
+    /// Every counter of `campaign` (nil: all traffic) for days `days` (days since 1970-01-01, UTC).
+    public func rows(campaign: String?, days: ClosedRange<Int>) async throws -> [Row] {
+        let replies = try await redis.pipeline(days.map { ["HGETALL", Self.key(campaign: campaign, day: $0)] })
+        var rows: [Row] = []
+        for (day, reply) in zip(days, replies) {
+            let items = try reply.orThrow().array
+            for index in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let field = items[index].string, let value = items[index + 1].string.flatMap({ Int($0) }) else { continue }
+                let parts = field.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3 else { continue }
+                rows.append(Row(day: day, channel: String(parts[0]), template: String(parts[1]), counter: String(parts[2]),
+                                value: value))
+            }
+        }
+        return rows
+    }
+}
