@@ -103,6 +103,7 @@ public struct TwilioSimulator: SimulatedProvider {
             break
         }
         ledger.recordAccepted(to: to)
+        ledger.keep(messageBody, for: to)
         let sid = "SM" + RandomHex.make()
         let from = parameters["From"] ?? ""
         if let callback = parameters["StatusCallback"] {

@@ -86,7 +86,7 @@ final class Harness: Sendable {
     let store: MessageStore
     let dispatchStore: DispatchStore
     let metrics = HeraldMetrics()
-    let twilioLedger = SimulatorLedger()
+    let twilioLedger = SimulatorLedger(keepsPayloads: true)
     let webhookLedger = SimulatorLedger()
     let aliyunLedger = SimulatorLedger()
     let sendgridLedger = SimulatorLedger(keepsPayloads: true)
@@ -139,7 +139,9 @@ final class Harness: Sendable {
         apnsURL = "https://127.0.0.1:\(try LocalRedisServer.freePort())"
         // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
         providerClient = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
-        client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.redirectConfiguration = .disallow  // tests look at the redirects themselves
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         apnsClient = try! APNsProvider.makeClient(configuration: Self.apnsConfiguration(baseURL: apnsURL))
     }
 

@@ -1,0 +1,102 @@
+import Foundation
+import HeraldCore
+import Testing
+
+@Suite("Short links")
+struct LinkTests {
+    static let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+
+    /// The short URL in an SMS body as the provider received it.
+    static func shortURL(in body: String, base: String) throws -> String {
+        let range = try #require(body.range(of: base + "/s/"))
+        return base + "/s/" + String(body[range.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) })
+    }
+
+    @Test("an auto-shortened SMS carries a working short link; a click marks the message clicked, a WhatsApp preview does not")
+    func autoShortened() async throws {
+        try await withHarness { h in
+            let long = "https://shop.example.com/orders/123?utm_source=sms&utm_campaign=c-9"
+            let reply = try await h.api(.POST, "/v1/messages", json:
+                #"{"channel":"sms","to":"+14155550110","content":{"body":"Your order shipped: \#(long). Thanks!"},"shorten_links":true,"campaign":"c-9"}"#)
+            #expect(reply.status == 202, "\(reply.body)")
+            let id = try #require(reply.json["id"] as? String)
+            try await h.waitForStatus(id, "delivered")
+            let body = try #require(h.twilioLedger.lastPayload(to: "+14155550110"))
+            #expect(!body.contains(long))
+            #expect(body.hasSuffix(". Thanks!"), "\(body)")
+            let short = try Self.shortURL(in: body, base: h.apiURL)
+            let code = String(try #require(short.split(separator: "/").last))
+            #expect(code.count >= 7)
+
+            let preview = try await h.request(.GET, short, headers: [("User-Agent", "WhatsApp/2.23.20.0 A")])
+            #expect(preview.status == 302)
+            try await eventually("the preview is counted") {
+                (try await h.api(.GET, "/v1/links/\(code)").json["previews"] as? Int) == 1
+            }
+            #expect(try await h.message(id).fields["clicked_at"] == nil)
+
+            let click = try await h.request(.GET, short, headers: [("User-Agent", Self.iphone)])
+            #expect(click.status == 302)
+            try await eventually("the message is marked clicked") { try await h.message(id).fields["clicked_at"] != nil }
+            #expect(try await h.events(id).contains { $0.type == "clicked" && $0.detail == code })
+            let link = try await h.api(.GET, "/v1/links/\(code)")
+            #expect(link.json["url"] as? String == long)
+            #expect(link.json["message_id"] as? String == id)
+            #expect(link.json["clicks"] as? Int == 1)
+            #expect((link.json["user_agents"] as? [String: Int]) == ["mobile": 1, "preview": 1])
+            #expect(link.json["first_click_at"] as? String != nil)
+            let shown = try await h.api(.GET, "/v1/messages/\(id)")
+            #expect(shown.body.contains(#""type":"clicked""#), "\(shown.body)")
+        }
+    }
+
+    @Test("POST /v1/links makes a 302 link; HEAD is a preview; unknown codes get 404 and expired ones 410, both as HTML")
+    func createAndRedirect() async throws {
+        try await withHarness { h in
+            let made = try await h.api(.POST, "/v1/links", json: #"{"url":"https://example.com/a?b=c"}"#)
+            #expect(made.status == 201, "\(made.body)")
+            let code = try #require(made.json["code"] as? String)
+            let short = try #require(made.json["short_url"] as? String)
+            #expect(short == h.apiURL + "/s/" + code)
+            let redirect = try await h.request(.GET, short, headers: [("User-Agent", Self.iphone)])
+            #expect(redirect.status == 302)
+            let head = try await h.request(.HEAD, short, headers: [("User-Agent", Self.iphone)])
+            #expect(head.status == 302)
+            try await eventually("both fetches are counted") {
+                let link = try await h.api(.GET, "/v1/links/\(code)").json
+                return link["clicks"] as? Int == 1 && link["previews"] as? Int == 1
+            }
+
+            let unknown = try await h.request(.GET, h.apiURL + "/s/ZZZZZZZZ")
+            #expect(unknown.status == 404 && unknown.body.contains("<h1>Link not found</h1>"))
+            #expect(try await h.request(.GET, h.apiURL + "/s/%3Cscript%3E").status == 404)
+            // Expire the link in Redis the way time would.
+            _ = try await h.redis.send(["HSET", "herald:link:" + code, "expires_at", "1"])
+            let other = try await h.api(.POST, "/v1/links", json: #"{"url":"https://example.com/b"}"#)
+            let otherCode = try #require(other.json["code"] as? String)
+            _ = try await h.redis.send(["HSET", "herald:link:" + otherCode, "expires_at", "1"])
+            let gone = try await h.request(.GET, h.apiURL + "/s/" + otherCode)
+            #expect(gone.status == 410 && gone.body.contains("expired"), "\(gone.status) \(gone.body)")
+            #expect(try await h.redis.send(["TTL", "herald:link:" + code]).integer ?? -1 > 0)
+        }
+    }
+
+    @Test("bad link requests are refused and store nothing",
+          arguments: [
+            (#"{"url":"javascript:alert(1)"}"#, "url"),
+            (#"{"url":"/relative"}"#, "url"),
+            (#"{}"#, "url"),
+            (#"{"url":"https://example.com","message_id":"nope"}"#, "message_id"),
+          ])
+    func badLinks(body: String, field: String) async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let before = try await h.keySnapshot()
+            let reply = try await h.api(.POST, "/v1/links", json: body)
+            #expect(reply.status == 422, "\(reply.body)")
+            #expect((reply.json["error"] as? [String: Any])?["field"] as? String == field)
+            #expect(try await h.keySnapshot() == before)
+        }
+    }
+}
