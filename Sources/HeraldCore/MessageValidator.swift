@@ -12,10 +12,13 @@ public struct MessageValidator: Sendable {
     public var smsMaxSegments: Int
     /// The sender signature Chinese carriers require (`【Brand】`), prefixed to every SMS body that lacks it.
     public var smsSignature: String?
+    /// The keys `to_encryption: aes` recipients are sealed with; empty refuses encrypted recipients.
+    public var recipientKeys: RecipientKeyring
 
     public init(enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
-                smsMaxSegments: Int = 10, smsSignature: String? = nil)
+                smsMaxSegments: Int = 10, smsSignature: String? = nil, recipientKeys: RecipientKeyring = RecipientKeyring(keys: []))
     {
+        self.recipientKeys = recipientKeys
         self.smsMaxSegments = smsMaxSegments
         self.smsSignature = smsSignature.flatMap { $0.isEmpty ? nil : $0 }
         self.enabledChannels = enabledChannels
@@ -39,8 +42,8 @@ public struct MessageValidator: Sendable {
                 "channel", "no provider is configured for \(channel.rawValue) on this gateway", code: "channel_not_configured")
         }
         guard let to = request.to, !to.isEmpty else { throw .missing("to") }
-        try validateEncryption(request.toEncryption)
-        try validateRecipient(to, channel: channel)
+        let encryption = try validateEncryption(request.toEncryption, to: to, keyID: request.toKeyID)
+        if encryption == nil { try validateRecipient(to, channel: channel) }
 
         var content = try validateContent(request, rendered: rendered, channel: channel)
         let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
@@ -84,6 +87,8 @@ public struct MessageValidator: Sendable {
             sendAtMillis: sendAt.flatMap { $0 > nowMillis ? $0 : nil }, expiresAtMillis: expiresAt,
             idempotencyKey: idempotencyKey)
         message.template = rendered?.reference
+        message.toEncryption = encryption
+        message.toKeyID = encryption == nil ? nil : request.toKeyID
         message.shortenLinks = channel == .sms && (request.shortenLinks ?? rendered?.shortenLinks ?? false)
         try countSegments(&message)
         return message
@@ -102,15 +107,34 @@ public struct MessageValidator: Sendable {
         message.segments = segments.count
     }
 
-    private func validateEncryption(_ value: String?) throws(APIError) {
+    /// The encryption of `to`, nil when it is in clear. Only what can be
+    /// checked without decrypting is checked here: the recipient is decrypted
+    /// in the worker, never at acceptance.
+    private func validateEncryption(_ value: String?, to: String, keyID: String?) throws(APIError) -> RecipientEncryption? {
         switch value {
-        case nil, "plain": return
+        case nil, "plain":
+            if keyID != nil { throw .invalid("to_key_id", "to_key_id is only for an encrypted 'to'") }
+            return nil
         case "md5", "sha256":
             throw .invalid("to_encryption", "hashed recipients (\(value!)) cannot be sent: the address cannot be recovered")
-        case "aes":
-            throw .invalid("to_encryption", "aes recipient encryption is not configured on this gateway")
         default:
-            throw .invalid("to_encryption", "to_encryption must be one of plain, aes")
+            break
+        }
+        guard let value, let mode = RecipientEncryption(name: value) else {
+            throw .invalid("to_encryption", "to_encryption must be one of plain, aes, "
+                + RecipientEncryption.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard !recipientKeys.isEmpty else {
+            throw .invalid("to_encryption", "no recipient keys are configured on this gateway (HERALD_RECIPIENT_KEYS)")
+        }
+        switch recipientKeys.checkShape(to, mode: mode, keyID: keyID) {
+        case nil: return mode
+        case .unknownKey(let id)?: throw .invalid("to_key_id", "no recipient key has id '\(id.prefix(32))'")
+        case .wrongKeySize(let id)?:
+            throw .invalid("to_encryption", "key '\(id.prefix(32))' is not a \(mode.keyBytes * 8)-bit key for \(mode.rawValue)")
+        case .malformed?, .authentication?:
+            throw .invalid("to", "an encrypted 'to' must be base64 of \(mode == .aes256GCM ? "nonce, ciphertext and tag" : "IV and ciphertext")",
+                           code: "invalid_recipient")
         }
     }
 

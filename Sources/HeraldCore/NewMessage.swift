@@ -20,6 +20,10 @@ public struct NewMessage: Sendable, Equatable {
     public var template: String? = nil
     /// Whether URLs in the SMS body are to become short links before storing.
     public var shortenLinks = false
+    /// How `to` is encrypted; nil when it is in clear.
+    public var toEncryption: RecipientEncryption? = nil
+    /// The key id an encrypted `to` was sealed with; nil for the default key.
+    public var toKeyID: String? = nil
     /// An id chosen before storing (short links created for the message carry it); nil lets the store pick.
     public var presetID: String? = nil
 
@@ -42,6 +46,8 @@ public struct NewMessage: Sendable, Equatable {
         if let idempotencyKey { fields.append(("idempotency_key", idempotencyKey)) }
         if let segments { fields.append(("segments", String(segments))) }
         if let template { fields.append(("template", template)) }
+        if let toEncryption { fields.append(("to_encryption", toEncryption.rawValue)) }
+        if let toKeyID { fields.append(("to_key_id", toKeyID)) }
         return fields
     }
 }

@@ -114,6 +114,7 @@ struct ChannelWorker: Sendable {
     }
 
     func deliver(_ claimed: ClaimedMessage) async {
+        guard let claimed = await revealed(claimed) else { return }
         if await heldForQuietHours(claimed) { return }
         let started = ContinuousClock.now
         let selected = providers.select(for: claimed.message.to)
@@ -186,6 +187,51 @@ struct ChannelWorker: Sendable {
         if final, let fatigue { await giveBack(fatigue, claimed) }
     }
 
+    /// The message with its recipient in clear. An encrypted recipient is
+    /// decrypted here, in memory, just before sending; it is never written
+    /// back. A wrong key or a corrupt id fails the message at once
+    /// (`decrypt_failed`, no retry); a suppressed recipient ends `suppressed`.
+    private func revealed(_ claimed: ClaimedMessage) async -> ClaimedMessage? {
+        guard let mode = claimed.encryption else { return claimed }
+        let now = WallClock.nowMillis()
+        let clear: String
+        do {
+            clear = try configuration.recipientKeys.decrypt(claimed.message.to, mode: mode, keyID: claimed.keyID)
+        } catch {
+            metrics.attempt(channel, provider: "none", outcome: "decrypt_failed")
+            logger.warning("recipient could not be decrypted", metadata: [
+                "id": "\(claimed.message.id)", "key_id": "\(claimed.keyID ?? "default")", "reason": "\(error)",
+            ])
+            await recordWithRetries(claimed) {
+                try await store.markFailed(
+                    claimed, provider: "none", code: "decrypt_failed",
+                    message: "the recipient could not be decrypted with key \(claimed.keyID ?? "default") (\(mode.rawValue))",
+                    permanent: true, dueMillis: now, maxAttempts: 1, nowMillis: now)
+            }
+            return nil
+        }
+        let fingerprint = store.settings.fingerprints.of(clear, on: channel)
+        do {
+            if let suppression = try await store.revealFingerprint(claimed, fingerprint: fingerprint),
+               suppression.scope == .all || suppression.scope.rawValue == claimed.message.category.rawValue
+            {
+                metrics.policy(channel, decision: "suppressed")
+                try await store.hold(claimed, .suppress(reason: suppression.reason.rawValue), event: "suppressed",
+                                     detail: suppression.reason.rawValue, nowMillis: now)
+                return nil
+            }
+        } catch {
+            // The entry stays pending under this consumer and is tried again.
+            metrics.redisErrors("reveal")
+            logger.warning("recipient suppression check failed", metadata: ["id": "\(claimed.message.id)", "error": "\(error)"])
+            return nil
+        }
+        var revealed = claimed
+        revealed.message.to = clear
+        revealed.encryption = nil
+        return revealed
+    }
+
     /// The fatigue tokens a message took, to give back if it never reaches the person.
     struct FatigueHolding: Sendable {
         let person: String
@@ -211,7 +257,7 @@ struct ChannelWorker: Sendable {
         guard message.category == .marketing else { return .admitted(nil) }
         let windows = configuration.fatigue(for: channel, campaign: message.campaign)
         guard !windows.isEmpty else { return .admitted(nil) }
-        let person = message.userID ?? message.to
+        let person = message.userID ?? store.settings.fingerprints.of(message.to, on: channel)
         let zone = message.timezone.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
         let now = WallClock.nowMillis()
         let decision: FatigueStore.Decision

@@ -1,7 +1,12 @@
+import HeraldCore
 import HeraldProviders
 
 /// A message whose status is now `sending`, with the entry to acknowledge when done.
 public struct ClaimedMessage: Sendable, Equatable {
     public var entry: StreamEntry
     public var message: OutboundMessage
+    /// How `message.to` is encrypted, until the worker decrypts it; nil when clear.
+    public var encryption: RecipientEncryption? = nil
+    /// The key id of an encrypted `to`; nil for the default key.
+    public var keyID: String? = nil
 }

@@ -32,6 +32,8 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var fatigueDefers: Bool
     /// Per campaign and channel, caps that replace the channel's (an empty list: none for that campaign).
     public var campaignFatigue: [String: [Channel: [FatigueWindow]]]
+    /// Decrypts `to_encryption: aes` recipients just before the provider call.
+    public var recipientKeys = RecipientKeyring(keys: [])
 
     public init(
         consumerName: String, batchSize: Int = 100, blockMillis: Int = 1_000, concurrency: Int = 256,

@@ -99,7 +99,7 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 14, parts[0].string == "send" else {
+            guard parts.count == 16, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
@@ -110,7 +110,9 @@ public struct DispatchStore: Sendable {
                 attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string,
                 timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) },
                 userID: parts[12].string, campaign: parts[13].string)
-            claimed.append(ClaimedMessage(entry: entry, message: message))
+            claimed.append(ClaimedMessage(
+                entry: entry, message: message, encryption: parts[14].string.flatMap(RecipientEncryption.init(rawValue:)),
+                keyID: parts[15].string))
         }
         return claimed
     }
@@ -212,6 +214,19 @@ public struct DispatchStore: Sendable {
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
                 String(settings.terminalTTLSeconds), outcome, event, detail, reason,
             ])
+    }
+
+    /// For a recipient the worker just decrypted: records its fingerprint on
+    /// the message (so receipts can suppress it) and returns its suppression
+    /// entry, if any, in one pipelined round trip.
+    public func revealFingerprint(_ claimed: ClaimedMessage, fingerprint: String) async throws -> Suppression? {
+        let keys = ChannelKeys(claimed.message.channel)
+        let replies = try await redis.pipeline([
+            ["HSET", keys.message(claimed.message.id), "rfp", fingerprint],
+            ["HGET", keys.suppressions, fingerprint],
+        ])
+        _ = try replies[0].orThrow()
+        return try replies[1].orThrow().string.flatMap(Suppression.init(stored:))
     }
 
     /// Moves due delayed messages to their ready streams; returns how many moved.

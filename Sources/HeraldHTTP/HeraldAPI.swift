@@ -32,11 +32,11 @@ public struct HeraldAPI: Sendable {
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
         OperationsController(store: store, metrics: metrics).register(on: router)
         ProviderWebhooksController(
-            webhooks: webhooks, store: store, suppressions: SuppressionStore(redis: store.redis),
+            webhooks: webhooks, store: store, suppressions: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints),
             configuration: configuration, metrics: metrics
         ).register(on: router)
         if let links = configuration.unsubscribeLinks {
-            UnsubscribeController(suppressions: SuppressionStore(redis: store.redis), links: links).register(on: router)
+            UnsubscribeController(suppressions: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints), links: links).register(on: router)
         }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
         let templateStore = TemplateStore(redis: store.redis)
@@ -56,7 +56,7 @@ public struct HeraldAPI: Sendable {
                                     dropped: { [metrics] count in metrics.clicksDropped(count) }),
             metrics: metrics)
             .register(on: router)
-        SuppressionsController(store: SuppressionStore(redis: store.redis), validator: validator, configuration: configuration)
+        SuppressionsController(store: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints), validator: validator, configuration: configuration)
             .register(on: v1)
         AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)

@@ -30,6 +30,13 @@ struct MessageView: Encodable {
     let segments: Int?
     /// Events left out to keep the history bounded (the oldest after `queued`); absent when none were.
     let eventsDropped: Int?
+    /// `name@version` of the template the content was rendered from.
+    let template: String?
+    /// How `to` is encrypted, when it is (it is shown as the caller sent it, never in clear).
+    let toEncryption: String?
+    /// When a short link of the message was first clicked, and how often its links were clicked.
+    let clickedAt: String?
+    let clicks: Int?
 
     enum CodingKeys: String, CodingKey {
         case id, channel, status, to, category, priority, campaign, attempts, provider, error, events
@@ -39,7 +46,9 @@ struct MessageView: Encodable {
         case expiresAt = "expires_at"
         case nextAttemptAt = "next_attempt_at"
         case eventsDropped = "events_dropped"
-        case segments
+        case segments, template, clicks
+        case toEncryption = "to_encryption"
+        case clickedAt = "clicked_at"
     }
 
     struct StoredEvent: Decodable {
@@ -67,6 +76,10 @@ struct MessageView: Encodable {
         nextAttemptAt = status == "retrying" ? fields["next_attempt_at"].flatMap(Self.time) : nil
         eventsDropped = fields["events_dropped"].flatMap { Int($0) }
         segments = fields["segments"].flatMap { Int($0) }
+        template = fields["template"]
+        toEncryption = fields["to_encryption"]
+        clickedAt = fields["clicked_at"].flatMap(Self.time)
+        clicks = fields["clicks"].flatMap { Int($0) }
         let decoder = JSONDecoder()
         events = message.eventLines.compactMap { line in
             guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }

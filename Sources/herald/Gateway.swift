@@ -51,9 +51,14 @@ enum Gateway {
         let redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         try await redis.preload(Scripts.all)
         try await checkEvictionPolicy(redis, config: config, logger: logger)
-        let settings = try config.storeSettings()
+        var settings = try config.storeSettings()
+        settings.fingerprints = try await FingerprintKey.load(configured: try config.fingerprintKey(), redis: redis)
+        let migrated = try await SuppressionStore(redis: redis, fingerprints: settings.fingerprints).migrateClearEntries()
+        if migrated > 0 { logger.notice("suppression entries rekeyed by recipient fingerprint", metadata: ["count": "\(migrated)"]) }
+        let recipientKeys = try config.recipientKeys()
         let metrics = HeraldMetrics()
-        let dispatch = try config.dispatch()
+        var dispatch = try config.dispatch()
+        dispatch.recipientKeys = recipientKeys
         let httpClient = ProviderHTTPClient.make(maxConnectionsPerHost: dispatch.concurrency)
         let publicURL = try config.publicURL()
         let port = try config.httpPort()
@@ -84,7 +89,7 @@ enum Gateway {
                 validator: MessageValidator(
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
-                    smsSignature: config.string("HERALD_SMS_SIGNATURE")))
+                    smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
                              sandbox: sandbox != nil)

@@ -59,7 +59,7 @@ struct HeraldConfiguration {
         "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
         "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
         "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
-        "HERALD_LINK_TTL_DAYS",
+        "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
     ]
 
     /// Every key Herald reads.
@@ -131,6 +131,24 @@ struct HeraldConfiguration {
         guard (1...3_650).contains(days) else { throw ConfigurationError("HERALD_LINK_TTL_DAYS must be 1–3650") }
         configuration.linkLifetimeSeconds = days * 86_400
         return configuration
+    }
+
+    /// `HERALD_RECIPIENT_KEYS=id:base64,…`: the keys encrypted recipients are decrypted with.
+    func recipientKeys() throws -> RecipientKeyring {
+        guard let text = string("HERALD_RECIPIENT_KEYS") else { return RecipientKeyring(keys: []) }
+        guard let keyring = RecipientKeyring.parse(text) else {
+            throw ConfigurationError("HERALD_RECIPIENT_KEYS must look like k2:<base64 of 32 bytes>,k1:<base64 of 16 or 32 bytes>")
+        }
+        return keyring
+    }
+
+    /// `HERALD_FINGERPRINT_KEY`: base64 of at least 32 secret bytes; nil lets Herald keep one in Redis.
+    func fingerprintKey() throws -> Data? {
+        guard let text = string("HERALD_FINGERPRINT_KEY") else { return nil }
+        guard let key = Data(base64Encoded: text), key.count >= 32 else {
+            throw ConfigurationError("HERALD_FINGERPRINT_KEY must be base64 of at least 32 random bytes (openssl rand -base64 32)")
+        }
+        return key
     }
 
     /// The settings as providers read them.

@@ -11,10 +11,11 @@ import Testing
 struct RetentionTests {
     /// The kinds of key that live on by design (docs/ARCHITECTURE.md, "What expires"):
     /// streams hold only unfinished work, suppressions are meant to last, the
-    /// delayed set holds only ids of messages still waiting.
+    /// delayed set holds only ids of messages still waiting, templates are
+    /// kept until deleted, and the fingerprint key keys the suppressions.
     static func isDocumentedLongLived(_ key: String) -> Bool {
         key.contains(":q:") || key.hasSuffix(":dead") || key.hasSuffix(":suppressed") || key.hasSuffix(":suppressed_users")
-            || key.hasSuffix(":delayed")
+            || key.hasSuffix(":delayed") || key.hasPrefix("herald:{tpl}:") || key == "herald:fingerprint_key"
     }
 
     @Test("after a mixed run, every key has a TTL except streams, suppressions and delayed sets; a message left at sent expires too")
@@ -28,6 +29,14 @@ struct RetentionTests {
             let wechat = try await h.sendWeChat(to: "oWeChatOpenID0000000000000002")
             let later = try await h.sendSMS(to: "+14155550131", extra: #","send_at":"2099-01-01T00:00:00Z""#)
             _ = try await InboundTests.postInbound(h, from: "+14155550132", body: "STOP")
+            #expect(try await h.api(.PUT, "/v1/templates/t", json: #"{"channel":"sms","body":"See {{u}}","shorten_links":true}"#).status == 201)
+            let templated = try await h.api(.POST, "/v1/messages", json:
+                #"{"channel":"sms","to":"+14155550133","template":"t","data":{"u":"https://example.com/x"},"campaign":"c-r"}"#)
+            let templatedID = try #require(templated.json["id"] as? String)
+            try await h.waitForStatus(templatedID, "sent")
+            let link = try LinkTests.shortURL(in: try #require(h.twilioLedger.lastPayload(to: "+14155550133")), base: h.apiURL)
+            #expect(try await h.request(.GET, link, headers: [("User-Agent", LinkTests.iphone)]).status == 302)
+            try await eventually("the click is recorded") { try await h.message(templatedID).fields["clicked_at"] != nil }
             try await h.waitForStatus(sms, "sent")
             for id in [email, push, wechat] { try await h.waitForStatus(id, "delivered") }
 
@@ -44,7 +53,7 @@ struct RetentionTests {
                 }
             } while cursor != "0"
             #expect(unexpired.isEmpty, "keys without a TTL: \(unexpired)")
-            #expect(messageTTLs.count == 5)
+            #expect(messageTTLs.count == 6)
             #expect(messageTTLs.values.allSatisfy { $0 > 0 })
             let scheduledTTL = try #require(messageTTLs[ChannelKeys(.sms).message(later)])
             #expect(scheduledTTL > 7 * 86_400, "a scheduled message lives until its send time plus the retention")

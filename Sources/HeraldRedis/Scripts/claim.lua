@@ -6,10 +6,14 @@
 -- the channel's suppression list becomes `suppressed` without a provider call.
 -- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash, 4 its suppressed users hash
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
--- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at, user_id, campaign}
+-- Suppressions are keyed by the recipient's fingerprint (`rfp`); an encrypted
+-- recipient has none until the worker decrypts it and checks there.
+-- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at,
+--          user_id, campaign, to_encryption, to_key_id}
 --      or {'skip', reason}.
 local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
-  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone', 'campaign')
+  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone', 'campaign',
+  'rfp', 'to_encryption', 'to_key_id')
 local status = f[1]
 if status ~= 'queued' and status ~= 'sending' then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
@@ -28,7 +32,7 @@ if expires > 0 and tonumber(ARGV[3]) > expires then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
 end
-local reason = herald_suppression(KEYS[3], f[5], f[11])
+local reason = herald_suppression(KEYS[3], f[16], f[11])
 if not reason and f[13] then reason = herald_suppression(KEYS[4], f[13], f[11]) end
 if reason then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
@@ -43,4 +47,4 @@ local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
 redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
   'events', with_event('sending', detail))
-return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15]}
+return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15], f[17], f[18]}

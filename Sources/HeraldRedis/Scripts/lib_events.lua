@@ -47,7 +47,7 @@ local function herald_finish_entry(stream, group, entry)
   redis.call('XDEL', stream, entry)
 end
 
--- Suppressions: one hash per channel, recipient → "scope:reason", where scope
+-- Suppressions: one hash per channel, recipient fingerprint → "scope:reason", where scope
 -- is `all` or a category (`marketing`). Returns the reason when a message of
 -- `category` to `recipient` must not be sent, else nil.
 local function herald_suppression(key, recipient, category)

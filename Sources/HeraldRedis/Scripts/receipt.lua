@@ -31,7 +31,8 @@ local key = ARGV[5] .. 'm:' .. id
 local result = herald_apply_receipt(key, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if result == 'applied' and HERALD_RANK[ARGV[1]] == 3 then redis.call('EXPIRE', key, ARGV[6]) end
 if ARGV[9] ~= '' and result ~= 'duplicate' and result ~= 'missing' then
-  local to = redis.call('HGET', key, 'to')
-  if to then redis.call('HSET', KEYS[3], to, ARGV[9]) end
+  local rfp = redis.call('HGET', key, 'rfp')
+  if rfp then redis.call('HSET', KEYS[3], rfp, ARGV[9]) end
+  if string.find(ARGV[9], ':unsubscribed', 1, true) then herald_stats(key, 'unsubscribed') end
 end
 return {result, id}

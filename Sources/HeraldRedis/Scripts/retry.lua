@@ -11,7 +11,7 @@
 --       12 suppression entry ("all:invalid_recipient", or '' for none),
 --       13 final status when permanent (failed|suppressed)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-local f = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'to')
+local f = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'rfp')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local attempts = tonumber(f[2] or '0')
 local detail = ARGV[11] .. ': ' .. ARGV[7] .. ' ' .. ARGV[8]

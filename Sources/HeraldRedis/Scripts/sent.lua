@@ -25,8 +25,8 @@ if ARGV[5] ~= '' then
       local receipt = cjson.decode(raw)
       local result = herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
       if receipt.suppress and receipt.suppress ~= '' and result ~= 'duplicate' then
-        local to = redis.call('HGET', KEYS[1], 'to')
-        if to then redis.call('HSET', KEYS[5], to, receipt.suppress) end
+        local rfp = redis.call('HGET', KEYS[1], 'rfp')
+        if rfp then redis.call('HSET', KEYS[5], rfp, receipt.suppress) end
       end
     end
     status = redis.call('HGET', KEYS[1], 'status')

@@ -60,7 +60,10 @@ public struct MessageStore: Sendable {
             callKeys.append(keys.message(id))
             callKeys.append(keys.idempotency(message.idempotencyKey ?? ""))
             callKeys.append(keys.stream(message.priority))
-            let fields = message.storedFields()
+            var fields = message.storedFields()
+            // Suppressions are looked up by fingerprint; an encrypted recipient
+            // gets its fingerprint in the worker, once decrypted.
+            if message.toEncryption == nil { fields.append(("rfp", settings.fingerprints.of(message.to, on: message.channel))) }
             arguments.append(id)
             arguments.append(message.idempotencyKey == nil ? "0" : "1")
             arguments.append(String(message.sendAtMillis ?? 0))

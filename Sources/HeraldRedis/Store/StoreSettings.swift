@@ -1,4 +1,6 @@
-/// Retention settings of the Redis model.
+import HeraldCore
+
+/// Retention settings of the Redis model, and the key recipients are fingerprinted with.
 public struct StoreSettings: Sendable, Equatable {
     /// How long a message stays readable after reaching a terminal status.
     public var terminalTTLSeconds: Int
@@ -10,12 +12,16 @@ public struct StoreSettings: Sendable, Equatable {
     public var earlyReceiptTTLSeconds: Int
     /// The consumer group every dispatcher instance joins.
     public var consumerGroup: String
+    /// Keys suppressions and per-person caps by recipient without storing it
+    /// in clear; every instance sharing the Redis must use the same key.
+    public var fingerprints: RecipientFingerprint
 
     public init(
         terminalTTLSeconds: Int = 7 * 86_400, idempotencyTTLSeconds: Int = 86_400,
         providerIDTTLSeconds: Int = 7 * 86_400, earlyReceiptTTLSeconds: Int = 86_400,
-        consumerGroup: String = "dispatch"
+        consumerGroup: String = "dispatch", fingerprints: RecipientFingerprint = .random()
     ) {
+        self.fingerprints = fingerprints
         self.terminalTTLSeconds = terminalTTLSeconds
         self.idempotencyTTLSeconds = idempotencyTTLSeconds
         self.providerIDTTLSeconds = providerIDTTLSeconds

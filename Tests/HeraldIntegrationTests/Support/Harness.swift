@@ -56,6 +56,8 @@ struct HarnessOptions: Sendable {
     var campaignFatigue: [String: [HeraldCore.Channel: [FatigueWindow]]] = [:]
     /// The providers whose receipt and inbound endpoints the API mounts.
     var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
+    /// The keys `to_encryption: aes` recipients are decrypted with (none by default).
+    var recipientKeys = RecipientKeyring(keys: [])
 }
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
@@ -183,7 +185,8 @@ final class Harness: Sendable {
                 configuration.fatigue = options.fatigue
                 return configuration
             }(),
-            metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) })
+            metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
+            validator: MessageValidator(recipientKeys: options.recipientKeys))
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
             configuration: .init(
@@ -321,16 +324,15 @@ final class Harness: Sendable {
     /// Starts a dispatcher instance; cancel the returned task to stop it.
     @discardableResult
     func startDispatcher(consumer: String) -> Task<Void, Never> {
-        let dispatcher = Dispatcher(
-            store: dispatchStore,
-            providers: providers,
-            configuration: DispatchConfiguration(
-                consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
-                visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
-                backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits,
-                quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers,
-                campaignFatigue: options.campaignFatigue),
-            metrics: metrics, logger: logger)
+        var configuration = DispatchConfiguration(
+            consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
+            visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
+            backoff: options.backoff, breaker: options.breaker, rateLimits: options.rateLimits,
+            quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers,
+            campaignFatigue: options.campaignFatigue)
+        configuration.recipientKeys = options.recipientKeys
+        let dispatcher = Dispatcher(store: dispatchStore, providers: providers, configuration: configuration,
+                                    metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
         return task

@@ -48,4 +48,54 @@ struct HeraldProcess {
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return Finished(status: process.terminationStatus, output: text)
     }
+
+    /// A `herald` left running (`serve`), stopped by the test.
+    final class Running: @unchecked Sendable {
+        let process: Process
+        let directory: String
+        let outputPath: String
+        private let output: FileHandle
+
+        init(process: Process, directory: String, outputPath: String, output: FileHandle) {
+            self.process = process
+            self.directory = directory
+            self.outputPath = outputPath
+            self.output = output
+        }
+
+        /// Everything printed so far.
+        var printed: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+        /// Sends SIGTERM, waits for the exit (SIGKILL past the deadline), and returns the output.
+        func stop(timeout: Duration = .seconds(20)) async throws -> Finished {
+            if process.isRunning { process.terminate() }
+            let deadline = ContinuousClock.now.advanced(by: timeout)
+            while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            try? output.close()
+            let text = printed
+            try? FileManager.default.removeItem(atPath: directory)
+            return Finished(status: process.terminationStatus, output: text)
+        }
+    }
+
+    /// Starts `herald arguments…` as `run` does, without waiting for it.
+    static func start(_ arguments: [String], environment: [String: String]) throws -> Running {
+        let directory = NSTemporaryDirectory() + "herald-process-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let inherited = ProcessInfo.processInfo.environment
+        process.environment = environment.merging(["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": directory]) { own, _ in own }
+        let outputPath = directory + "/output.log"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        return Running(process: process, directory: directory, outputPath: outputPath, output: output)
+    }
 }

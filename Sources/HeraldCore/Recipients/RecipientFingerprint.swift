@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+
+/// A keyed fingerprint of a recipient: `fp:` + 22 base64url characters of
+/// HMAC-SHA256(key, channel ":" recipient). Suppressions and per-person caps
+/// are keyed by it, so they apply to a recipient Herald only ever saw
+/// encrypted, and Redis holds no suppressed address in clear. Without the key
+/// a fingerprint cannot be turned back into a number, not even by trying every
+/// number.
+public struct RecipientFingerprint: Sendable, Equatable {
+    private let keyBytes: Data
+    private let key: SymmetricKey
+
+    /// `key` must be at least 32 bytes of secret randomness.
+    public init(key: Data) {
+        keyBytes = key
+        self.key = SymmetricKey(data: key)
+    }
+
+    /// A fingerprint under a fresh random key: only for a single process
+    /// (tests); instances that share Redis must share the key.
+    public static func random() -> RecipientFingerprint {
+        RecipientFingerprint(key: SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.keyBytes == rhs.keyBytes }
+
+    /// The fingerprint of `recipient` on `channel`. Email addresses compare
+    /// case-insensitively, as mailbox providers treat them.
+    public func of(_ recipient: String, on channel: Channel) -> String {
+        let normalized = channel == .email ? recipient.lowercased() : recipient
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((channel.rawValue + ":" + normalized).utf8), using: key)
+        return "fp:" + Base64URL.encode(Data(Data(mac).prefix(16)))
+    }
+
+    /// Whether a suppression entry's key is a fingerprint (entries from before
+    /// fingerprints were keyed by the clear recipient).
+    public static func isFingerprint(_ text: String) -> Bool { text.hasPrefix("fp:") }
+}
