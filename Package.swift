@@ -120,7 +120,7 @@ let package = Package(
                 path: "loadtest/LoadGenerator",
                 swiftSettings: strict),
         .executableTarget(name: "herald",
-                          dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
+                          dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldHTTP", "HeraldTemplates",
                                          "HeraldSimulators", "HeraldLoadGenerator"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Configuration", package: "swift-configuration"),

@@ -5,6 +5,7 @@
 #   loadtest/bench.sh single 200000      # single-message POSTs, 64 connections
 #   loadtest/bench.sh batch 200000       # batch POSTs of 1000
 #   MIX=sms:40,email:30,push:20,wechat:10 loadtest/bench.sh single 100000   # mixed channels
+#   SMS_TEMPLATE=1 loadtest/bench.sh single 100000   # SMS from a stored template, links auto-shortened
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
 # socket, `herald simulate` (every provider's simulator, receipts posted back),
@@ -38,6 +39,13 @@ HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL=
 pids+=($!); herald_pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.05; done
 
+template_args=()
+if [ -n "${SMS_TEMPLATE:-}" ]; then
+  curl -sf -X PUT "http://127.0.0.1:$api_port/v1/templates/bench" -H 'Content-Type: application/json' \
+    -d '{"channel":"sms","signature":"【Shop】","body":"{{name}}, your order {{order}} has shipped. Track it: https://shop.example.com/orders/{{order}}?utm_source=sms","required":["name","order"],"shorten_links":true}' >/dev/null
+  template_args=(--sms-template bench)
+fi
+
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 commands() { redis-cli -s "$sock" info stats | awk -F: '/total_commands_processed/ {print $2+0}'; }
 hz=$(getconf CLK_TCK)
@@ -46,7 +54,7 @@ start=$(date +%s.%N)
 extra=()
 [ "$mode" = batch ] && extra=(--batch-size 1000 --connections "${BATCH_CONNECTIONS:-4}") || extra=(--connections "$connections")
 /usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
-  --redis-url "unix://$sock" --mix "${MIX:-sms:1}" "${extra[@]}" ${LOADTEST_ARGS:-}
+  --redis-url "unix://$sock" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
 c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(cpu $redis_pid); cmd1=$(commands)
 awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis - c0_redis)) -v hz="$hz" \

@@ -12,7 +12,7 @@ struct HeraldCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, SimulateCommand.self,
             LoadtestCommand.self,
-            FloorCommand.self,
+            FloorCommand.self, RenderBenchCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 

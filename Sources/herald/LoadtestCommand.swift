@@ -22,6 +22,8 @@ struct LoadtestCommand: AsyncParsableCommand {
     @Flag(help: "Only measure acceptance; do not follow messages to delivery.") var acceptOnly = false
     @Option(help: "Seconds to wait for every message to be delivered.") var drainTimeout = 120
     @Option(help: "Channel weights, e.g. sms:40,email:30,push:20,wechat:10 (default: all SMS).") var mix = "sms:1"
+    @Option(help: "SMS use this stored template, with `name` and `order` in data, instead of literal content.")
+    var smsTemplate: String?
 
     func run() async throws {
         guard let mode = LoadPlan.Mode(rawValue: mode) else { throw ValidationError("--mode must be single or batch") }
@@ -32,9 +34,10 @@ struct LoadtestCommand: AsyncParsableCommand {
         guard let channelMix = ChannelMix(parsing: mix) else {
             throw ValidationError("--mix must look like sms:40,email:30,push:20,wechat:10")
         }
-        let plan = LoadPlan(
+        var plan = LoadPlan(
             host: host, port: port, apiKey: apiKey, mode: mode, messages: messages, batchSize: batchSize,
             connections: connections, rate: rate, mix: channelMix)
+        plan.smsTemplate = smsTemplate
         var redis: RedisClient?
         if !acceptOnly {
             let url = redisUrl ?? ProcessInfo.processInfo.environment["HERALD_REDIS_URL"]

@@ -24,6 +24,8 @@ public struct LoadPlan: Sendable {
     public var recipientPrefix: String
     /// Which channel each message goes to.
     public var mix: ChannelMix
+    /// SMS name this stored template (with `name` and `order` data) instead of literal content.
+    public var smsTemplate: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, mode: Mode = .single,
@@ -70,6 +72,9 @@ public struct LoadPlan: Sendable {
         case .wechat:
             return #"{"channel":"wechat","to":"oLoad\#(index)","content":{"body":"Herald load test message \#(index)"}}"#
         default:
+            if let smsTemplate {
+                return #"{"channel":"sms","to":"\#(recipient(index))","template":"\#(smsTemplate)","data":{"name":"Customer \#(index)","order":"A-\#(index)"}}"#
+            }
             return #"{"channel":"sms","to":"\#(recipient(index))","content":{"body":"Herald load test message \#(index)"}}"#
         }
     }
