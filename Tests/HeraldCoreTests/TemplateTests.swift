@@ -130,6 +130,18 @@ struct LinkHelperTests {
         #expect(LinkFinder.urls(in: "no links, just http:// and https").isEmpty)
     }
 
+    @Test("base64url encoding matches Foundation's base64 with the URL alphabet and no padding, at every length")
+    func base64url() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decode(expected) == Data(bytes))
+        }
+    }
+
     @Test("codes are 8 base62 characters and do not repeat")
     func codes() {
         let codes = (0..<2_000).map { _ in ShortLinkCode.make() }

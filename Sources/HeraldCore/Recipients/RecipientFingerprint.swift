@@ -28,9 +28,11 @@ public struct RecipientFingerprint: Sendable, Equatable {
     /// The fingerprint of `recipient` on `channel`. Email addresses compare
     /// case-insensitively, as mailbox providers treat them.
     public func of(_ recipient: String, on channel: Channel) -> String {
-        let normalized = channel == .email ? recipient.lowercased() : recipient
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((channel.rawValue + ":" + normalized).utf8), using: key)
-        return "fp:" + Base64URL.encode(Data(Data(mac).prefix(16)))
+        var hmac = HMAC<SHA256>(key: key)
+        hmac.update(data: Array(channel.rawValue.utf8))
+        hmac.update(data: [UInt8(ascii: ":")])
+        hmac.update(data: Array((channel == .email ? recipient.lowercased() : recipient).utf8))
+        return "fp:" + Base64URL.encode(Array(hmac.finalize()).prefix(16))
     }
 
     /// Whether a suppression entry's key is a fingerprint (entries from before
