@@ -40,14 +40,15 @@ public struct HeraldAPI: Sendable {
         }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
         let templateStore = TemplateStore(redis: store.redis)
-        let templates = TemplateResolver(store: templateStore, cache: TemplateCache())
+        let templates = TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions())
         let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
         let shortener = LinkShortener(store: links, base: configuration.shortURLBase)
         MessagesController(
             store: store, enqueuer: EnqueueCoalescer(store: store), validator: validator, configuration: configuration,
             metrics: metrics, templates: templates, shortener: shortener)
             .register(on: v1)
-        TemplatesController(store: templateStore, cache: templates.cache).register(on: v1)
+        TemplatesController(store: templateStore, cache: templates.cache, latestVersions: templates.latestVersions)
+            .register(on: v1)
         LinksController(store: links, shortener: shortener).register(on: v1)
         StatsController(store: StatsStore(redis: store.redis)).register(on: v1)
         RedirectController(

@@ -8,12 +8,35 @@ struct LinkShortener: Sendable {
     let store: LinkStore
     /// `https://hrld.example/s/`: what a code is appended to.
     let base: String
+    /// The links of concurrent single-message requests, created in shared pipelined calls.
+    private let coalesced: CallCoalescer<[(url: String, messageID: String)], [String]>
+
+    init(store: LinkStore, base: String) {
+        self.store = store
+        self.base = base
+        coalesced = CallCoalescer { requests in
+            let codes = try await store.create(requests.flatMap { $0 }, nowMillis: WallClock.nowMillis())
+            var rest = codes[...]
+            return requests.map { request in
+                defer { rest = rest.dropFirst(request.count) }
+                return Array(rest.prefix(request.count))
+            }
+        }
+    }
 
     func shortURL(_ code: String) -> String { base + code }
 
+    /// Shortens one message (`POST /v1/messages`); its links share a pipelined
+    /// call with those of concurrent requests.
+    func shorten(_ message: inout NewMessage, nowMillis: Int64) async throws {
+        var one = [message]
+        try await shorten(&one, nowMillis: nowMillis, coalesce: true)
+        message = one[0]
+    }
+
     /// Shortens every message that asks for it, giving each an id first; all
     /// the links of all the messages are created in one pipelined call.
-    func shorten(_ messages: inout [NewMessage], nowMillis: Int64) async throws {
+    func shorten(_ messages: inout [NewMessage], nowMillis: Int64, coalesce: Bool = false) async throws {
         var found: [(message: Int, ranges: [Range<String.Index>])] = []
         var urls: [(url: String, messageID: String)] = []
         for index in messages.indices where messages[index].shortenLinks {
@@ -26,7 +49,7 @@ struct LinkShortener: Sendable {
             urls += ranges.map { (String(body[$0]), id) }
         }
         guard !urls.isEmpty else { return }
-        var codes = try await store.create(urls, nowMillis: nowMillis)[...]
+        var codes = try await (coalesce ? coalesced.submit(urls) : store.create(urls, nowMillis: nowMillis))[...]
         for (index, ranges) in found {
             let body = messages[index].content.body
             var shortened = ""

@@ -32,9 +32,7 @@ struct MessagesController: Sendable {
         var message = try validator.validate(
             decoded, rendered: rendered, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
         if message.shortenLinks {
-            var one = [message]
-            try await shortener.shorten(&one, nowMillis: now)
-            message = one[0]
+            try await shortener.shorten(&message, nowMillis: now)
             try validator.countSegments(&message)
         }
         let result = try await enqueuer.enqueue(message)

@@ -4,11 +4,12 @@ import HeraldTemplates
 
 /// Turns a message's `template` (`name`, or `name@3` for a pinned version)
 /// into rendered content when the message is accepted, so a caller sees
-/// template errors in the reply. A pinned version that was compiled before
-/// costs no Redis call; an unpinned one costs one small HGET of `latest`.
+/// template errors in the reply. A version compiled before costs no Redis
+/// call; the latest version's number is remembered for a second.
 struct TemplateResolver: Sendable {
     let store: TemplateStore
     let cache: TemplateCache
+    let latestVersions: LatestVersions
 
     /// Splits `name@version`; the version is nil when not pinned.
     static func parse(_ reference: String) throws(APIError) -> (name: String, version: Int?) {
@@ -28,10 +29,12 @@ struct TemplateResolver: Sendable {
         guard let reference = request.template else { return nil }
         guard request.content == nil else { return nil } // the validator names the conflict
         let (name, pinned) = try Self.parse(reference)
-        var version = pinned ?? latest[name]
+        let now = WallClock.nowMillis()
+        var version = pinned ?? latest[name] ?? latestVersions.get(name, nowMillis: now)
         if version == nil {
             version = try await store.latestVersion(name)
             latest[name] = version
+            latestVersions.set(name, version, nowMillis: now)
         }
         guard let version else { throw Self.unknown(reference) }
         let compiled: CompiledTemplate

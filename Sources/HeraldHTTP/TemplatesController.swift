@@ -11,6 +11,7 @@ import Hummingbird
 struct TemplatesController: Sendable {
     let store: TemplateStore
     let cache: TemplateCache
+    let latestVersions: LatestVersions
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.get("templates", use: list)
@@ -41,6 +42,7 @@ struct TemplatesController: Sendable {
             return next
         }
         _ = try cache.compiled(stored)
+        latestVersions.set(name, stored.version, nowMillis: WallClock.nowMillis())
         return JSONResponse.encode(stored.version == 1 ? .created : .ok, TemplateView(stored))
     }
 
@@ -61,6 +63,7 @@ struct TemplatesController: Sendable {
 
     @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let name = try templateName(context)
+        latestVersions.set(name, nil, nowMillis: WallClock.nowMillis())
         guard try await store.delete(name) else { throw APIError.notFound("template \(name)") }
         return JSONResponse.make(.ok, #"{"name":\#(JSONText.quoted(name)),"deleted":true}"#)
     }

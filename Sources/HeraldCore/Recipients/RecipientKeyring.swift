@@ -29,6 +29,9 @@ public struct RecipientKeyring: Sendable, Equatable {
 
     public func hasKey(_ id: String) -> Bool { keys[id] != nil }
 
+    /// A key's bytes, to carry it into a rotated keyring.
+    public func keyData(_ id: String) -> Data? { keys[id] }
+
     /// Parses `id:base64,id:base64`; nil when malformed or a key is not 16 or 32 bytes.
     public static func parse(_ text: String) -> RecipientKeyring? {
         var keys: [(String, Data)] = []
