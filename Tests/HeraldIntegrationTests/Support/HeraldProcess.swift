@@ -20,33 +20,16 @@ struct HeraldProcess {
     static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60))
         async throws -> Finished
     {
-        let directory = NSTemporaryDirectory() + "herald-process-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let inherited = ProcessInfo.processInfo.environment
-        process.environment = environment.merging(["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": directory]) { own, _ in own }
-        let outputPath = directory + "/output.log"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let running = try start(arguments, environment: environment)
         let deadline = ContinuousClock.now.advanced(by: timeout)
-        while process.isRunning, ContinuousClock.now < deadline {
+        while running.process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        if running.process.isRunning {
+            _ = try await running.stop()
             throw ConditionTimeout(what: "herald \(arguments.joined(separator: " ")) exits")
         }
-        try output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return Finished(status: process.terminationStatus, output: text)
+        return try await running.stop()
     }
 
     /// A `herald` left running (`serve`), stopped by the test.
