@@ -7,8 +7,13 @@ import HeraldRedis
 public struct DispatchStore: Sendable {
     public let redis: RedisClient
     public let settings: StoreSettings
+    /// `sent.lua` and `retry.lua`, their concurrent runs sharing round trips.
+    private let sent: CoalescedScript
+    private let retry: CoalescedScript
 
     public init(redis: RedisClient, settings: StoreSettings) {
+        sent = CoalescedScript(Scripts.sent, redis: redis)
+        retry = CoalescedScript(Scripts.retry, redis: redis)
         self.redis = redis
         self.settings = settings
     }
@@ -125,8 +130,7 @@ public struct DispatchStore: Sendable {
         nowMillis: Int64, note: String = ""
     ) async throws -> String {
         let keys = ChannelKeys(claimed.message.channel)
-        let reply = try await redis.run(
-            Scripts.sent,
+        let reply = try await sent.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream,
                    keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID),
                    keys.suppressions],
@@ -148,8 +152,7 @@ public struct DispatchStore: Sendable {
         dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
     ) async throws -> String {
         let keys = ChannelKeys(claimed.message.channel)
-        let reply = try await redis.run(
-            Scripts.retry,
+        let reply = try await retry.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters,
                    keys.suppressions],
             arguments: [

@@ -64,15 +64,40 @@ struct ProviderWebhooksController: Sendable {
             throw APIError(status: error.status, code: error.code, message: error.message)
         }
         let now = webhookRequest.nowMillis
+        func count(_ outcome: String) {
+            switch route.purpose {
+            case .receipts: metrics.receipt(provider: webhook.provider, result: outcome)
+            case .inbound: metrics.inbound(provider: webhook.provider, intent: outcome)
+            }
+        }
+        // Receipts go to Redis together: one coalesced call for a lone one
+        // (Twilio posts one per request), one pipelined round trip for an array.
+        var receipts: [ReceiptUpdate] = []
+        func applyReceipts() async throws {
+            guard !receipts.isEmpty else { return }
+            defer { receipts.removeAll() }
+            if receipts.count == 1, let only = receipts.first {
+                count(try await store.applyReceipt(
+                    channel: only.channel, provider: only.provider, providerMessageID: only.providerMessageID,
+                    kind: only.kind, detail: only.detail, eventID: only.eventID, nowMillis: now,
+                    messageID: only.messageID, suppress: only.suppress).result.rawValue)
+            } else {
+                for applied in try await store.applyReceipts(receipts, nowMillis: now) { count(applied.result.rawValue) }
+            }
+        }
         for effect in result.effects {
+            if case .receipt(let receipt) = effect {
+                receipts.append(ReceiptUpdate(
+                    channel: receipt.channel, provider: webhook.provider, providerMessageID: receipt.providerMessageID,
+                    kind: receipt.kind, detail: receipt.detail, eventID: receipt.eventID, messageID: receipt.messageID,
+                    suppress: receipt.suppression))
+                continue
+            }
+            try await applyReceipts()
             let outcome: String
             switch effect {
-            case .receipt(let receipt):
-                outcome = try await store.applyReceipt(
-                    channel: receipt.channel, provider: webhook.provider, providerMessageID: receipt.providerMessageID,
-                    kind: receipt.kind, detail: receipt.detail, eventID: receipt.eventID, nowMillis: now,
-                    messageID: receipt.messageID, suppress: receipt.suppression
-                ).result.rawValue
+            case .receipt:
+                continue
             case .suppress(let recipient, let channel, let suppression, let label):
                 try await suppressions.suppress(recipient, on: channel, as: suppression)
                 context.logger.info("\(label): \(channel.rawValue) recipient suppressed",
@@ -86,11 +111,9 @@ struct ProviderWebhooksController: Sendable {
             case .ignored(let label):
                 outcome = label
             }
-            switch route.purpose {
-            case .receipts: metrics.receipt(provider: webhook.provider, result: outcome)
-            case .inbound: metrics.inbound(provider: webhook.provider, intent: outcome)
-            }
+            count(outcome)
         }
+        try await applyReceipts()
         var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: result.reply.body)))
         if let contentType = result.reply.contentType { response.headers[.contentType] = contentType }
         return response

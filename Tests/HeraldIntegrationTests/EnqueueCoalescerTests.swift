@@ -97,3 +97,38 @@ struct EnqueueCoalescerTests {
         }
     }
 }
+
+@Suite("Coalesced script runs")
+struct CoalescedScriptTests {
+    static let echo = RedisScript(
+        name: "test_echo",
+        source: "if ARGV[1] == 'boom' then return redis.error_reply('boom asked') end redis.call('INCR', KEYS[1]) return ARGV[1]")
+
+    @Test("200 concurrent runs through one call slot each get their own reply, and one error reply fails only its run")
+    func ownRepliesAndErrors() async throws {
+        let (server, redis, _, _) = try EnqueueCoalescerTests.redis()
+        defer { server.stop() }
+        defer { redis.close() }
+        let script = CoalescedScript(Self.echo, redis: redis, maxInFlight: 1)
+        let inputs = (0..<200).map { $0 == 77 ? "boom" : "value-\($0)" }
+        let replies = await withTaskGroup(of: (String, Result<String, any Error>).self) { group in
+            for input in inputs {
+                group.addTask {
+                    do {
+                        return (input, .success(try await script.run(keys: ["test:counter"], arguments: [input]).string ?? ""))
+                    } catch {
+                        return (input, .failure(error))
+                    }
+                }
+            }
+            var replies: [String: Result<String, any Error>] = [:]
+            for await (input, reply) in group { replies[input] = reply }
+            return replies
+        }
+        for input in inputs where input != "boom" {
+            #expect((try? replies[input]?.get()) == input)
+        }
+        #expect(throws: RedisError.self) { try replies["boom"]!.get() }
+        #expect(try await redis.call("GET", "test:counter").string == "199")
+    }
+}

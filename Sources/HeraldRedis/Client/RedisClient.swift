@@ -56,6 +56,16 @@ public final class RedisClient: Sendable {
     public func runMany(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws
         -> [RedisValue]
     {
+        let replies = try await runManyReplies(script, calls: calls)
+        for reply in replies { try reply.orThrow() }
+        return replies
+    }
+
+    /// `runMany`, with each call's error reply left in its place for its own
+    /// caller: calls joined from different requests must not fail each other.
+    public func runManyReplies(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws
+        -> [RedisValue]
+    {
         guard !calls.isEmpty else { return [] }
         var sha = scripts.withLock { $0[script.name] }
         if sha == nil { sha = try await load(script) }
@@ -67,7 +77,6 @@ public final class RedisClient: Sendable {
             let again = try await connection.pipeline(retry.map { Self.evalsha(sha!, calls[$0].keys, calls[$0].arguments) })
             for (slot, reply) in zip(retry, again) { replies[slot] = reply }
         }
-        for reply in replies { try reply.orThrow() }
         return replies
     }
 

@@ -5,8 +5,11 @@ import HeraldCore
 public struct MessageStore: Sendable {
     public let redis: RedisClient
     public let settings: StoreSettings
+    /// `receipt.lua`, concurrent receipts sharing round trips.
+    private let receipts: CoalescedScript
 
     public init(redis: RedisClient, settings: StoreSettings = StoreSettings()) {
+        receipts = CoalescedScript(Scripts.receipt, redis: redis)
         self.redis = redis
         self.settings = settings
     }
@@ -115,16 +118,32 @@ public struct MessageStore: Sendable {
         channel: Channel, provider: String, providerMessageID: String, kind: ReceiptKind,
         detail: String, eventID: String, nowMillis: Int64, messageID: String? = nil, suppress: Suppression? = nil
     ) async throws -> (result: ReceiptResult, messageID: String) {
-        let keys = ChannelKeys(channel)
-        let reply = try await redis.run(
-            Scripts.receipt,
-            keys: [keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID),
-                   keys.suppressions],
-            arguments: [
-                kind.name, String(nowMillis), detail, eventID, keys.prefix,
-                String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), messageID ?? "",
-                suppress?.stored ?? "", providerMessageID,
-            ])
+        let receipt = ReceiptUpdate(
+            channel: channel, provider: provider, providerMessageID: providerMessageID, kind: kind, detail: detail,
+            eventID: eventID, messageID: messageID, suppress: suppress)
+        let call = receiptCall(receipt, nowMillis: nowMillis)
+        return try Self.receiptResult(try await receipts.run(keys: call.keys, arguments: call.arguments))
+    }
+
+    /// Applies the receipts of one provider post (an Aliyun or SendGrid array)
+    /// in one pipelined round trip, in their order.
+    public func applyReceipts(_ updates: [ReceiptUpdate], nowMillis: Int64) async throws
+        -> [(result: ReceiptResult, messageID: String)]
+    {
+        try await redis.runMany(Scripts.receipt, calls: updates.map { receiptCall($0, nowMillis: nowMillis) })
+            .map(Self.receiptResult)
+    }
+
+    private func receiptCall(_ receipt: ReceiptUpdate, nowMillis: Int64) -> (keys: [String], arguments: [String]) {
+        let keys = ChannelKeys(receipt.channel)
+        return ([keys.providerMessage(receipt.provider, receipt.providerMessageID),
+                 keys.earlyReceipts(receipt.provider, receipt.providerMessageID), keys.suppressions],
+                [receipt.kind.name, String(nowMillis), receipt.detail, receipt.eventID, keys.prefix,
+                 String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), receipt.messageID ?? "",
+                 receipt.suppress?.stored ?? "", receipt.providerMessageID])
+    }
+
+    private static func receiptResult(_ reply: RedisValue) throws -> (result: ReceiptResult, messageID: String) {
         let parts = reply.array
         guard parts.count == 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {
             throw RedisError.unexpectedReply("receipt.lua returned \(reply)")
