@@ -49,6 +49,8 @@ fi
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 commands() { redis-cli -s "$sock" info stats | awk -F: '/total_commands_processed/ {print $2+0}'; }
 hz=$(getconf CLK_TCK)
+traffic() { curl -sf "http://127.0.0.1:$api_port/metrics" | awk -v n="herald_redis_$1_total" '$1 == n {print $2+0; f=1} END {if (!f) print 0}'; }
+rt0=$(traffic round_trips); rq0=$(traffic requests)
 c0_herald=$(cpu $herald_pid); c0_sim=$(cpu $sim_pid); c0_redis=$(cpu $redis_pid); cmd0=$(commands)
 start=$(date +%s.%N)
 extra=()
@@ -57,10 +59,13 @@ extra=()
   --redis-url "unix://$sock" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
 c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(cpu $redis_pid); cmd1=$(commands)
+rt1=$(traffic round_trips); rq1=$(traffic requests)
 awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis - c0_redis)) -v hz="$hz" \
-    -v n="$messages" -v c=$((cmd1 - cmd0)) -v wall="$(echo "$end - $start" | bc)" 'BEGIN {
+    -v n="$messages" -v c=$((cmd1 - cmd0)) -v wall="$(echo "$end - $start" | bc)" \
+    -v rt="$(echo "$rt1 - $rt0" | bc)" -v rq="$(echo "$rq1 - $rq0" | bc)" 'BEGIN {
   printf "cpu seconds: herald %.2f  simulator %.2f  redis %.2f  (wall %.1f s)\n", h/hz, s/hz, r/hz, wall
   printf "cpu per message: herald %.1f us  simulator %.1f us  redis %.1f us\n", h/hz/n*1e6, s/hz/n*1e6, r/hz/n*1e6
   printf "redis commands per message: %.2f (includes the load generator reading results back)\n", c/n
+  if (rt > 0) printf "herald redis round trips per message: %.2f (requests %.2f)\n", rt/n, rq/n
 }'
 redis-cli -s "$sock" info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack|hset|xadd|xdel|set:|get:" | cut -d, -f1-2 || true

@@ -7,6 +7,8 @@ import Synchronization
 /// incremented only on real transitions (a duplicate receipt counts nothing).
 public final class HeraldMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
+    /// The `RedisTraffic` totals already added to the counters (round trips, requests, commands).
+    private let redisTraffic = Mutex([0, 0, 0])
     /// Collectors already made, by name and label values: the registry
     /// validates names and help text on every `make…` call, which showed up in
     /// profiles at a few thousand messages per second.
@@ -162,5 +164,18 @@ public final class HeraldMetrics: Sendable {
     }
 
     /// The Prometheus text exposition.
-    public func render() -> [UInt8] { registry.emitToBuffer() }
+    public func render() -> [UInt8] {
+        let traffic = RedisTraffic.totals
+        redisTraffic.withLock { reported in
+            for (name, help, total, index) in [
+                ("redis_round_trips", "Batches written to Redis and their replies read (pipelining joins requests).", traffic.roundTrips, 0),
+                ("redis_requests", "Commands or pipelines callers handed to a Redis connection.", traffic.requests, 1),
+                ("redis_commands", "Commands sent to Redis.", traffic.commands, 2),
+            ] where total > reported[index] {
+                count(name, help: help, [], by: total - reported[index])
+                reported[index] = total
+            }
+        }
+        return registry.emitToBuffer()
+    }
 }

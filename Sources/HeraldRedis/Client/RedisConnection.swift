@@ -109,6 +109,7 @@ public final class RedisConnection: Sendable {
     /// longer be matched to it.
     private func execute(_ batch: [Request], on link: HiredisLink) -> Bool {
         var failure: RedisError?
+        RedisTraffic.record(requests: batch.count, commands: batch.reduce(0) { $0 + $1.commands.count })
         do {
             for request in batch {
                 for command in request.commands { try link.append(command) }
