@@ -3,7 +3,7 @@ import NIOHTTP1
 import HeraldRedis
 import Testing
 
-@Suite("Redis client over hiredis")
+@Suite("Redis client on SwiftNIO with hiredis's reader")
 struct RedisClientTests {
     static func server() throws -> (LocalRedisServer, String, Int) {
         let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
@@ -70,6 +70,65 @@ struct RedisClientTests {
         server = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
         defer { server.stop() }
         #expect(try await client.call("PING").string == "PONG")
+    }
+
+    @Test("AUTH and SELECT run before the first command; a wrong password is a typed connection failure")
+    func authAndSelect() async throws {
+        let (server, _, port) = try Self.server()
+        defer { server.stop() }
+        let admin = RedisClient(endpoint: server.endpoint, connections: 1)
+        defer { admin.close() }
+        try await admin.call("SET", "where", "db0")
+        try await admin.call("CONFIG", "SET", "requirepass", "s3cret")
+        let client = RedisClient(endpoint: try RedisEndpoint(url: "redis://:s3cret@127.0.0.1:\(port)/3"), connections: 1)
+        defer { client.close() }
+        try await client.call("SET", "where", "db3")
+        #expect(try await client.call("GET", "where").string == "db3")
+        #expect(try await client.call("SELECT", "0").string == "OK")
+        let wrong = RedisClient(endpoint: try RedisEndpoint(url: "redis://:nope@127.0.0.1:\(port)"), connections: 1)
+        defer { wrong.close() }
+        do {
+            _ = try await wrong.call("PING")
+            Issue.record("a wrong password was accepted")
+        } catch let error as RedisError {
+            guard case .connectionFailed(let message) = error else { throw error }
+            #expect(message.contains("AUTH refused"))
+        }
+    }
+
+    @Test("a reply slower than the timeout fails that call and the ones behind it; the next call reconnects")
+    func replyTimeout() async throws {
+        let (server, _, _) = try Self.server()
+        defer { server.stop() }
+        let client = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 300)
+        defer { client.close() }
+        #expect(try await client.call("PING").string == "PONG")
+        do {
+            _ = try await client.call("BLPOP", "nothing", "1")
+            Issue.record("a 1 s reply beat a 300 ms timeout")
+        } catch let error as RedisError {
+            guard case .connectionLost(let message) = error else { throw error }
+            #expect(message.contains("no reply within 300 ms"))
+        }
+        try await eventually("Redis answers again after its sleep", timeout: .seconds(5)) {
+            (try? await client.call("PING"))?.string == "PONG"
+        }
+        let blocking = client.dedicatedConnection()
+        defer { blocking.close() }
+        let started = ContinuousClock.now
+        let reply = try await blocking.pipeline([["BLPOP", "nothing", "1"]], readTimeoutMillis: 3_000)
+        #expect(reply == [.null] || reply == [.array([])])
+        #expect(ContinuousClock.now - started >= .milliseconds(900), "the blocking call was cut short")
+    }
+
+    @Test("a Unix socket endpoint carries commands and pipelines")
+    func unixSocket() async throws {
+        let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
+        let server = try LocalRedisServer(directory: directory, unixSocket: directory + "/redis.sock", appendOnly: false)
+        defer { server.stop() }
+        let client = RedisClient(endpoint: try RedisEndpoint(url: "unix://" + directory + "/redis.sock?db=2"), connections: 1)
+        defer { client.close() }
+        #expect(try await client.pipeline([["SET", "u", "1"], ["INCR", "u"], ["GET", "u"]]) == [.status("OK"), .integer(2), .string("2")])
     }
 
     @Test("scripts run by EVALSHA survive SCRIPT FLUSH (NOSCRIPT reload)")

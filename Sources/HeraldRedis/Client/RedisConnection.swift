@@ -1,33 +1,27 @@
-import Dispatch
-import Foundation
+import NIOCore
+import NIOPosix
 import Synchronization
 
-/// One Redis connection served by its own OS thread.
+/// One Redis connection: a non-blocking SwiftNIO channel on one event loop,
+/// whose bytes hiredis's reader parses (`RedisChannelHandler`). A call never
+/// leaves the event loops: no thread of its own, no semaphore. Concurrent
+/// callers are pipelined: what they write in one event-loop tick goes out in
+/// one flush, and each gets its own replies.
 ///
-/// hiredis blocks, so it must never run on an event loop or on Swift's
-/// cooperative pool (two threads on a two-core machine). Callers `await`;
-/// their commands are queued, and the thread writes everything queued since its
-/// last turn in one go before reading the replies: concurrent callers are
-/// pipelined automatically, which is where the throughput comes from.
-///
-/// A broken connection fails the commands in flight with `.connectionLost` and
-/// is re-established on the next command.
+/// The connection is made on first use and again after it broke (commands in
+/// flight then fail with `.connectionLost`); AUTH and SELECT run before any
+/// caller's command.
 public final class RedisConnection: Sendable {
-    private struct Request: Sendable {
-        let commands: [[String]]
-        let continuation: CheckedContinuation<[RedisValue], any Error>
-        let readTimeoutMillis: Int?
-    }
-
-    private struct Queue: Sendable {
-        var pending: [Request] = []
+    private struct State {
+        var channel: (any Channel)?
+        var connecting: EventLoopFuture<any Channel>?
         var closed = false
     }
 
     private let endpoint: RedisEndpoint
     private let timeoutMillis: Int
-    private let queue = Mutex(Queue())
-    private let wakeup = DispatchSemaphore(value: 0)
+    private let eventLoop: any EventLoop
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - timeoutMillis: connect and per-reply timeout; a reply slower than this
@@ -35,10 +29,7 @@ public final class RedisConnection: Sendable {
     public init(endpoint: RedisEndpoint, timeoutMillis: Int = 5_000, name: String = "redis") {
         self.endpoint = endpoint
         self.timeoutMillis = timeoutMillis
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
-        thread.stackSize = 1 << 20
-        thread.start()
+        eventLoop = MultiThreadedEventLoopGroup.singleton.next()
     }
 
     /// Sends one command and returns its reply (error replies are returned, not thrown).
@@ -48,92 +39,109 @@ public final class RedisConnection: Sendable {
 
     /// Sends commands back to back and returns their replies in order.
     ///
-    /// - Parameter readTimeoutMillis: a longer socket timeout for this request,
-    ///   for blocking commands such as `XREADGROUP … BLOCK`.
+    /// - Parameter readTimeoutMillis: a longer timeout for this request, for
+    ///   blocking commands such as `XREADGROUP … BLOCK`.
     public func pipeline(_ commands: [[String]], readTimeoutMillis: Int? = nil) async throws -> [RedisValue] {
         guard !commands.isEmpty else { return [] }
-        return try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.withLock { queue -> Bool in
-                guard !queue.closed else { return false }
-                queue.pending.append(
-                    Request(commands: commands, continuation: continuation, readTimeoutMillis: readTimeoutMillis))
-                return true
-            }
-            if accepted {
-                wakeup.signal()
-            } else {
-                continuation.resume(throwing: RedisError.closed)
+        let channel = try await connected()
+        return try await Self.request(commands, on: channel, timeoutMillis: readTimeoutMillis ?? timeoutMillis)
+    }
+
+    private static func request(_ commands: [[String]], on channel: any Channel, timeoutMillis: Int) async throws
+        -> [RedisValue]
+    {
+        let promise = channel.eventLoop.makePromise(of: [RedisValue].self)
+        channel.write(RedisRequest(commands: commands, promise: promise, timeoutMillis: timeoutMillis)).whenFailure { error in
+            promise.fail(RedisError.connectionLost("\(error)"))
+        }
+        return try await promise.futureResult.get()
+    }
+
+    /// The open channel, connecting (once, for every waiting caller) when there is none.
+    private func connected() async throws -> any Channel {
+        enum Step { case ready(any Channel), wait(EventLoopFuture<any Channel>), start(EventLoopPromise<any Channel>), closed }
+        let step: Step = state.withLock { state in
+            if state.closed { return .closed }
+            if let channel = state.channel, channel.isActive { return .ready(channel) }
+            if let connecting = state.connecting { return .wait(connecting) }
+            let promise = eventLoop.makePromise(of: (any Channel).self)
+            state.connecting = promise.futureResult
+            return .start(promise)
+        }
+        switch step {
+        case .closed: throw RedisError.closed
+        case .ready(let channel): return channel
+        case .wait(let future): return try await future.get()
+        case .start(let promise):
+            do {
+                let channel = try await connect()
+                let keep = state.withLock { state -> Bool in
+                    state.connecting = nil
+                    guard !state.closed else { return false }
+                    state.channel = channel
+                    return true
+                }
+                guard keep else {
+                    channel.close(promise: nil)
+                    throw RedisError.closed
+                }
+                promise.succeed(channel)
+                return channel
+            } catch {
+                state.withLock { $0.connecting = nil }
+                let failure = error as? RedisError ?? RedisError.connectionFailed("\(endpoint): \(error)")
+                promise.fail(failure)
+                throw failure
             }
         }
     }
 
-    /// Stops accepting commands; the thread finishes what it already took
-    /// (replies still arrive), fails the rest with `.closed`, and exits.
-    /// Does not wait, so it is safe to call from async code.
-    public func close() {
-        let wasOpen = queue.withLock { queue -> Bool in
-            defer { queue.closed = true }
-            return !queue.closed
-        }
-        if wasOpen { wakeup.signal() }
-    }
-
-    private func run() {
-        var link: HiredisLink?
-        while true {
-            wakeup.wait()
-            let (batch, closed) = queue.withLock { queue in
-                let batch = queue.pending
-                queue.pending.removeAll(keepingCapacity: true)
-                return (batch, queue.closed)
-            }
-            if batch.isEmpty {
-                if closed { break }
-                continue
-            }
-            if link == nil {
-                do {
-                    link = try HiredisLink(endpoint: endpoint, timeoutMillis: timeoutMillis)
-                } catch {
-                    for request in batch { request.continuation.resume(throwing: error) }
-                    continue
+    private func connect() async throws -> any Channel {
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(Int64(timeoutMillis)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
                 }
             }
-            if !execute(batch, on: link!) { link = nil }
-        }
-        for request in queue.withLock({ $0.pending }) { request.continuation.resume(throwing: RedisError.closed) }
-    }
-
-    /// Writes and reads one batch; returns false when the link broke. After a
-    /// failure every later request of the batch fails too: its replies can no
-    /// longer be matched to it.
-    private func execute(_ batch: [Request], on link: HiredisLink) -> Bool {
-        var failure: RedisError?
-        RedisTraffic.record(requests: batch.count, commands: batch.reduce(0) { $0 + $1.commands.count })
+        let channel: any Channel
         do {
-            for request in batch {
-                for command in request.commands { try link.append(command) }
+            switch endpoint.address {
+            case .tcp(let host, let port):
+                channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .connect(host: host, port: port).get()
+            case .unix(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
             }
         } catch {
-            failure = error
+            throw RedisError.connectionFailed("\(endpoint): \(error)")
         }
-        for request in batch {
-            if let failure {
-                request.continuation.resume(throwing: failure)
-                continue
-            }
-            do {
-                if let readTimeout = request.readTimeoutMillis { link.setTimeout(millis: readTimeout) }
-                var replies: [RedisValue] = []
-                replies.reserveCapacity(request.commands.count)
-                for _ in request.commands { replies.append(try link.readReply()) }
-                if request.readTimeoutMillis != nil { link.setTimeout(millis: timeoutMillis) }
-                request.continuation.resume(returning: replies)
-            } catch {
-                failure = error
-                request.continuation.resume(throwing: error)
-            }
+        var handshake: [[String]] = []
+        if let password = endpoint.password {
+            handshake.append(endpoint.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
         }
-        return failure == nil
+        if endpoint.database != 0 { handshake.append(["SELECT", String(endpoint.database)]) }
+        guard !handshake.isEmpty else { return channel }
+        do {
+            let replies = try await Self.request(handshake, on: channel, timeoutMillis: timeoutMillis)
+            for (command, reply) in zip(handshake, replies) {
+                if case .error(let message) = reply { throw RedisError.connectionFailed("\(command[0]) refused: \(message)") }
+            }
+            return channel
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    /// Stops accepting commands and closes the socket; commands in flight fail with `.connectionLost`.
+    /// Does not wait, so it is safe to call from async code.
+    public func close() {
+        let channel = state.withLock { state -> (any Channel)? in
+            state.closed = true
+            defer { state.channel = nil }
+            return state.channel
+        }
+        channel?.close(promise: nil)
     }
 }

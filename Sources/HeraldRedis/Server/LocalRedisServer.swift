@@ -46,7 +46,7 @@ public final class LocalRedisServer: Sendable {
 
     /// True when something answers PING at `endpoint` already (a server left by an earlier run).
     public static func isAnswering(_ endpoint: RedisEndpoint) -> Bool {
-        (try? HiredisLink(endpoint: endpoint, timeoutMillis: 200).roundTrip(["PING"]))?.string == "PONG"
+        RedisProbe.answersPing(endpoint)
     }
 
     /// Stops the server (SIGTERM: Redis flushes its AOF) and waits for it to exit.
