@@ -9,12 +9,13 @@ import Foundation
 /// number.
 public struct RecipientFingerprint: Sendable, Equatable {
     private let keyBytes: Data
-    private let key: SymmetricKey
+    /// HMAC keyed once; each fingerprint continues a copy of it, so the key is not padded and hashed again per message.
+    private let keyed: HMAC<SHA256>
 
     /// `key` must be at least 32 bytes of secret randomness.
     public init(key: Data) {
         keyBytes = key
-        self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
     /// A fingerprint under a fresh random key: only for a single process
@@ -28,7 +29,7 @@ public struct RecipientFingerprint: Sendable, Equatable {
     /// The fingerprint of `recipient` on `channel`. Email addresses compare
     /// case-insensitively, as mailbox providers treat them.
     public func of(_ recipient: String, on channel: Channel) -> String {
-        var hmac = HMAC<SHA256>(key: key)
+        var hmac = keyed
         hmac.update(data: Array(channel.rawValue.utf8))
         hmac.update(data: [UInt8(ascii: ":")])
         hmac.update(data: Array((channel == .email ? recipient.lowercased() : recipient).utf8))

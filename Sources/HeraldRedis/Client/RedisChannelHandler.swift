@@ -136,15 +136,29 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     /// RESP: `*<n>\r\n` then `$<len>\r\n<bytes>\r\n` per argument.
     static func encode(_ command: [String], into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("*")
-        buffer.writeString(String(command.count))
-        buffer.writeStaticString("\r\n")
+        writeHeader(UInt8(ascii: "*"), command.count, into: &buffer)
         for argument in command {
-            buffer.writeStaticString("$")
-            buffer.writeString(String(argument.utf8.count))
-            buffer.writeStaticString("\r\n")
+            writeHeader(UInt8(ascii: "$"), argument.utf8.count, into: &buffer)
             buffer.writeString(argument)
-            buffer.writeStaticString("\r\n")
+            buffer.writeInteger(UInt16(0x0d0a))
         }
+    }
+
+    /// `<marker><decimal>\r\n`, without making a String of the number.
+    private static func writeHeader(_ marker: UInt8, _ value: Int, into buffer: inout ByteBuffer) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { bytes in
+            repeat {
+                bytes[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            buffer.writeInteger(marker)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[(20 - count)...]))
+        }
+        buffer.writeInteger(UInt16(0x0d0a))
     }
 }
