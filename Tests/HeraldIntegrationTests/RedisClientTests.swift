@@ -160,3 +160,62 @@ struct RedisClientTests {
         #expect(throws: RedisError.self) { try RedisEndpoint(url: "redis://host:99999") }
     }
 }
+
+@Suite("Redis over TLS")
+struct RedisTLSTests {
+    /// A CA and a server certificate for 127.0.0.1, made with the openssl command line.
+    static func certificates(in directory: String) throws {
+        let script = """
+            set -e
+            cd '\(directory)'
+            openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=Herald test CA' -keyout ca.key -out ca.pem 2>/dev/null
+            openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout server.key -out server.csr 2>/dev/null
+            printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem 2>/dev/null
+            openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=Another CA' -keyout other.key -out other.pem 2>/dev/null
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "openssl could not make test certificates")
+    }
+
+    @Test("rediss:// verifies the server against the given CA and carries commands; an untrusted server is a connection failure")
+    func tls() async throws {
+        let directory = NSTemporaryDirectory() + "herald-redis-tls-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.certificates(in: directory)
+        let tlsPort = try LocalRedisServer.freePort()
+        let server = try ChildProcess(try LocalRedisServer.locate("redis-server").path, arguments: [
+            "--port", "0", "--tls-port", String(tlsPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--tls-cert-file", directory + "/server.pem", "--tls-key-file", directory + "/server.key",
+            "--tls-ca-cert-file", directory + "/ca.pem", "--tls-auth-clients", "no", "--dir", directory,
+            "--logfile", directory + "/redis.log",
+        ])
+        defer { server.stop() }
+        let client = RedisClient(
+            endpoint: try RedisEndpoint(url: "rediss://127.0.0.1:\(tlsPort)/1?ca_file=\(directory)/ca.pem"), connections: 1)
+        defer { client.close() }
+        try await eventually("redis-server answers over TLS", timeout: .seconds(10)) {
+            (try? await client.call("PING"))?.string == "PONG"
+        }
+        #expect(try await client.pipeline([["SET", "t", "1"], ["GET", "t"]]) == [.status("OK"), .string("1")])
+
+        let untrusting = RedisClient(
+            endpoint: try RedisEndpoint(url: "rediss://127.0.0.1:\(tlsPort)?ca_file=\(directory)/other.pem"), connections: 1)
+        defer { untrusting.close() }
+        do {
+            _ = try await untrusting.call("PING")
+            Issue.record("a server the CA did not sign was trusted")
+        } catch let error as RedisError {
+            guard case .connectionFailed = error else { throw error }
+        }
+        let plain = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: tlsPort)), connections: 1,
+                                timeoutMillis: 1_000)
+        defer { plain.close() }
+        await #expect(throws: RedisError.self) { _ = try await plain.call("PING") }
+    }
+}

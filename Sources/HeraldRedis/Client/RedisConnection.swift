@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// One Redis connection: a non-blocking SwiftNIO channel on one event loop,
@@ -96,12 +97,29 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// The TLS client context of a `rediss://` endpoint (its CA file read now, so a change applies on reconnect).
+    private func tlsContext() throws -> NIOSSLContext? {
+        guard let tls = endpoint.tls, case .tcp = endpoint.address else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = tls.caFile { configuration.trustRoots = .file(caFile) }
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw RedisError.connectionFailed("\(endpoint): TLS setup failed: \(error)")
+        }
+    }
+
     private func connect() async throws -> any Channel {
+        let tls = try tlsContext()
+        var serverName: String?
+        if case .tcp(let host, _) = endpoint.address, (try? SocketAddress(ipAddress: host, port: 0)) == nil { serverName = host }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(Int64(timeoutMillis)))
-            .channelInitializer { channel in
+            .channelInitializer { [serverName] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler())
+                    let sync = channel.pipeline.syncOperations
+                    if let tls { try sync.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    try sync.addHandler(RedisChannelHandler())
                 }
             }
         let channel: any Channel
@@ -121,6 +139,9 @@ public final class RedisConnection: Sendable {
             handshake.append(endpoint.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
         }
         if endpoint.database != 0 { handshake.append(["SELECT", String(endpoint.database)]) }
+        // Over TLS a PING completes the TLS handshake before any caller's command, so a certificate that
+        // does not verify is a connection failure here, not a lost reply later.
+        if tls != nil, handshake.isEmpty { handshake.append(["PING"]) }
         guard !handshake.isEmpty else { return channel }
         do {
             let replies = try await Self.request(handshake, on: channel, timeoutMillis: timeoutMillis)
@@ -128,6 +149,9 @@ public final class RedisConnection: Sendable {
                 if case .error(let message) = reply { throw RedisError.connectionFailed("\(command[0]) refused: \(message)") }
             }
             return channel
+        } catch RedisError.connectionLost(let detail) {
+            channel.close(promise: nil)
+            throw RedisError.connectionFailed("\(endpoint): \(detail)")
         } catch {
             channel.close(promise: nil)
             throw error

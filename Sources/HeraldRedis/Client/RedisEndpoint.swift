@@ -1,5 +1,7 @@
-/// Where Redis is and how to log in: parsed from `redis://[:password@]host[:port][/db]`
-/// or `unix:///path/to/redis.sock[?db=N]` (a local socket is markedly cheaper per round trip).
+/// Where Redis is and how to log in: parsed from `redis://[:password@]host[:port][/db]`,
+/// `rediss://…[?ca_file=/path/ca.pem]` (TLS, verified against the system's
+/// trust roots or the given CA), or `unix:///path/to/redis.sock[?db=N]` (a
+/// local socket is markedly cheaper per round trip).
 public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     public enum Address: Sendable, Equatable {
         case tcp(host: String, port: Int)
@@ -10,8 +12,21 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var username: String?
     public var database: Int
+    /// TLS for a `rediss://` endpoint; nil for plain TCP or a Unix socket.
+    public var tls: TLS?
 
-    public init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0) {
+    /// How a TLS connection verifies the server: the certificate chain (against
+    /// `caFile`, or the system's roots) and the host name or IP address.
+    public struct TLS: Sendable, Equatable {
+        public var caFile: String?
+
+        public init(caFile: String? = nil) {
+            self.caFile = caFile
+        }
+    }
+
+    public init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0, tls: TLS? = nil) {
+        self.tls = tls
         self.address = address
         self.username = username
         self.password = password
@@ -33,10 +48,21 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
             self.init(address: .unix(path: path), database: database)
             return
         }
-        guard url.hasPrefix("redis://") else {
-            throw .connectionFailed("unsupported Redis URL scheme (use redis:// or unix://)")
+        let secure = url.hasPrefix("rediss://")
+        guard secure || url.hasPrefix("redis://") else {
+            throw .connectionFailed("unsupported Redis URL scheme (use redis://, rediss:// or unix://)")
         }
-        var rest = Substring(url.dropFirst("redis://".count))
+        var rest = Substring(url.dropFirst(secure ? "rediss://".count : "redis://".count))
+        var tls: TLS? = secure ? TLS() : nil
+        if let query = rest.firstIndex(of: "?") {
+            for pair in rest[rest.index(after: query)...].split(separator: "&") {
+                guard pair.hasPrefix("ca_file="), secure else {
+                    throw .connectionFailed("unknown Redis URL parameter '\(pair.prefix(32))' (rediss:// takes ca_file=)")
+                }
+                tls?.caFile = String(pair.dropFirst("ca_file=".count))
+            }
+            rest = rest[..<query]
+        }
         var username: String?
         var password: String?
         if let at = rest.lastIndex(of: "@") {
@@ -69,13 +95,14 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
             host = String(rest[..<colon])
         }
         if host.isEmpty { host = "127.0.0.1" }
-        self.init(address: .tcp(host: host, port: port), username: username, password: password, database: database)
+        self.init(address: .tcp(host: host, port: port), username: username, password: password, database: database,
+                  tls: tls)
     }
 
     /// Host and port or socket path; never the password.
     public var description: String {
         switch address {
-        case .tcp(let host, let port): "redis://\(host):\(port)/\(database)"
+        case .tcp(let host, let port): "\(tls == nil ? "redis" : "rediss")://\(host):\(port)/\(database)"
         case .unix(let path): "unix://\(path)?db=\(database)"
         }
     }

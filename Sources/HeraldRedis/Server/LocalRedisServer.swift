@@ -92,7 +92,8 @@ public final class LocalRedisServer: Sendable {
         return bound == 0
     }
 
-    private static func locate(_ executable: String) throws -> URL {
+    /// An executable by path, or the first of that name on PATH: how tests start a redis-server with their own flags.
+    public static func locate(_ executable: String) throws -> URL {
         if executable.contains("/") { return URL(fileURLWithPath: executable) }
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin").split(separator: ":")
         {
