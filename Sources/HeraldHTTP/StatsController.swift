@@ -58,7 +58,8 @@ struct StatsController: Sendable {
         var byTemplate: [String: CampaignStats] = [:]
         var byDay: [String: CampaignStats] = [:]
         var rows: [String: CampaignStats] = [:]
-        for row in try await store.rows(campaign: campaign, days: days) {
+        let channels = channel.flatMap { Channel(rawValue: $0) }.map { [$0] } ?? Channel.allCases
+        for row in try await store.rows(campaign: campaign, channels: channels, days: days) {
             if let channel, row.channel != channel { continue }
             if let template, row.template != template { continue }
             totals.add(row.counter, row.value)

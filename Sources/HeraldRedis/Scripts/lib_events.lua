@@ -58,9 +58,11 @@ local function herald_suppression(key, recipient, category)
   return nil
 end
 
--- Campaign stats (GET /v1/stats): one hash per campaign and UTC day of
--- acceptance, `herald:stats:c:<campaign>:<day>`, and one for all traffic,
--- `herald:stats:all:<day>` (day = days since 1970-01-01). Fields are
+-- Campaign stats (GET /v1/stats): one hash per channel, campaign and UTC day
+-- of acceptance, `herald:{sms}:stats:c:<campaign>:<day>`, and one per channel
+-- for all traffic, `herald:{sms}:stats:all:<day>` (day = days since
+-- 1970-01-01). They carry the channel's hash tag, so the transition that
+-- counts touches only its message's slot. Fields are
 -- `<channel>|<template name or ->|<counter>`, so a query reads a few small
 -- hashes whatever the number of messages. A key lives HERALD_STATS_TTL
 -- seconds from its first counter.
@@ -78,8 +80,9 @@ local function herald_stats_add(campaign, channel, template, created_at, counter
   local name = '-'
   if template then name = string.match(template, '^[^@]*') end
   local field = channel .. '|' .. name .. '|' .. counter
-  if campaign then herald_stats_bump('herald:stats:c:' .. campaign .. ':' .. day, field, n) end
-  herald_stats_bump('herald:stats:all:' .. day, field, n)
+  local prefix = 'herald:{' .. channel .. '}:stats:'
+  if campaign then herald_stats_bump(prefix .. 'c:' .. campaign .. ':' .. day, field, n) end
+  herald_stats_bump(prefix .. 'all:' .. day, field, n)
 end
 
 -- Counts one event of message `key` in its stats.

@@ -1,9 +1,9 @@
 import HeraldCore
 
 /// Reads the counters the transition scripts keep (see `herald_stats_add` in
-/// lib_events.lua): a hash per campaign (or all traffic) and day, whose fields
-/// are `<channel>|<template>|<counter>`. A query costs one pipelined HGETALL
-/// per day, whatever the number of messages.
+/// lib_events.lua): a hash per channel, campaign (or all traffic) and day,
+/// whose fields are `<channel>|<template>|<counter>`. A query costs one
+/// pipelined HGETALL per channel and day, whatever the number of messages.
 public struct StatsStore: Sendable {
     public let redis: RedisClient
 
@@ -20,15 +20,19 @@ public struct StatsStore: Sendable {
         public var value: Int
     }
 
-    static func key(campaign: String?, day: Int) -> String {
-        campaign.map { "herald:stats:c:\($0):\(day)" } ?? "herald:stats:all:\(day)"
+    static func key(channel: Channel, campaign: String?, day: Int) -> String {
+        ChannelKeys(channel).prefix + (campaign.map { "stats:c:\($0):\(day)" } ?? "stats:all:\(day)")
     }
 
-    /// Every counter of `campaign` (nil: all traffic) for days `days` (days since 1970-01-01, UTC).
-    public func rows(campaign: String?, days: ClosedRange<Int>) async throws -> [Row] {
-        let replies = try await redis.pipeline(days.map { ["HGETALL", Self.key(campaign: campaign, day: $0)] })
+    /// Every counter of `campaign` (nil: all traffic) on `channels` for days
+    /// `days` (days since 1970-01-01, UTC).
+    public func rows(campaign: String?, channels: [Channel] = Channel.allCases, days: ClosedRange<Int>) async throws
+        -> [Row]
+    {
+        let keys = days.flatMap { day in channels.map { (day, Self.key(channel: $0, campaign: campaign, day: day)) } }
+        let replies = try await redis.pipeline(keys.map { ["HGETALL", $0.1] })
         var rows: [Row] = []
-        for (day, reply) in zip(days, replies) {
+        for ((day, _), reply) in zip(keys, replies) {
             let items = try reply.orThrow().array
             for index in stride(from: 0, to: items.count - 1, by: 2) {
                 guard let field = items[index].string, let value = items[index + 1].string.flatMap({ Int($0) }) else { continue }
