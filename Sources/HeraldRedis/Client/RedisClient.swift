@@ -6,7 +6,7 @@ import Synchronization
 /// connections carries thousands of concurrent requests; more connections only
 /// add threads. Blocking commands must not go through the pool (they would
 /// stall every caller behind them): use `dedicatedConnection()`.
-public final class RedisClient: Sendable {
+public final class RedisClient: RedisScriptRunner {
     public let endpoint: RedisEndpoint
     private let connections: [RedisConnection]
     private let next = Atomic<Int>(0)
@@ -45,24 +45,11 @@ public final class RedisClient: Sendable {
         try await pick().pipeline(commands)
     }
 
-    /// Runs a script by EVALSHA, loading it on the first use and again after a
-    /// `NOSCRIPT` reply (Redis restarted or `SCRIPT FLUSH`).
-    public func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisValue {
-        try await runMany(script, calls: [(keys, arguments)])[0]
-    }
-
-    /// Runs the same script for many key/argument sets in one pipelined round trip.
-    /// Each result is the script's reply; error replies are thrown.
-    public func runMany(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws
-        -> [RedisValue]
-    {
-        let replies = try await runManyReplies(script, calls: calls)
-        for reply in replies { try reply.orThrow() }
-        return replies
-    }
-
-    /// `runMany`, with each call's error reply left in its place for its own
-    /// caller: calls joined from different requests must not fail each other.
+    /// Runs the same script for many key/argument sets in one pipelined round
+    /// trip by EVALSHA, loading it on the first use and again after a
+    /// `NOSCRIPT` reply (Redis restarted or `SCRIPT FLUSH`). Each call's error
+    /// reply stays in its place for its own caller: calls joined from
+    /// different requests must not fail each other.
     public func runManyReplies(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws
         -> [RedisValue]
     {

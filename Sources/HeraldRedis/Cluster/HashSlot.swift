@@ -1,0 +1,27 @@
+/// Redis Cluster's key → slot mapping: CRC16 (XMODEM) of the key, or of its
+/// hash tag (the part between the first `{` and the next `}`, when not
+/// empty), modulo 16384. Keys with the same tag share a slot, which is how a
+/// Lua transition keeps all its keys on one node.
+public enum HashSlot {
+    public static let count = 16_384
+
+    public static func of(_ key: String) -> Int {
+        var bytes = Array(key.utf8)[...]
+        if let open = bytes.firstIndex(of: UInt8(ascii: "{")),
+           let close = bytes[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1
+        {
+            bytes = bytes[(open + 1)..<close]
+        }
+        return Int(crc16(bytes) % UInt16(count))
+    }
+
+    /// CRC16-CCITT (XMODEM): polynomial 0x1021, initial value 0, as the Redis Cluster specification defines it.
+    static func crc16(_ bytes: ArraySlice<UInt8>) -> UInt16 {
+        var crc: UInt16 = 0
+        for byte in bytes {
+            crc ^= UInt16(byte) << 8
+            for _ in 0..<8 { crc = crc & 0x8000 != 0 ? (crc << 1) ^ 0x1021 : crc << 1 }
+        }
+        return crc
+    }
+}
