@@ -2,19 +2,20 @@ import Foundation
 import HeraldRedis
 
 /// A real Redis Cluster on loopback for a test: `masters` redis-servers with
-/// `--cluster-enabled yes` on free ports, joined by `redis-cli --cluster
-/// create`, ready when every node reports `cluster_state:ok`.
+/// `--cluster-enabled yes` on free ports (and `replicasPerMaster` replicas of
+/// each), joined by `redis-cli --cluster create`, ready when every node
+/// reports `cluster_state:ok`.
 final class LocalRedisCluster: Sendable {
     let ports: [Int]
     let directory: String
     private let servers: [ChildProcess]
 
-    init(masters: Int = 3) async throws {
+    init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
         directory = NSTemporaryDirectory() + "herald-cluster-" + UUID().uuidString
         var ports: [Int] = []
         var servers: [ChildProcess] = []
         let executable = try LocalRedisServer.locate("redis-server").path
-        for index in 0..<masters {
+        for index in 0..<(masters * (1 + replicasPerMaster)) {
             let port = try LocalRedisServer.freePort()
             let folder = directory + "/node\(index)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -34,7 +35,8 @@ final class LocalRedisCluster: Sendable {
         }
         let create = Process()
         create.executableURL = try LocalRedisServer.locate("redis-cli")
-        create.arguments = ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" } + ["--cluster-replicas", "0", "--cluster-yes"]
+        create.arguments = ["--cluster", "create"] + ports.map { "127.0.0.1:\($0)" }
+            + ["--cluster-replicas", String(replicasPerMaster), "--cluster-yes"]
         create.standardOutput = FileHandle.nullDevice
         create.standardError = FileHandle.nullDevice
         try create.run()
