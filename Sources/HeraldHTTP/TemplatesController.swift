@@ -77,10 +77,7 @@ struct TemplatesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        var entries: [Listing.Entry] = []
-        for name in try await store.names() {
-            if let version = try await store.latestVersion(name) { entries.append(.init(name: name, version: version)) }
-        }
+        let entries = try await store.latestVersions().map { Listing.Entry(name: $0.name, version: $0.version) }
         return JSONResponse.encode(.ok, Listing(templates: entries))
     }
 

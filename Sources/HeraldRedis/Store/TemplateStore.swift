@@ -67,4 +67,11 @@ public struct TemplateStore: Sendable {
         let reply = try await redis.send(["SMEMBERS", Self.names]).orThrow()
         return reply.array.compactMap(\.string).sorted()
     }
+
+    /// Every template's name and latest version, sorted by name, in two round trips.
+    public func latestVersions() async throws -> [(name: String, version: Int)] {
+        let names = try await names()
+        let replies = try await redis.pipeline(names.map { ["HGET", Self.key($0), "latest"] })
+        return zip(names, replies).compactMap { name, reply in reply.string.flatMap { Int($0) }.map { (name, $0) } }
+    }
 }
