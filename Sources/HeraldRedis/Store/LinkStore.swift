@@ -102,14 +102,19 @@ public struct LinkStore: Sendable {
         }
     }
 
-    /// Records many fetches in one pipelined round trip.
+    /// Records many fetches: the links' counters and, for clicks, their
+    /// messages', as two script lists sent together (each script stays in one slot).
     public func record(_ clicks: [Click]) async throws {
-        let replies = try await redis.runMany(Scripts.click, calls: clicks.map { click in
-            let messageKey = click.messageID.flatMap { id in MessageID.channel(of: id).map { ChannelKeys($0).message(id) } }
-            return (keys: [Self.key(click.code)],
-                    arguments: [String(click.atMillis), click.agent == .preview ? "preview" : "click", click.agent.rawValue,
-                                messageKey ?? "", click.code])
-        })
-        for reply in replies { _ = try reply.orThrow() }
+        let onLinks = clicks.map { click in
+            (keys: [Self.key(click.code)],
+             arguments: [String(click.atMillis), click.agent == .preview ? "preview" : "click", click.agent.rawValue])
+        }
+        let onMessages = clicks.compactMap { click -> (keys: [String], arguments: [String])? in
+            guard click.agent != .preview, let id = click.messageID, let channel = MessageID.channel(of: id) else { return nil }
+            return (keys: [ChannelKeys(channel).message(id)], arguments: [String(click.atMillis), click.code])
+        }
+        async let links = redis.runMany(Scripts.clickLink, calls: onLinks)
+        async let messages = redis.runMany(Scripts.clickMessage, calls: onMessages)
+        _ = try await (links, messages)
     }
 }

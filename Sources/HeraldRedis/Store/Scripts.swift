@@ -16,10 +16,11 @@ public enum Scripts {
     public static let templatePut = RedisScript.bundled("template_put")
     public static let templateDelete = RedisScript.bundled("template_delete")
     public static let linkCreate = RedisScript.bundled("link_create")
-    public static let click = RedisScript.bundled("click")
+    public static let clickLink = RedisScript.bundled("click_link")
+    public static let clickMessage = RedisScript.bundled("click_message")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
-        fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, click,
+        fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage,
     ]
 }
