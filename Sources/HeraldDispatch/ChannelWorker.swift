@@ -134,7 +134,15 @@ struct ChannelWorker: Sendable {
         if let selected, let transition = providers.record(outcome, provider: selected.index) { report(transition) }
         let now = WallClock.nowMillis()
         let backoff = configuration.backoff(for: channel)
-        var final = false
+        // A message that will never reach the person gives its fatigue tokens
+        // back before its final status is written: whoever sees `failed` can
+        // already use the token again.
+        let final = switch outcome {
+        case .accepted: false
+        case .retryable, .throttled: claimed.message.attempt >= backoff.maxAttempts
+        case .permanent, .invalidRecipient, .optedOut: true
+        }
+        if final, let fatigue { await giveBack(fatigue, claimed) }
         await recordWithRetries(claimed) {
             switch outcome {
             case .accepted(let providerMessageID, let status):
@@ -156,26 +164,22 @@ struct ChannelWorker: Sendable {
                     claimed, provider: provider.name, code: code, message: message, permanent: false,
                     dueMillis: now + delay, maxAttempts: backoff.maxAttempts, nowMillis: now)
                 metrics.attempt(channel, provider: provider.name, outcome: result)
-                final = result == "failed"
                 logger.info("send attempt failed", metadata: [
                     "id": "\(claimed.message.id)", "to": "\(PIIMask.recipient(claimed.message.to, channel: channel))",
                     "provider": "\(provider.name)", "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
                 ])
             case .permanent(let code, let message):
-                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "failed")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: code, message: message, permanent: true, dueMillis: now,
                     maxAttempts: backoff.maxAttempts, nowMillis: now)
             case .invalidRecipient(let code, let message):
-                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "invalid_recipient")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "invalid_recipient:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .invalidRecipient))
             case .optedOut(let code, let message):
-                final = true
                 metrics.attempt(channel, provider: provider.name, outcome: "opted_out")
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "opted_out:" + code, message: message,
@@ -183,8 +187,6 @@ struct ChannelWorker: Sendable {
                     suppress: Suppression(scope: .all, reason: .unsubscribed), endSuppressed: true)
             }
         }
-        // A message that will never reach the person gives its fatigue tokens back.
-        if final, let fatigue { await giveBack(fatigue, claimed) }
     }
 
     /// The message with its recipient in clear. An encrypted recipient is
