@@ -45,20 +45,13 @@ public struct RecipientKeyring: Sendable, Equatable {
         return keys.isEmpty ? nil : RecipientKeyring(keys: keys)
     }
 
-    /// Standard or URL-safe base64, padded or not.
-    static func decodeBase64(_ text: String) -> Data? {
-        var normalized = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while normalized.utf8.count % 4 != 0 { normalized += "=" }
-        return Data(base64Encoded: normalized)
-    }
-
     /// Checks what can be checked without decrypting: the key exists and fits
     /// the mode, and the ciphertext decodes and is long enough.
     public func checkShape(_ ciphertext: String, mode: RecipientEncryption, keyID: String?) -> Failure? {
         let id = keyID ?? defaultKeyID ?? ""
         guard let key = keys[id] else { return .unknownKey(id) }
         guard key.count == mode.keyBytes else { return .wrongKeySize(id) }
-        guard ciphertext.utf8.count <= 1_024, let bytes = Self.decodeBase64(ciphertext), bytes.count >= mode.minimumBytes
+        guard ciphertext.utf8.count <= 1_024, let bytes = Base64URL.decode(ciphertext), bytes.count >= mode.minimumBytes
         else { return .malformed }
         if mode != .aes256GCM, bytes.count % 16 != 0 { return .malformed }
         return nil
@@ -68,7 +61,7 @@ public struct RecipientKeyring: Sendable, Equatable {
     public func decrypt(_ ciphertext: String, mode: RecipientEncryption, keyID: String?) throws(Failure) -> String {
         if let failure = checkShape(ciphertext, mode: mode, keyID: keyID) { throw failure }
         let key = SymmetricKey(data: keys[keyID ?? defaultKeyID ?? ""]!)
-        let bytes = Self.decodeBase64(ciphertext)!
+        let bytes = Base64URL.decode(ciphertext)!
         let clear: Data
         do {
             switch mode {
