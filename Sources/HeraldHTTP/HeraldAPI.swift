@@ -30,13 +30,14 @@ public struct HeraldAPI: Sendable {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
+        let suppressions = SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints)
         OperationsController(store: store, metrics: metrics).register(on: router)
         ProviderWebhooksController(
-            webhooks: webhooks, store: store, suppressions: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints),
+            webhooks: webhooks, store: store, suppressions: suppressions,
             configuration: configuration, metrics: metrics
         ).register(on: router)
         if let links = configuration.unsubscribeLinks {
-            UnsubscribeController(suppressions: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints), links: links).register(on: router)
+            UnsubscribeController(suppressions: suppressions, links: links).register(on: router)
         }
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
         let templateStore = TemplateStore(redis: store.redis)
@@ -57,7 +58,7 @@ public struct HeraldAPI: Sendable {
                                     dropped: { [metrics] count in metrics.clicksDropped(count) }),
             metrics: metrics)
             .register(on: router)
-        SuppressionsController(store: SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints), validator: validator, configuration: configuration)
+        SuppressionsController(store: suppressions, validator: validator, configuration: configuration)
             .register(on: v1)
         AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)

@@ -77,10 +77,7 @@ struct ProviderWebhooksController: Sendable {
             guard !receipts.isEmpty else { return }
             defer { receipts.removeAll() }
             if receipts.count == 1, let only = receipts.first {
-                count(try await store.applyReceipt(
-                    channel: only.channel, provider: only.provider, providerMessageID: only.providerMessageID,
-                    kind: only.kind, detail: only.detail, eventID: only.eventID, nowMillis: now,
-                    messageID: only.messageID, suppress: only.suppress).result.rawValue)
+                count(try await store.applyReceipt(only, nowMillis: now).result.rawValue)
             } else {
                 for applied in try await store.applyReceipts(receipts, nowMillis: now) { count(applied.result.rawValue) }
             }

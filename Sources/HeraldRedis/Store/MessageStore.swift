@@ -110,17 +110,11 @@ public struct MessageStore: Sendable {
         }
     }
 
-    /// Applies a provider receipt. `eventID` deduplicates redeliveries. The
-    /// message is found by `messageID` when the provider echoes Herald's id
-    /// back, else by `providerMessageID`. `suppress` adds the message's
-    /// recipient to the channel's suppressions.
-    public func applyReceipt(
-        channel: Channel, provider: String, providerMessageID: String, kind: ReceiptKind,
-        detail: String, eventID: String, nowMillis: Int64, messageID: String? = nil, suppress: Suppression? = nil
-    ) async throws -> (result: ReceiptResult, messageID: String) {
-        let receipt = ReceiptUpdate(
-            channel: channel, provider: provider, providerMessageID: providerMessageID, kind: kind, detail: detail,
-            eventID: eventID, messageID: messageID, suppress: suppress)
+    /// Applies one provider receipt (see `ReceiptUpdate`); concurrent ones
+    /// share a pipelined request.
+    public func applyReceipt(_ receipt: ReceiptUpdate, nowMillis: Int64) async throws
+        -> (result: ReceiptResult, messageID: String)
+    {
         let call = receiptCall(receipt, nowMillis: nowMillis)
         return try Self.receiptResult(try await receipts.run(keys: call.keys, arguments: call.arguments))
     }
