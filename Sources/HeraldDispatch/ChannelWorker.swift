@@ -215,7 +215,7 @@ struct ChannelWorker: Sendable {
         let fingerprint = store.settings.fingerprints.of(clear, on: channel)
         do {
             if let suppression = try await store.revealFingerprint(claimed, fingerprint: fingerprint),
-               suppression.scope == .all || suppression.scope.rawValue == claimed.message.category.rawValue
+               suppression.blocks(claimed.message.category)
             {
                 metrics.policy(channel, decision: "suppressed")
                 try await store.hold(claimed, .suppress(reason: suppression.reason.rawValue), event: "suppressed",
@@ -231,6 +231,7 @@ struct ChannelWorker: Sendable {
         var revealed = claimed
         revealed.message.to = clear
         revealed.encryption = nil
+        revealed.fingerprint = fingerprint
         return revealed
     }
 
@@ -259,7 +260,7 @@ struct ChannelWorker: Sendable {
         guard message.category == .marketing else { return .admitted(nil) }
         let windows = configuration.fatigue(for: channel, campaign: message.campaign)
         guard !windows.isEmpty else { return .admitted(nil) }
-        let person = message.userID ?? store.settings.fingerprints.of(message.to, on: channel)
+        let person = message.userID ?? claimed.fingerprint ?? store.settings.fingerprints.of(message.to, on: channel)
         let zone = message.timezone.flatMap(TimeZone.init(identifier:)) ?? configuration.defaultTimeZone
         let now = WallClock.nowMillis()
         let decision: FatigueStore.Decision

@@ -9,4 +9,7 @@ public struct ClaimedMessage: Sendable, Equatable {
     public var encryption: RecipientEncryption? = nil
     /// The key id of an encrypted `to`; nil for the default key.
     public var keyID: String? = nil
+    /// The recipient's fingerprint (`RecipientFingerprint`), as stored at
+    /// acceptance; for an encrypted recipient, set once the worker decrypts it.
+    public var fingerprint: String? = nil
 }

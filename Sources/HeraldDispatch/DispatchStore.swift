@@ -104,7 +104,7 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 16, parts[0].string == "send" else {
+            guard parts.count == 17, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
@@ -117,7 +117,7 @@ public struct DispatchStore: Sendable {
                 userID: parts[12].string, campaign: parts[13].string)
             claimed.append(ClaimedMessage(
                 entry: entry, message: message, encryption: parts[14].string.flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: parts[15].string))
+                keyID: parts[15].string, fingerprint: parts[16].string))
         }
         return claimed
     }

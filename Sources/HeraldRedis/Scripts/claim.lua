@@ -9,7 +9,7 @@
 -- Suppressions are keyed by the recipient's fingerprint (`rfp`); an encrypted
 -- recipient has none until the worker decrypts it and checks there.
 -- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at,
---          user_id, campaign, to_encryption, to_key_id}
+--          user_id, campaign, to_encryption, to_key_id, rfp}
 --      or {'skip', reason}.
 local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
   'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone', 'campaign',
@@ -47,4 +47,4 @@ local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
 redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
   'events', with_event('sending', detail))
-return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15], f[17], f[18]}
+return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15], f[17], f[18], f[16]}
