@@ -80,7 +80,8 @@ struct DeliveryTests {
         var options = HarnessOptions()
         options.startDispatcher = false
         try await withHarness(options) { h in
-            let expiresAt = Date().addingTimeInterval(0.3).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            // Far enough ahead that a loaded machine still accepts it; the dispatcher starts only after it passed.
+            let expiresAt = Date().addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let id = try await h.sendSMS(to: "+14155550102", extra: #","expires_at":"\#(expiresAt)""#)
             let expiry = try #require(try await h.message(id).fields["expires_at"].flatMap(Int64.init))
             try await eventually("expires_at has passed") { WallClock.nowMillis() > expiry }
