@@ -1,11 +1,15 @@
 import Synchronization
 
-/// Message identifiers: `<channel>_<26 Crockford base32 chars>` (48-bit
-/// millisecond time + 80 random bits, like a ULID).
+/// Message identifiers: `<channel>[<partition>]_<26 Crockford base32 chars>`
+/// (48-bit millisecond time + 80 random bits, like a ULID), e.g.
+/// `sms_01J…` (partition 0) or `sms07_01J…` (partition 7).
 ///
-/// The channel prefix lets every lookup find the message's Redis hash, whose key
-/// carries the channel's hash tag, without a second index.
+/// The channel and partition prefix let every lookup find the message's Redis
+/// hash, whose key carries the partition's hash tag, without a second index.
 public enum MessageID {
+    /// Partitions a channel may have: the partition is two decimal digits in the id.
+    public static let maxPartitions = 100
+
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
     /// Seeded once from the system's generator; drawing from the system on
     /// every id was a `getrandom` syscall per message (3% of a batch request).
@@ -15,7 +19,8 @@ public enum MessageID {
     }()
 
     /// A new, time-ordered, collision-resistant id.
-    public static func make(channel: Channel, nowMillis: Int64) -> String {
+    public static func make(channel: Channel, partition: Int = 0, nowMillis: Int64) -> String {
+        precondition((0..<maxPartitions).contains(partition), "partition out of range")
         let (first, second) = random.withLock { generator -> (UInt64, UInt64) in
             let first = generator.next()
             return (first, generator.next())
@@ -43,16 +48,27 @@ public enum MessageID {
             low = low >> 5 | (high & 31) << 59
             high >>= 5
         }
-        return channel.rawValue + "_" + String(decoding: out, as: UTF8.self)
+        let tag = partition == 0 ? "" : (partition < 10 ? "0" : "") + String(partition)
+        return channel.rawValue + tag + "_" + String(decoding: out, as: UTF8.self)
     }
 
     /// The channel an id belongs to, or nil when the id is not one of ours.
-    public static func channel(of id: String) -> Channel? {
-        guard let underscore = id.firstIndex(of: "_"),
-              let channel = Channel(rawValue: String(id[..<underscore]))
-        else { return nil }
+    public static func channel(of id: String) -> Channel? { parse(id)?.channel }
+
+    /// The channel and partition an id belongs to, or nil when the id is not one of ours.
+    public static func parse(_ id: String) -> (channel: Channel, partition: Int)? {
+        guard let underscore = id.firstIndex(of: "_") else { return nil }
+        var head = id[..<underscore]
+        var partition = 0
+        if head.utf8.count > 2, head.utf8.last.map({ $0 >= 48 && $0 <= 57 }) == true {
+            let digits = head.suffix(2)
+            guard digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int(digits), number > 0 else { return nil }
+            partition = number
+            head = head.dropLast(2)
+        }
+        guard let channel = Channel(rawValue: String(head)) else { return nil }
         let suffix = id.utf8[id.utf8.index(after: underscore)...]
         guard suffix.count == 26, suffix.allSatisfy({ alphabet.contains($0) }) else { return nil }
-        return channel
+        return (channel, partition)
     }
 }

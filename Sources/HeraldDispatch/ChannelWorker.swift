@@ -5,8 +5,10 @@ import HeraldRedis
 import Logging
 
 /// Reads one channel's streams and sends what it reads, up to the channel's
-/// concurrency. Also promotes due delayed messages and reclaims entries of
-/// consumers that died.
+/// concurrency. Each partition of the channel has its own reader (and its own
+/// blocking connection, to the node serving it); they share the concurrency,
+/// each taking at most its fair share per read. Also promotes due delayed
+/// messages and reclaims entries of consumers that died.
 struct ChannelWorker: Sendable {
     let channel: Channel
     let providers: ProviderChain
@@ -15,12 +17,12 @@ struct ChannelWorker: Sendable {
     let metrics: HeraldMetrics
     let logger: Logger
 
-    var keys: ChannelKeys { ChannelKeys(channel) }
+    var partitions: [ChannelKeys] { ChannelKeys.all(channel, store.settings.partitions) }
 
     func run() async {
         while !Task.isCancelled {
             do {
-                try await store.ensureGroups(keys)
+                for keys in partitions { try await store.ensureGroups(keys) }
                 break
             } catch {
                 logger.error("cannot create consumer groups, retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
@@ -29,34 +31,50 @@ struct ChannelWorker: Sendable {
         }
         let promoter = Task { await promoteLoop() }
         defer { promoter.cancel() }
-        let connection = store.redis.dedicatedConnection(name: "xread-\(channel.rawValue)")
-        defer { connection.close() }
         let limiter = InflightLimiter(limit: configuration.concurrency)
+        let share = max(1, min(configuration.batchSize, configuration.concurrency / partitions.count))
+        await withDiscardingTaskGroup { readers in
+            for keys in partitions {
+                readers.addTask { await read(keys, limiter: limiter, share: share) }
+            }
+        }
+    }
+
+    /// One partition's reader: blocking reads on a connection of its own,
+    /// made again after a failure (the partition may have moved to another node).
+    private func read(_ keys: ChannelKeys, limiter: InflightLimiter, share: Int) async {
         let clock = ContinuousClock()
         var nextReclaim = clock.now
+        var connection: RedisConnection?
+        defer { connection?.close() }
         // Set when entries this consumer read may have been left unfinished by
         // a Redis failure: they are read again at once, not after the visibility timeout.
         var recoverOwn = false
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                await limiter.waitForCapacity()
                 if clock.now >= nextReclaim {
                     nextReclaim = clock.now.advanced(by: .milliseconds(max(configuration.visibilityTimeoutMillis / 2, 50)))
-                    await reclaim(into: &group, limiter: limiter)
+                    await reclaim(keys, into: &group, limiter: limiter)
                 }
-                let count = min(configuration.batchSize, limiter.available)
-                guard count > 0 else { continue }
+                let count = await limiter.reserve(upTo: share)
                 let entries: [StreamEntry]
                 do {
+                    if connection == nil {
+                        connection = try await store.redis.dedicatedConnection(
+                            forKey: keys.stream(.normal), name: "xread-" + keys.prefix)
+                    }
                     entries = try await store.read(
                         keys, consumer: configuration.consumerName, count: count,
-                        blockMillis: configuration.blockMillis, on: connection, ownPending: recoverOwn)
+                        blockMillis: configuration.blockMillis, on: connection!, ownPending: recoverOwn)
                     // Own pending entries that are all in flight here mean nothing is left to recover.
                     if recoverOwn { recoverOwn = entries.contains { !limiter.isInFlight($0.entryID) } }
                 } catch {
+                    limiter.settle(reserved: count, acquiring: [])
+                    connection?.close()
+                    connection = nil
                     recoverOwn = true
                     metrics.redisErrors("read")
-                    logger.warning("stream read failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    logger.warning("stream read failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
                     // A Redis that came back empty has no consumer group: make it again.
                     if case RedisError.reply(let message)? = error as? RedisError, message.hasPrefix("NOGROUP") {
                         try? await store.ensureGroups(keys)
@@ -64,46 +82,53 @@ struct ChannelWorker: Sendable {
                     try? await Task.sleep(for: .milliseconds(500))
                     continue
                 }
-                if await !start(entries, in: &group, limiter: limiter) { recoverOwn = true }
+                if await !start(entries, keys: keys, in: &group, limiter: limiter, reserved: count) { recoverOwn = true }
             }
         }
     }
 
-    private func reclaim(into group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
+    private func reclaim(_ keys: ChannelKeys, into group: inout DiscardingTaskGroup, limiter: InflightLimiter) async {
         do {
             let entries = try await store.reclaim(
                 keys, consumer: configuration.consumerName, minIdleMillis: configuration.visibilityTimeoutMillis,
                 count: max(1, limiter.available))
             guard !entries.isEmpty else { return }
             metrics.reclaimed(channel, count: entries.count)
-            logger.notice("reclaimed stalled entries", metadata: ["channel": "\(channel)", "count": "\(entries.count)"])
-            await start(entries, in: &group, limiter: limiter)
+            logger.notice("reclaimed stalled entries", metadata: ["partition": "\(keys.prefix)", "count": "\(entries.count)"])
+            await start(entries, keys: keys, in: &group, limiter: limiter, reserved: 0)
         } catch {
             metrics.redisErrors("reclaim")
-            logger.warning("reclaim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            logger.warning("reclaim failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
         }
     }
 
-    /// Claims and starts sending entries; false when the claim failed (Redis
-    /// trouble), leaving them pending under this consumer.
+    /// Claims and starts sending entries of one partition, settling the
+    /// reader's reservation of `reserved` slots (0 for reclaimed entries);
+    /// false when the claim failed (Redis trouble), leaving them pending under
+    /// this consumer.
     @discardableResult
-    private func start(_ entries: [StreamEntry], in group: inout DiscardingTaskGroup, limiter: InflightLimiter) async
-        -> Bool
-    {
+    private func start(
+        _ entries: [StreamEntry], keys: ChannelKeys, in group: inout DiscardingTaskGroup, limiter: InflightLimiter,
+        reserved: Int
+    ) async -> Bool {
         let entries = entries.filter { !limiter.isInFlight($0.entryID) }
-        guard !entries.isEmpty else { return true }
+        guard !entries.isEmpty else {
+            limiter.settle(reserved: reserved, acquiring: [])
+            return true
+        }
         let claimed: [ClaimedMessage]
         do {
-            claimed = try await store.claim(entries, channel: channel, nowMillis: WallClock.nowMillis()) { reason in
+            claimed = try await store.claim(entries, keys: keys, nowMillis: WallClock.nowMillis()) { reason in
                 metrics.skipped(channel, reason: reason)
             }
         } catch {
+            limiter.settle(reserved: reserved, acquiring: [])
             // The entries stay pending under this consumer: read again once Redis answers.
             metrics.redisErrors("claim")
-            logger.warning("claim failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
+            logger.warning("claim failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
             return false
         }
-        limiter.acquire(claimed.map(\.entry.entryID))
+        limiter.settle(reserved: reserved, acquiring: claimed.map(\.entry.entryID))
         for message in claimed {
             group.addTask {
                 await deliver(message)
@@ -410,9 +435,10 @@ struct ChannelWorker: Sendable {
     private func promoteLoop() async {
         while !Task.isCancelled {
             do {
-                let moved = try await store.promoteDue(keys, nowMillis: WallClock.nowMillis())
-                if moved > 0 { metrics.promoted(channel, count: moved) }
-                if moved >= 1_000 { continue }
+                let moved = try await store.promoteDue(partitions, nowMillis: WallClock.nowMillis())
+                let total = moved.reduce(0, +)
+                if total > 0 { metrics.promoted(channel, count: total) }
+                if moved.contains(where: { $0 >= 1_000 }) { continue }
             } catch {
                 metrics.redisErrors("promote")
             }

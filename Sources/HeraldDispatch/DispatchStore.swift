@@ -5,13 +5,13 @@ import HeraldRedis
 /// The dispatcher's side of the Redis model: reading and reclaiming stream
 /// entries, and the claim / sent / retry / promote transitions.
 public struct DispatchStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     public let settings: StoreSettings
     /// `sent.lua` and `retry.lua`, their concurrent runs sharing round trips.
     private let sent: CoalescedScript
     private let retry: CoalescedScript
 
-    public init(redis: RedisClient, settings: StoreSettings) {
+    public init(redis: any RedisCommands, settings: StoreSettings) {
         sent = CoalescedScript(Scripts.sent, redis: redis)
         retry = CoalescedScript(Scripts.retry, redis: redis)
         self.redis = redis
@@ -88,16 +88,24 @@ public struct DispatchStore: Sendable {
         }
     }
 
-    /// Marks entries `sending` in one pipelined round trip; entries that must
-    /// not be sent (canceled, already sent, expired, suppressed) are
-    /// acknowledged and dropped, each reported to `skipped` with its reason.
+    /// The keys of the partition a claimed message lives in.
+    static func keys(_ claimed: ClaimedMessage) -> ChannelKeys {
+        ChannelKeys(messageID: claimed.message.id) ?? ChannelKeys(claimed.message.channel)
+    }
+
+    /// Marks entries of one partition `sending`, in one pipelined round trip,
+    /// then checks their recipients and users against the channel's
+    /// suppressions in one more (they live in the channel's slot). Entries
+    /// that must not be sent (canceled, already sent, expired) are
+    /// acknowledged and dropped, and suppressed ones end `suppressed`; each is
+    /// reported to `skipped` with its reason.
     public func claim(
-        _ entries: [StreamEntry], channel: Channel, nowMillis: Int64, skipped: (String) -> Void = { _ in }
+        _ entries: [StreamEntry], keys: ChannelKeys, nowMillis: Int64, skipped: (String) -> Void = { _ in }
     ) async throws -> [ClaimedMessage] {
         guard !entries.isEmpty else { return [] }
-        let keys = ChannelKeys(channel)
+        let channel = keys.channel
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
-            ([keys.message(entry.messageID), entry.stream, keys.suppressions, keys.suppressedUsers],
+            ([keys.message(entry.messageID), entry.stream],
              [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
         })
         var claimed: [ClaimedMessage] = []
@@ -119,7 +127,48 @@ public struct DispatchStore: Sendable {
                 entry: entry, message: message, encryption: parts[14].string.flatMap(RecipientEncryption.init(rawValue:)),
                 keyID: parts[15].string, fingerprint: parts[16].string))
         }
-        return claimed
+        return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
+    }
+
+    /// The claimed messages whose recipient (by fingerprint) and user are not
+    /// suppressed for their category; the others are held as `suppressed`.
+    private func withoutSuppressed(
+        _ claimed: [ClaimedMessage], keys: ChannelKeys, nowMillis: Int64, skipped: (String) -> Void
+    ) async throws -> [ClaimedMessage] {
+        let fingerprints = claimed.compactMap(\.fingerprint)
+        let users = claimed.compactMap(\.message.userID)
+        guard !fingerprints.isEmpty || !users.isEmpty else { return claimed }
+        var commands: [[String]] = []
+        if !fingerprints.isEmpty { commands.append(["HMGET", keys.suppressions] + fingerprints) }
+        if !users.isEmpty { commands.append(["HMGET", keys.suppressedUsers] + users) }
+        let replies = try await redis.pipeline(commands)
+        var byFingerprint: [String: Suppression] = [:]
+        var byUser: [String: Suppression] = [:]
+        if !fingerprints.isEmpty {
+            for (fingerprint, entry) in zip(fingerprints, try replies[0].orThrow().array) {
+                if let suppression = entry.string.flatMap(Suppression.init(stored:)) { byFingerprint[fingerprint] = suppression }
+            }
+        }
+        if !users.isEmpty {
+            for (user, entry) in zip(users, try replies[replies.count - 1].orThrow().array) {
+                if let suppression = entry.string.flatMap(Suppression.init(stored:)) { byUser[user] = suppression }
+            }
+        }
+        guard !byFingerprint.isEmpty || !byUser.isEmpty else { return claimed }
+        var sendable: [ClaimedMessage] = []
+        var held: [(ClaimedMessage, String)] = []
+        for message in claimed {
+            let category = message.message.category
+            let blocking = [message.fingerprint.flatMap { byFingerprint[$0] }, message.message.userID.flatMap { byUser[$0] }]
+                .compactMap { $0 }.first { $0.blocks(category) }
+            if let blocking { held.append((message, blocking.reason.rawValue)) } else { sendable.append(message) }
+        }
+        _ = try await redis.runMany(Scripts.hold, calls: held.map { message, reason in
+            holdCall(message, outcome: "suppressed", due: nowMillis, event: "suppressed", detail: reason, reason: reason,
+                     nowMillis: nowMillis)
+        })
+        for _ in held { skipped("suppressed") }
+        return sendable
     }
 
     /// Records a provider's acceptance; returns the status the message ended at
@@ -129,17 +178,21 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
         nowMillis: Int64, note: String = ""
     ) async throws -> String {
-        let keys = ChannelKeys(claimed.message.channel)
+        let keys = Self.keys(claimed)
         let reply = try await sent.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream,
-                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID),
-                   keys.suppressions],
+                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
                 claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),
                 status.rawValue, note,
             ])
-        return reply.array.last?.string ?? ""
+        let parts = reply.array
+        // An early receipt said the recipient cannot or will not receive.
+        if parts.count == 4, let fingerprint = parts[2].string, !fingerprint.isEmpty, let entry = parts[3].string {
+            try await redis.send(["HSET", keys.suppressions, fingerprint, entry]).orThrow()
+        }
+        return parts.count > 1 ? parts[1].string ?? "" : parts.last?.string ?? ""
     }
 
     /// Records a failed attempt: scheduled for retry at `dueMillis`, or failed
@@ -151,10 +204,12 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
         dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
     ) async throws -> String {
-        let keys = ChannelKeys(claimed.message.channel)
+        let keys = Self.keys(claimed)
+        if let suppress, let fingerprint = claimed.fingerprint {
+            try await redis.send(["HSET", keys.suppressions, fingerprint, suppress.stored]).orThrow()
+        }
         let reply = try await retry.run(
-            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters,
-                   keys.suppressions],
+            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],
             arguments: [
                 settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis),
                 String(maxAttempts), permanent ? "1" : "0", code, message, claimed.message.id,
@@ -205,25 +260,31 @@ public struct DispatchStore: Sendable {
     public func hold(_ claimed: ClaimedMessage, _ hold: Hold, event: String, detail: String, nowMillis: Int64)
         async throws
     {
-        let keys = ChannelKeys(claimed.message.channel)
         let (outcome, due, reason): (String, Int64, String) = switch hold {
         case .until(let due): ("scheduled", due, "")
         case .expire: ("expired", nowMillis, "")
         case .suppress(let reason): ("suppressed", nowMillis, reason)
         }
-        _ = try await redis.run(
-            Scripts.hold, keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
-            arguments: [
-                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
-                String(settings.terminalTTLSeconds), outcome, event, detail, reason,
-            ])
+        let call = holdCall(claimed, outcome: outcome, due: due, event: event, detail: detail, reason: reason,
+                            nowMillis: nowMillis)
+        _ = try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments)
+    }
+
+    private func holdCall(
+        _ claimed: ClaimedMessage, outcome: String, due: Int64, event: String, detail: String, reason: String,
+        nowMillis: Int64
+    ) -> (keys: [String], arguments: [String]) {
+        let keys = Self.keys(claimed)
+        return ([keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
+                [settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
+                 String(settings.terminalTTLSeconds), outcome, event, detail, reason])
     }
 
     /// For a recipient the worker just decrypted: records its fingerprint on
     /// the message (so receipts can suppress it) and returns its suppression
     /// entry, if any, in one pipelined round trip.
     public func revealFingerprint(_ claimed: ClaimedMessage, fingerprint: String) async throws -> Suppression? {
-        let keys = ChannelKeys(claimed.message.channel)
+        let keys = Self.keys(claimed)
         let replies = try await redis.pipeline([
             ["HSET", keys.message(claimed.message.id), "rfp", fingerprint],
             ["HGET", keys.suppressions, fingerprint],
@@ -232,10 +293,12 @@ public struct DispatchStore: Sendable {
         return try replies[1].orThrow().string.flatMap(Suppression.init(stored:))
     }
 
-    /// Moves due delayed messages to their ready streams; returns how many moved.
-    public func promoteDue(_ keys: ChannelKeys, nowMillis: Int64, limit: Int = 1_000) async throws -> Int {
-        try await redis.run(
-            Scripts.promote, keys: [keys.delayed], arguments: [String(nowMillis), String(limit), keys.prefix]
-        ).integer ?? 0
+    /// Moves due delayed messages of every partition to their ready streams,
+    /// in one pipelined round trip; returns how many moved in each (`limit`
+    /// in one means more may be due there).
+    public func promoteDue(_ partitions: [ChannelKeys], nowMillis: Int64, limit: Int = 1_000) async throws -> [Int] {
+        try await redis.runMany(Scripts.promote, calls: partitions.map { keys in
+            ([keys.delayed], [String(nowMillis), String(limit), keys.prefix])
+        }).map { $0.integer ?? 0 }
     }
 }

@@ -5,9 +5,9 @@ import HeraldRedis
 /// plain keys with a TTL, a compare-and-delete script for invalidation and a
 /// `SET NX PX` lock, released by its owner only, so one instance refreshes at a time.
 public struct RedisTokenStore: SharedTokenStore {
-    let redis: RedisClient
+    let redis: any RedisCommands
 
-    public init(redis: RedisClient) {
+    public init(redis: any RedisCommands) {
         self.redis = redis
     }
 

@@ -43,7 +43,7 @@ public struct HeraldAPI: Sendable {
         let templateStore = TemplateStore(redis: store.redis)
         let templates = TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions())
         let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
-        let shortener = LinkShortener(store: links, base: configuration.shortURLBase)
+        let shortener = LinkShortener(store: links, base: configuration.shortURLBase, ids: store)
         MessagesController(
             store: store, enqueuer: EnqueueCoalescer(store: store), validator: validator, configuration: configuration,
             metrics: metrics, templates: templates, shortener: shortener)
@@ -51,7 +51,7 @@ public struct HeraldAPI: Sendable {
         TemplatesController(store: templateStore, cache: templates.cache, latestVersions: templates.latestVersions)
             .register(on: v1)
         LinksController(store: links, shortener: shortener).register(on: v1)
-        StatsController(store: StatsStore(redis: store.redis)).register(on: v1)
+        StatsController(store: StatsStore(redis: store.redis, partitions: store.settings.partitions)).register(on: v1)
         RedirectController(
             store: links, cache: LinkCache(),
             recorder: ClickRecorder(store: links, logger: Logger(label: "herald.links"),

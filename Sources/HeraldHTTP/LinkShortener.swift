@@ -8,11 +8,14 @@ struct LinkShortener: Sendable {
     let store: LinkStore
     /// `https://hrld.example/s/`: what a code is appended to.
     let base: String
+    /// Gives a message its id (and so its partition) before it is enqueued.
+    let ids: MessageStore
     /// The links of concurrent single-message requests, created in shared pipelined calls.
     private let coalesced: CallCoalescer<[(url: String, messageID: String)], [String]>
 
-    init(store: LinkStore, base: String) {
+    init(store: LinkStore, base: String, ids: MessageStore) {
         self.store = store
+        self.ids = ids
         self.base = base
         coalesced = CallCoalescer { requests in
             let codes = try await store.create(requests.flatMap { $0 }, nowMillis: WallClock.nowMillis())
@@ -43,7 +46,7 @@ struct LinkShortener: Sendable {
             let body = messages[index].content.body
             let ranges = LinkFinder.urls(in: body).filter { !body[$0].hasPrefix(base) }
             guard !ranges.isEmpty else { continue }
-            let id = messages[index].presetID ?? MessageID.make(channel: messages[index].channel, nowMillis: nowMillis)
+            let id = messages[index].presetID ?? ids.newID(for: messages[index], nowMillis: nowMillis)
             messages[index].presetID = id
             found.append((index, ranges))
             urls += ranges.map { (String(body[$0]), id) }

@@ -27,15 +27,23 @@ enum Gateway {
         // Decided before anything starts: an unsafe configuration never serves a single request.
         let sandbox = try Sandbox.decide(config: config, role: role)
 
-        let endpoint: RedisEndpoint
+        let redis: any RedisCommands
         var privateServer: LocalRedisServer?
-        if let url = config.redisURL {
-            endpoint = try RedisEndpoint(url: url)
+        if let seeds = try config.redisClusterSeeds() {
+            let cluster = RedisClusterClient(seeds: seeds)
+            try await cluster.refreshTopology()
+            logger.notice("Redis Cluster", metadata: ["masters": "\(cluster.masters.count)"])
+            redis = cluster
+        } else if let url = config.redisURL {
+            redis = RedisClient(endpoint: try RedisEndpoint(url: url),
+                                connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         } else {
-            (endpoint, privateServer) = try PrivateRedis.start(dataDirectory: config.dataDirectory, logger: logger)
+            let (endpoint, server) = try PrivateRedis.start(dataDirectory: config.dataDirectory, logger: logger)
+            privateServer = server
+            redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         }
         do {
-            try await serve(role: role, config: config, sandbox: sandbox, endpoint: endpoint, logger: logger)
+            try await serve(role: role, config: config, sandbox: sandbox, redis: redis, logger: logger)
         } catch {
             privateServer?.stop()
             throw error
@@ -45,13 +53,13 @@ enum Gateway {
 
     /// Runs the services until a signal stops them; throws when one of them
     /// fails (a port in use), so the process exits non-zero.
-    static func serve(role: Role, config: HeraldConfiguration, sandbox: SandboxProviders?, endpoint: RedisEndpoint,
+    static func serve(role: Role, config: HeraldConfiguration, sandbox: SandboxProviders?, redis: any RedisCommands,
                       logger: Logger) async throws
     {
-        let redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         try await redis.preload(Scripts.all)
         try await checkEvictionPolicy(redis, config: config, logger: logger)
         var settings = try config.storeSettings()
+        settings.partitions = try config.partitions(cluster: redis is RedisClusterClient)
         settings.fingerprints = try await FingerprintKey.load(configured: try config.fingerprintKey(), redis: redis)
         let migrated = try await SuppressionStore(redis: redis, fingerprints: settings.fingerprints).migrateClearEntries()
         if migrated > 0 { logger.notice("suppression entries rekeyed by recipient fingerprint", metadata: ["count": "\(migrated)"]) }
@@ -91,7 +99,7 @@ enum Gateway {
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
                     smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys))
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
-                Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil,
+                Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil && config.string("HERALD_REDIS_CLUSTER") == nil,
                              sandbox: sandbox != nil)
             })
         }
@@ -130,7 +138,7 @@ enum Gateway {
 extension Gateway {
     /// Refuses a Redis that may evict keys (an evicted message is a lost
     /// message), unless `HERALD_REDIS_EVICTION=warn` says the operator knows.
-    static func checkEvictionPolicy(_ redis: RedisClient, config: HeraldConfiguration, logger: Logger) async throws {
+    static func checkEvictionPolicy(_ redis: any RedisCommands, config: HeraldConfiguration, logger: Logger) async throws {
         guard let policy = try await EvictionPolicy.current(redis) else {
             logger.warning("cannot read Redis maxmemory-policy (CONFIG is disabled): make sure it is noeviction")
             return
@@ -154,7 +162,8 @@ enum Banner {
         let base = "http://127.0.0.1:\(port)"
         let auth = config.apiKeys.isEmpty ? "" : " -H 'Authorization: Bearer <one of HERALD_API_KEYS>'"
         var lines = ["", "Herald is running.", "  API    \(base)" + (sandbox ? "  (local sandbox: no API keys, loopback only, simulated providers)" : "")]
-        lines.append("  Redis  " + (privateRedis ? "private redis-server, AOF in \(config.dataDirectory)/redis" : "HERALD_REDIS_URL"))
+        let external = config.string("HERALD_REDIS_CLUSTER") != nil ? "HERALD_REDIS_CLUSTER" : "HERALD_REDIS_URL"
+        lines.append("  Redis  " + (privateRedis ? "private redis-server, AOF in \(config.dataDirectory)/redis" : external))
         if sandbox, config.string("HERALD_SIMULATOR_URL") == nil, let simPort = try? config.simulatorPort(),
            let apnsPort = try? config.apnsSimulatorPort()
         {

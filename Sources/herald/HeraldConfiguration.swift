@@ -48,7 +48,7 @@ struct HeraldConfiguration {
 
     /// The settings of Herald itself; each provider's come from its registration.
     static let coreKeys: Set<String> = [
-        "HERALD_CONFIG", "HERALD_REDIS_URL", "HERALD_REDIS_CONNECTIONS", "HERALD_DATA_DIR", "HERALD_HTTP_HOST",
+        "HERALD_CONFIG", "HERALD_REDIS_URL", "HERALD_REDIS_CLUSTER", "HERALD_PARTITIONS", "HERALD_REDIS_CONNECTIONS", "HERALD_DATA_DIR", "HERALD_HTTP_HOST",
         "HERALD_HTTP_PORT", "HERALD_PUBLIC_URL", "HERALD_API_KEYS", "HERALD_LOG_LEVEL", "HERALD_SIMULATOR_PORT",
         "HERALD_SIMULATOR_URL", "HERALD_APNS_SIMULATOR_PORT", "HERALD_APNS_SIMULATOR_URL", "HERALD_UNSUBSCRIBE_SECRET",
         "HERALD_RECEIPT_TOLERANCE_SECONDS", "HERALD_MESSAGE_TTL_SECONDS", "HERALD_CONSUMER_NAME", "HERALD_DISPATCH_BATCH",
@@ -88,6 +88,41 @@ struct HeraldConfiguration {
     }
 
     var redisURL: String? { string("HERALD_REDIS_URL") }
+
+    /// `HERALD_REDIS_CLUSTER`: seed nodes of a Redis Cluster, comma-separated,
+    /// each `host:port` or a `redis://`/`rediss://` URL (credentials and TLS of
+    /// the first apply to every node). Nil for a single Redis.
+    func redisClusterSeeds() throws -> [RedisEndpoint]? {
+        guard let text = string("HERALD_REDIS_CLUSTER") else { return nil }
+        if redisURL != nil { throw ConfigurationError("set HERALD_REDIS_URL or HERALD_REDIS_CLUSTER, not both") }
+        let seeds = try text.split(separator: ",").map { item -> RedisEndpoint in
+            let item = item.trimmingCharacters(in: .whitespaces)
+            let url = item.contains("://") ? item : "redis://" + item
+            do {
+                let endpoint = try RedisEndpoint(url: url)
+                guard case .tcp = endpoint.address, endpoint.database == 0 else {
+                    throw ConfigurationError("HERALD_REDIS_CLUSTER nodes are host:port (a cluster has only database 0), got '\(item)'")
+                }
+                return endpoint
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw ConfigurationError("HERALD_REDIS_CLUSTER: '\(item)' is not a Redis address: \(error)")
+            }
+        }
+        guard !seeds.isEmpty else { throw ConfigurationError("HERALD_REDIS_CLUSTER names no node") }
+        return seeds
+    }
+
+    /// `HERALD_PARTITIONS`: partitions per channel; 16 on a cluster (spread
+    /// over its masters), 1 on a single Redis (nothing to spread over).
+    func partitions(cluster: Bool) throws -> ChannelPartitions {
+        let count = try int("HERALD_PARTITIONS", default: cluster ? 16 : 1)
+        guard (1...MessageID.maxPartitions).contains(count) else {
+            throw ConfigurationError("HERALD_PARTITIONS must be 1...\(MessageID.maxPartitions), got \(count)")
+        }
+        return ChannelPartitions(count: count)
+    }
     var dataDirectory: String { string("HERALD_DATA_DIR") ?? ".herald" }
     var httpHost: String { string("HERALD_HTTP_HOST") ?? "127.0.0.1" }
     func httpPort() throws -> Int { try int("HERALD_HTTP_PORT", default: 8080) }

@@ -18,6 +18,34 @@ struct CoreTests {
         #expect(MessageID.channel(of: "sms_" + String(repeating: "0", count: 25) + "\"") == nil)
     }
 
+    @Test("a partitioned id names its channel and partition; partition 0 keeps the plain form")
+    func partitionedMessageIDs() {
+        let seventh = MessageID.make(channel: .sms, partition: 7, nowMillis: 1)
+        #expect(seventh.hasPrefix("sms07_"))
+        #expect(MessageID.parse(seventh)?.channel == .sms)
+        #expect(MessageID.parse(seventh)?.partition == 7)
+        #expect(MessageID.parse(MessageID.make(channel: .wechat, partition: 42, nowMillis: 1))?.partition == 42)
+        let plain = MessageID.make(channel: .email, partition: 0, nowMillis: 1)
+        #expect(plain.hasPrefix("email_"))
+        #expect(MessageID.parse(plain)?.partition == 0)
+        let suffix = "_" + String(repeating: "0", count: 26)
+        #expect(MessageID.parse("sms00" + suffix) == nil)
+        #expect(MessageID.parse("sms7" + suffix) == nil)
+        #expect(MessageID.parse("sms1x" + suffix) == nil)
+        #expect(MessageID.parse("07" + suffix) == nil)
+    }
+
+    @Test("an idempotency key always picks the same partition; others spread over all")
+    func partitionChoice() {
+        let partitions = ChannelPartitions(count: 16)
+        #expect(partitions.pick(idempotencyKey: "order-42") == partitions.pick(idempotencyKey: "order-42"))
+        let keyed = Set((0..<2_000).map { partitions.pick(idempotencyKey: "key-\($0)") })
+        #expect(keyed == Set(0..<16))
+        let random = Set((0..<2_000).map { _ in partitions.pick(idempotencyKey: nil) })
+        #expect(random == Set(0..<16))
+        #expect(ChannelPartitions.single.pick(idempotencyKey: "anything") == 0)
+    }
+
     @Test("backoff stays within the full-jitter window and under the cap")
     func backoff() {
         let policy = BackoffPolicy(baseMillis: 1_000, capMillis: 600_000, maxAttempts: 8)

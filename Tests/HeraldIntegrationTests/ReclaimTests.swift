@@ -28,7 +28,7 @@ struct ReclaimTests {
                 keys, consumer: "doomed", count: 10, blockMillis: 100, on: connection)
             #expect(entries.count == 10)
             // …finishes two of them for real, is in the middle of sending three, and dies.
-            let claimed = try await h.dispatchStore.claim(Array(entries[0..<5]), channel: .sms, nowMillis: WallClock.nowMillis())
+            let claimed = try await h.dispatchStore.claim(Array(entries[0..<5]), keys: ChannelKeys(.sms), nowMillis: WallClock.nowMillis())
             #expect(claimed.count == 5)
             for message in claimed[0..<2] {
                 guard case .accepted(let sid, let status) = await h.twilioProvider.send(message.message) else {

@@ -6,7 +6,7 @@ import Synchronization
 /// connections carries thousands of concurrent requests; more connections only
 /// add threads. Blocking commands must not go through the pool (they would
 /// stall every caller behind them): use `dedicatedConnection()`.
-public final class RedisClient: RedisScriptRunner {
+public final class RedisClient: RedisCommands {
     public let endpoint: RedisEndpoint
     private let connections: [RedisConnection]
     private let next = Atomic<Int>(0)
@@ -24,6 +24,10 @@ public final class RedisClient: RedisScriptRunner {
         RedisConnection(endpoint: endpoint, name: name)
     }
 
+    public func dedicatedConnection(forKey key: String, name: String) async throws -> RedisConnection {
+        dedicatedConnection(name: name)
+    }
+
     private func pick() -> RedisConnection {
         let index = next.add(1, ordering: .relaxed).newValue
         return connections[index % connections.count]
@@ -32,12 +36,6 @@ public final class RedisClient: RedisScriptRunner {
     /// One command; error replies are returned as `.error`, not thrown.
     public func send(_ command: [String]) async throws -> RedisValue {
         try await pick().send(command)
-    }
-
-    /// One command whose error reply is thrown as `RedisError.reply`.
-    @discardableResult
-    public func call(_ command: String...) async throws -> RedisValue {
-        try await pick().send(command).orThrow()
     }
 
     /// Several commands in one round trip on one connection, replies in order.

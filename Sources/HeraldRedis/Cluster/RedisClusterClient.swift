@@ -6,7 +6,7 @@ import Synchronization
 /// slot is migrating: `ASKING` then the command, once, on the target) handled,
 /// and scripts loaded on every master. Commands of one pipeline that live on
 /// different masters are sent to each master in parallel and answered in order.
-public final class RedisClusterClient: RedisScriptRunner {
+public final class RedisClusterClient: RedisCommands {
     private struct State {
         var topology = ClusterTopology()
         var connections: [String: RedisConnection] = [:]
@@ -62,6 +62,8 @@ public final class RedisClusterClient: RedisScriptRunner {
             return command[streams + 1]
         case "PING", "INFO", "SCRIPT", "CLUSTER", "CONFIG", "TIME", "DBSIZE", "ASKING", "READONLY":
             return nil
+        case "XGROUP", "XINFO", "OBJECT", "MEMORY":
+            return command.count > 2 ? command[2] : nil
         default:
             return command[1]
         }
@@ -74,7 +76,13 @@ public final class RedisClusterClient: RedisScriptRunner {
         var asking = false
         for _ in 0...Self.maxRedirections {
             let connection = self.connection(node)
-            let reply = asking ? try await connection.pipeline([["ASKING"], command])[1] : try await connection.send(command)
+            let reply: RedisValue
+            do {
+                reply = asking ? try await connection.pipeline([["ASKING"], command])[1] : try await connection.send(command)
+            } catch {
+                noteFailure()
+                throw error
+            }
             guard case .error(let message) = reply else { return reply }
             if let (movedSlot, target) = Self.redirection(message, kind: "MOVED") {
                 state.withLock { $0.topology.assign(movedSlot, to: target) }
@@ -96,10 +104,13 @@ public final class RedisClusterClient: RedisScriptRunner {
         throw RedisError.unexpectedReply("more than \(Self.maxRedirections) cluster redirections for \(command.first ?? "")")
     }
 
-    /// One command whose error reply is thrown.
-    @discardableResult
-    public func call(_ command: String...) async throws -> RedisValue {
-        try await send(command).orThrow()
+    /// A connection of its own to the master serving `key` (for a blocking
+    /// read). The slot map is read first: this is asked for at start and after
+    /// a failed read, when the slot may have a new master.
+    public func dedicatedConnection(forKey key: String, name: String) async throws -> RedisConnection {
+        try await refreshTopology()
+        let node = try await owner(HashSlot.of(key))
+        return RedisConnection(endpoint: endpoint(of: node), timeoutMillis: timeoutMillis, name: name + "@" + node)
     }
 
     /// Several commands: each master's share in one round trip, the masters in
@@ -114,7 +125,14 @@ public final class RedisClusterClient: RedisScriptRunner {
         try await withThrowingTaskGroup(of: [(Int, RedisValue)].self) { group in
             for (node, indexes) in groups {
                 let connection = self.connection(node)
-                group.addTask { zip(indexes, try await connection.pipeline(indexes.map { commands[$0] })).map { ($0, $1) } }
+                group.addTask {
+                    do {
+                        return zip(indexes, try await connection.pipeline(indexes.map { commands[$0] })).map { ($0, $1) }
+                    } catch {
+                        self.noteFailure()
+                        throw error
+                    }
+                }
             }
             for try await answered in group { for (index, reply) in answered { replies[index] = reply } }
         }
@@ -163,6 +181,12 @@ public final class RedisClusterClient: RedisScriptRunner {
         return sha
     }
 
+    /// A node did not answer: it may have failed over, so read the slot map
+    /// again in the background (the caller's retry then finds the new master).
+    private func noteFailure() {
+        Task { try? await self.refreshTopology() }
+    }
+
     /// The master of `slot` (any master for a keyless command), reading the map when it is unknown.
     private func owner(_ slot: Int?) async throws -> String {
         func known() -> String? {
@@ -178,14 +202,19 @@ public final class RedisClusterClient: RedisScriptRunner {
     private func connection(_ node: String) -> RedisConnection {
         state.withLock { state in
             if let existing = state.connections[node] { return existing }
-            var endpoint = seeds[0]
-            endpoint.address = .tcp(host: Self.host(node), port: Self.port(node))
-            endpoint.database = 0
-            let connection = RedisConnection(endpoint: endpoint, timeoutMillis: timeoutMillis, name: "redis-" + node)
+            let connection = RedisConnection(endpoint: endpoint(of: node), timeoutMillis: timeoutMillis, name: "redis-" + node)
             if state.closed { connection.close() }
             state.connections[node] = connection
             return connection
         }
+    }
+
+    /// How to reach `node`: the seeds' credentials and TLS, database 0 (the only one a cluster has).
+    private func endpoint(of node: String) -> RedisEndpoint {
+        var endpoint = seeds[0]
+        endpoint.address = .tcp(host: Self.host(node), port: Self.port(node))
+        endpoint.database = 0
+        return endpoint
     }
 
     /// Closes every node's connection.

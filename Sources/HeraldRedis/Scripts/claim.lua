@@ -2,12 +2,12 @@
 -- Takes a stream entry for sending: queued → sending (or sending → sending when
 -- a stalled entry of a dead consumer is reclaimed). Anything else (canceled,
 -- already sent, gone) is acknowledged and skipped, so a replayed entry is never
--- sent twice. An entry past its expires_at becomes `expired`; a recipient on
--- the channel's suppression list becomes `suppressed` without a provider call.
--- KEYS: 1 message hash, 2 stream, 3 the channel's suppressions hash, 4 its suppressed users hash
+-- sent twice. An entry past its expires_at becomes `expired`. Suppressions
+-- live in the channel's own slot, not the partition's: the worker checks the
+-- claimed messages' fingerprints (`rfp`) and user ids there, in the same
+-- round trip for the whole batch, and holds a suppressed one (hold.lua).
+-- KEYS: 1 message hash, 2 stream
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
--- Suppressions are keyed by the recipient's fingerprint (`rfp`); an encrypted
--- recipient has none until the worker decrypts it and checks there.
 -- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at,
 --          user_id, campaign, to_encryption, to_key_id, rfp}
 --      or {'skip', reason}.
@@ -31,16 +31,6 @@ if expires > 0 and tonumber(ARGV[3]) > expires then
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}
-end
-local reason = herald_suppression(KEYS[3], f[16], f[11])
-if not reason and f[13] then reason = herald_suppression(KEYS[4], f[13], f[11]) end
-if reason then
-  redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason,
-    'events', with_event('suppressed', reason))
-  herald_stats_suppressed(KEYS[1], reason)
-  redis.call('EXPIRE', KEYS[1], ARGV[4])
-  herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-  return {'skip', 'suppressed'}
 end
 local attempts = tonumber(f[3] or '0') + 1
 local detail = 'attempt ' .. attempts

@@ -47,22 +47,12 @@ local function herald_finish_entry(stream, group, entry)
   redis.call('XDEL', stream, entry)
 end
 
--- Suppressions: one hash per channel, recipient fingerprint → "scope:reason", where scope
--- is `all` or a category (`marketing`). Returns the reason when a message of
--- `category` to `recipient` must not be sent, else nil.
-local function herald_suppression(key, recipient, category)
-  local entry = redis.call('HGET', key, recipient or '')
-  if not entry then return nil end
-  local scope, reason = string.match(entry, '^([^:]*):(.*)$')
-  if scope == 'all' or scope == (category or 'transactional') then return reason end
-  return nil
-end
-
--- Campaign stats (GET /v1/stats): one hash per channel, campaign and UTC day
--- of acceptance, `herald:{sms}:stats:c:<campaign>:<day>`, and one per channel
--- for all traffic, `herald:{sms}:stats:all:<day>` (day = days since
--- 1970-01-01). They carry the channel's hash tag, so the transition that
--- counts touches only its message's slot. Fields are
+-- Campaign stats (GET /v1/stats): one hash per channel partition, campaign and
+-- UTC day of acceptance, `herald:{sms:07}:stats:c:<campaign>:<day>`, and one per
+-- partition for all traffic, `herald:{sms:07}:stats:all:<day>` (day = days since
+-- 1970-01-01). They carry the hash tag of the script's first key (every key of
+-- a transition shares it), so the transition that counts touches only its
+-- message's slot; a query sums the partitions. Fields are
 -- `<channel>|<template name or ->|<counter>`, so a query reads a few small
 -- hashes whatever the number of messages. A key lives HERALD_STATS_TTL
 -- seconds from its first counter.
@@ -80,7 +70,7 @@ local function herald_stats_add(campaign, channel, template, created_at, counter
   local name = '-'
   if template then name = string.match(template, '^[^@]*') end
   local field = channel .. '|' .. name .. '|' .. counter
-  local prefix = 'herald:{' .. channel .. '}:stats:'
+  local prefix = (string.match(KEYS[1], '^herald:{[^}]*}:') or ('herald:{' .. channel .. '}:')) .. 'stats:'
   if campaign then herald_stats_bump(prefix .. 'c:' .. campaign .. ':' .. day, field, n) end
   herald_stats_bump(prefix .. 'all:' .. day, field, n)
 end

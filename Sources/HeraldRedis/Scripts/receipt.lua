@@ -4,12 +4,13 @@
 -- echoes it back (Aliyun OutId, SendGrid custom_args), else by the provider's
 -- id; when that is not indexed yet (the receipt beat the worker's sent.lua), the
 -- receipt is kept and sent.lua applies it. A receipt that says the recipient
--- cannot or will not receive adds the recipient to the channel's suppressions.
--- KEYS: 1 provider-id key, 2 early-receipt list, 3 suppressions hash
+-- cannot or will not receive returns the recipient's fingerprint, for the
+-- caller to add to the channel's suppressions (they live in its own slot).
+-- KEYS: 1 provider-id key, 2 early-receipt list
 -- ARGV: 1 status or event, 2 now ms, 3 detail, 4 receipt event id, 5 channel key prefix,
 --       6 terminal ttl s, 7 early-receipt ttl s, 8 message id ('' = look up by provider id),
 --       9 suppression entry ("all:invalid_recipient", or '' for none), 10 provider message id ('' unknown)
--- Returns {'applied'|'recorded'|'duplicate'|'stale'|'early'|'missing', message id}.
+-- Returns {'applied'|'recorded'|'duplicate'|'stale'|'early'|'missing', message id, fingerprint to suppress or ''}.
 local function keep_early()
   redis.call('RPUSH', KEYS[2], cjson.encode({status = ARGV[1], at = ARGV[2], detail = ARGV[3], event = ARGV[4],
     suppress = ARGV[9]}))
@@ -25,14 +26,13 @@ elseif ARGV[10] ~= '' and redis.call('HGET', ARGV[5] .. 'm:' .. id, 'status') ==
   -- now would make sent.lua skip recording the provider. sent.lua applies it.
   return keep_early()
 end
--- The message hash shares the channel's hash tag with KEYS[1], so this key is
--- in the same cluster slot.
+-- The message hash shares the partition's hash tag with KEYS[1], so this key
+-- is in the same cluster slot.
 local key = ARGV[5] .. 'm:' .. id
 local result = herald_apply_receipt(key, ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if result == 'applied' and HERALD_RANK[ARGV[1]] == 3 then redis.call('EXPIRE', key, ARGV[6]) end
 if ARGV[9] ~= '' and result ~= 'duplicate' and result ~= 'missing' then
-  local rfp = redis.call('HGET', key, 'rfp')
-  if rfp then redis.call('HSET', KEYS[3], rfp, ARGV[9]) end
   if string.find(ARGV[9], ':unsubscribed', 1, true) then herald_stats(key, 'unsubscribed') end
+  return {result, id, redis.call('HGET', key, 'rfp') or ''}
 end
-return {result, id}
+return {result, id, ''}

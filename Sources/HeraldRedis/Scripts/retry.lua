@@ -2,21 +2,20 @@
 -- A send attempt failed: sending → retrying (due time in the delayed set), or
 -- sending → failed when the error is permanent or attempts are exhausted, in
 -- which case the message is also written to the dead-letter stream. When the
--- provider said the recipient cannot receive (invalid, opted out), the
--- recipient joins the channel's suppressions in the same step, and an opted-out
--- recipient's message ends `suppressed` rather than `failed`.
--- KEYS: 1 message hash, 2 stream, 3 delayed zset, 4 dead-letter stream, 5 suppressions hash
+-- provider said the recipient cannot receive (invalid, opted out), an
+-- opted-out recipient's message ends `suppressed` rather than `failed` (the
+-- caller adds the recipient to the channel's suppressions, in its own slot).
+-- KEYS: 1 message hash, 2 stream, 3 delayed zset, 4 dead-letter stream
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 due ms, 5 max attempts, 6 permanent (1|0),
 --       7 error code, 8 error message, 9 message id, 10 terminal ttl s, 11 provider,
---       12 suppression entry ("all:invalid_recipient", or '' for none),
+--       12 suppression entry ("all:unsubscribed", or '' for none; its reason names a suppressed outcome),
 --       13 final status when permanent (failed|suppressed)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-local f = redis.call('HMGET', KEYS[1], 'status', 'attempts', 'rfp')
+local f = redis.call('HMGET', KEYS[1], 'status', 'attempts')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local attempts = tonumber(f[2] or '0')
 local detail = ARGV[11] .. ': ' .. ARGV[7] .. ' ' .. ARGV[8]
 redis.call('HSET', KEYS[1], 'error', ARGV[7] .. ' ' .. ARGV[8], 'provider', ARGV[11])
-if ARGV[12] ~= '' and f[3] then redis.call('HSET', KEYS[5], f[3], ARGV[12]) end
 if ARGV[6] == '1' and ARGV[13] == 'suppressed' then
   local reason = string.match(ARGV[12], ':(.*)$') or 'unsubscribed'
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason)

@@ -3,13 +3,16 @@
 -- The provider accepted the message: sending → sent (or delivered, for
 -- providers whose acceptance is delivery), provider id indexed for receipts,
 -- and receipts that raced ahead of this moment applied in arrival order.
--- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list, 5 suppressions hash
+-- Suppressions live in the channel's slot: one such receipt that suppresses
+-- the recipient is returned for the caller to record.
+-- KEYS: 1 message hash, 2 stream, 3 provider-id key, 4 early-receipt list
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
 --       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered), 10 note for the event ('' for none)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
 local f = redis.call('HMGET', KEYS[1], 'status', 'events', 'campaign', 'channel', 'template', 'created_at')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
+local suppress_fp, suppress_entry = '', ''
 local events = herald_events_append(KEYS[1], f[2], herald_event_line(ARGV[3], status,
   'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5] .. (ARGV[10] or '')))
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
@@ -26,7 +29,7 @@ if ARGV[5] ~= '' then
       local result = herald_apply_receipt(KEYS[1], receipt.status, receipt.at, receipt.detail, receipt.event)
       if receipt.suppress and receipt.suppress ~= '' and result ~= 'duplicate' then
         local rfp = redis.call('HGET', KEYS[1], 'rfp')
-        if rfp then redis.call('HSET', KEYS[5], rfp, receipt.suppress) end
+        if rfp then suppress_fp, suppress_entry = rfp, receipt.suppress end
       end
     end
     status = redis.call('HGET', KEYS[1], 'status')
@@ -36,4 +39,5 @@ end
 -- it was created or last rescheduled (retention after its due time), so it
 -- expires even if its final receipt never comes.
 if HERALD_RANK[status] == 3 then redis.call('EXPIRE', KEYS[1], ARGV[8]) end
-return {'ok', status}
+-- Returns {'ok', status, fingerprint to suppress or '', suppression entry or ''}.
+return {'ok', status, suppress_fp, suppress_entry}

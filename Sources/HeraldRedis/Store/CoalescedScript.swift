@@ -6,7 +6,7 @@ public final class CoalescedScript: Sendable {
     public let script: RedisScript
     private let calls: CallCoalescer<(keys: [String], arguments: [String]), RedisValue>
 
-    public init(_ script: RedisScript, redis: RedisClient, maxInFlight: Int = 4, maxBatch: Int = 256) {
+    public init(_ script: RedisScript, redis: any RedisCommands, maxInFlight: Int = 4, maxBatch: Int = 256) {
         self.script = script
         calls = CallCoalescer(maxInFlight: maxInFlight, maxBatch: maxBatch) { batch in
             try await redis.runManyReplies(script, calls: batch)

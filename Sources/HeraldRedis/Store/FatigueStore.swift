@@ -5,11 +5,11 @@ import HeraldCore
 /// (`user_id`, else the recipient) and channel, one key per window, all under
 /// the person's hash tag so one script takes from every window atomically.
 public struct FatigueStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     /// How long a message's "holds tokens" marker lives (its retries take none again).
     public let markerTTLSeconds: Int
 
-    public init(redis: RedisClient, markerTTLSeconds: Int = 7 * 86_400) {
+    public init(redis: any RedisCommands, markerTTLSeconds: Int = 7 * 86_400) {
         self.redis = redis
         self.markerTTLSeconds = markerTTLSeconds
     }

@@ -11,7 +11,7 @@ import HeraldCore
 public enum FingerprintKey {
     static let redisKey = "herald:fingerprint_key"
 
-    public static func load(configured: Data?, redis: RedisClient) async throws -> RecipientFingerprint {
+    public static func load(configured: Data?, redis: any RedisCommands) async throws -> RecipientFingerprint {
         if let configured { return RecipientFingerprint(key: configured) }
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
         _ = try await redis.send(["SET", redisKey, fresh, "NX"]).orThrow()

@@ -5,11 +5,11 @@ import HeraldCore
 /// its key lives `gracePeriod` longer so that a late visitor gets 410 Gone,
 /// not 404.
 public struct LinkStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     public let lifetimeSeconds: Int
     public let gracePeriodSeconds: Int
 
-    public init(redis: RedisClient, lifetimeSeconds: Int = 90 * 86_400, gracePeriodSeconds: Int = 30 * 86_400) {
+    public init(redis: any RedisCommands, lifetimeSeconds: Int = 90 * 86_400, gracePeriodSeconds: Int = 30 * 86_400) {
         self.redis = redis
         self.lifetimeSeconds = lifetimeSeconds
         self.gracePeriodSeconds = gracePeriodSeconds
@@ -110,8 +110,8 @@ public struct LinkStore: Sendable {
              arguments: [String(click.atMillis), click.agent == .preview ? "preview" : "click", click.agent.rawValue])
         }
         let onMessages = clicks.compactMap { click -> (keys: [String], arguments: [String])? in
-            guard click.agent != .preview, let id = click.messageID, let channel = MessageID.channel(of: id) else { return nil }
-            return (keys: [ChannelKeys(channel).message(id)], arguments: [String(click.atMillis), click.code])
+            guard click.agent != .preview, let id = click.messageID, let keys = ChannelKeys(messageID: id) else { return nil }
+            return (keys: [keys.message(id)], arguments: [String(click.atMillis), click.code])
         }
         async let links = redis.runMany(Scripts.clickLink, calls: onLinks)
         async let messages = redis.runMany(Scripts.clickMessage, calls: onMessages)

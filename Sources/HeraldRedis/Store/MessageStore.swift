@@ -3,12 +3,12 @@ import HeraldCore
 /// The API side of the Redis model: accept, read, cancel, and apply receipts.
 /// Each operation is one Lua transition (or one pipelined batch of them).
 public struct MessageStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     public let settings: StoreSettings
     /// `receipt.lua`, concurrent receipts sharing round trips.
     private let receipts: CoalescedScript
 
-    public init(redis: RedisClient, settings: StoreSettings = StoreSettings()) {
+    public init(redis: any RedisCommands, settings: StoreSettings = StoreSettings()) {
         receipts = CoalescedScript(Scripts.receipt, redis: redis)
         self.redis = redis
         self.settings = settings
@@ -18,20 +18,34 @@ public struct MessageStore: Sendable {
     /// call, small enough that one call holds Redis for well under a millisecond.
     static let enqueueChunk = 100
 
+    /// The id a new message gets: in the partition its idempotency key hashes
+    /// to, or a random one. A caller that needs the id before enqueueing
+    /// (short links carry it) sets it as the message's `presetID`.
+    public func newID(for message: NewMessage, nowMillis: Int64) -> String {
+        MessageID.make(channel: message.channel, partition: settings.partitions.pick(idempotencyKey: message.idempotencyKey),
+                       nowMillis: nowMillis)
+    }
+
     /// Stores messages and queues them, all in one pipelined round trip.
-    /// Messages are grouped by channel (one hash slot each) into calls of up
-    /// to `enqueueChunk`; each call is atomic. Results are in input order.
+    /// Messages are grouped by channel partition (one hash slot each) into
+    /// calls of up to `enqueueChunk`; each call is atomic. Results are in input order.
     public func enqueue(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
-        var indexesByChannel: [Channel: [Int]] = [:]
-        for (index, message) in messages.enumerated() { indexesByChannel[message.channel, default: []].append(index) }
+        var indexesBySlot: [String: (keys: ChannelKeys, indexes: [Int])] = [:]
+        var ids: [String] = []
+        ids.reserveCapacity(messages.count)
+        for (index, message) in messages.enumerated() {
+            let id = message.presetID ?? newID(for: message, nowMillis: nowMillis)
+            ids.append(id)
+            let keys = ChannelKeys(messageID: id) ?? ChannelKeys(message.channel)
+            indexesBySlot[keys.prefix, default: (keys, [])].indexes.append(index)
+        }
         var calls: [(keys: [String], arguments: [String])] = []
         var callIndexes: [[Int]] = []
-        for (channel, indexes) in indexesByChannel {
-            let keys = ChannelKeys(channel)
+        for (keys, indexes) in indexesBySlot.values {
             var start = 0
             while start < indexes.count {
                 let chunk = Array(indexes[start..<min(indexes.count, start + Self.enqueueChunk)])
-                calls.append(enqueueCall(chunk.map { messages[$0] }, keys: keys, nowMillis: nowMillis))
+                calls.append(enqueueCall(chunk.map { (messages[$0], ids[$0]) }, keys: keys, nowMillis: nowMillis))
                 callIndexes.append(chunk)
                 start += Self.enqueueChunk
             }
@@ -51,15 +65,14 @@ public struct MessageStore: Sendable {
         return results.map { $0! }
     }
 
-    private func enqueueCall(_ messages: [NewMessage], keys: ChannelKeys, nowMillis: Int64)
+    private func enqueueCall(_ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, nowMillis: Int64)
         -> (keys: [String], arguments: [String])
     {
         var callKeys: [String] = []
         callKeys.reserveCapacity(messages.count * 3 + 1)
         var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds), String(settings.terminalTTLSeconds)]
         arguments.reserveCapacity(3 + messages.count * 30)
-        for message in messages {
-            let id = message.presetID ?? MessageID.make(channel: message.channel, nowMillis: nowMillis)
+        for (message, id) in messages {
             callKeys.append(keys.message(id))
             callKeys.append(keys.idempotency(message.idempotencyKey ?? ""))
             callKeys.append(keys.stream(message.priority))
@@ -82,8 +95,8 @@ public struct MessageStore: Sendable {
 
     /// The message and its history, or nil when unknown or expired.
     public func message(id: String) async throws -> StoredMessage? {
-        guard let channel = MessageID.channel(of: id) else { return nil }
-        let reply = try await redis.send(["HGETALL", ChannelKeys(channel).message(id)]).orThrow()
+        guard let keys = ChannelKeys(messageID: id) else { return nil }
+        let reply = try await redis.send(["HGETALL", keys.message(id)]).orThrow()
         let items = reply.array
         guard !items.isEmpty else { return nil }
         var fields: [String: String] = [:]
@@ -97,8 +110,7 @@ public struct MessageStore: Sendable {
 
     /// Cancels a message that has not started sending.
     public func cancel(id: String, nowMillis: Int64) async throws -> CancelResult {
-        guard let channel = MessageID.channel(of: id) else { return .notFound }
-        let keys = ChannelKeys(channel)
+        guard let keys = ChannelKeys(messageID: id) else { return .notFound }
         let reply = try await redis.run(
             Scripts.cancel, keys: [keys.message(id), keys.delayed],
             arguments: [String(nowMillis), id, String(settings.terminalTTLSeconds)])
@@ -115,8 +127,14 @@ public struct MessageStore: Sendable {
     public func applyReceipt(_ receipt: ReceiptUpdate, nowMillis: Int64) async throws
         -> (result: ReceiptResult, messageID: String)
     {
-        let call = receiptCall(receipt, nowMillis: nowMillis)
-        return try Self.receiptResult(try await receipts.run(keys: call.keys, arguments: call.arguments))
+        let partitions = try await receiptPartitions([receipt])[0]
+        if partitions.count == 1 {
+            let call = receiptCall(receipt, keys: partitions[0], nowMillis: nowMillis)
+            let reply = try await receipts.run(keys: call.keys, arguments: call.arguments)
+            try await suppress([(receipt, reply)])
+            return try Self.receiptResult(reply)
+        }
+        return try await applyEverywhere(receipt, partitions, nowMillis: nowMillis)
     }
 
     /// Applies the receipts of one provider post (an Aliyun or SendGrid array)
@@ -124,14 +142,79 @@ public struct MessageStore: Sendable {
     public func applyReceipts(_ updates: [ReceiptUpdate], nowMillis: Int64) async throws
         -> [(result: ReceiptResult, messageID: String)]
     {
-        try await redis.runMany(Scripts.receipt, calls: updates.map { receiptCall($0, nowMillis: nowMillis) })
-            .map(Self.receiptResult)
+        let partitions = try await receiptPartitions(updates)
+        var results = [(result: ReceiptResult, messageID: String)?](repeating: nil, count: updates.count)
+        let direct = updates.indices.filter { partitions[$0].count == 1 }
+        let replies = try await redis.runMany(
+            Scripts.receipt, calls: direct.map { receiptCall(updates[$0], keys: partitions[$0][0], nowMillis: nowMillis) })
+        try await suppress(zip(direct, replies).map { (updates[$0], $1) })
+        for (index, reply) in zip(direct, replies) { results[index] = try Self.receiptResult(reply) }
+        for index in updates.indices where partitions[index].count > 1 {
+            results[index] = try await applyEverywhere(updates[index], partitions[index], nowMillis: nowMillis)
+        }
+        return results.map { $0! }
     }
 
-    private func receiptCall(_ receipt: ReceiptUpdate, nowMillis: Int64) -> (keys: [String], arguments: [String]) {
-        let keys = ChannelKeys(receipt.channel)
+    /// The partition each receipt belongs to: the one in the message id when
+    /// the provider echoed it, the only one, or the one whose provider-id
+    /// index has the provider's id (one pipelined lookup for all). A receipt
+    /// whose id is in no index yet (it beat the worker's sent.lua) gets every
+    /// partition: it is kept as early in each, and the one whose sent.lua
+    /// comes applies it; the others expire unread.
+    private func receiptPartitions(_ updates: [ReceiptUpdate]) async throws -> [[ChannelKeys]] {
+        var found = updates.map { update -> [ChannelKeys]? in
+            if let id = update.messageID, let keys = ChannelKeys(messageID: id) { return [keys] }
+            return settings.partitions.count == 1 ? [ChannelKeys(update.channel)] : nil
+        }
+        let unknown = found.indices.filter { found[$0] == nil }
+        guard !unknown.isEmpty else { return found.map { $0! } }
+        var lookups: [[String]] = []
+        for index in unknown {
+            for keys in ChannelKeys.all(updates[index].channel, settings.partitions) {
+                lookups.append(["EXISTS", keys.providerMessage(updates[index].provider, updates[index].providerMessageID)])
+            }
+        }
+        let replies = try await redis.pipeline(lookups)
+        var position = 0
+        for index in unknown {
+            let all = ChannelKeys.all(updates[index].channel, settings.partitions)
+            let hits = all.indices.filter { replies[position + $0].integer == 1 }
+            found[index] = hits.count == 1 ? [all[hits[0]]] : all
+            position += all.count
+        }
+        return found.map { $0! }
+    }
+
+    /// A receipt whose partition is unknown, run in every partition: the one
+    /// that knows the provider id applies it, the others keep it as early.
+    private func applyEverywhere(_ receipt: ReceiptUpdate, _ partitions: [ChannelKeys], nowMillis: Int64) async throws
+        -> (result: ReceiptResult, messageID: String)
+    {
+        let replies = try await redis.runMany(
+            Scripts.receipt, calls: partitions.map { receiptCall(receipt, keys: $0, nowMillis: nowMillis) })
+        try await suppress(replies.map { (receipt, $0) })
+        let results = try replies.map(Self.receiptResult)
+        return results.first { $0.result != .early } ?? results[0]
+    }
+
+    /// Adds the recipients the receipts said cannot or will not receive to
+    /// their channel's suppressions (in the channel's slot, so not inside receipt.lua).
+    private func suppress(_ applied: [(ReceiptUpdate, RedisValue)]) async throws {
+        let commands = applied.compactMap { receipt, reply -> [String]? in
+            let parts = reply.array
+            guard let entry = receipt.suppress?.stored, parts.count > 2, let fingerprint = parts[2].string,
+                  !fingerprint.isEmpty else { return nil }
+            return ["HSET", ChannelKeys(receipt.channel).suppressions, fingerprint, entry]
+        }
+        guard !commands.isEmpty else { return }
+        for reply in try await redis.pipeline(commands) { try reply.orThrow() }
+    }
+
+    private func receiptCall(_ receipt: ReceiptUpdate, keys: ChannelKeys, nowMillis: Int64)
+        -> (keys: [String], arguments: [String])
+    {
         return ([keys.providerMessage(receipt.provider, receipt.providerMessageID),
-                 keys.earlyReceipts(receipt.provider, receipt.providerMessageID), keys.suppressions],
+                 keys.earlyReceipts(receipt.provider, receipt.providerMessageID)],
                 [receipt.kind.name, String(nowMillis), receipt.detail, receipt.eventID, keys.prefix,
                  String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), receipt.messageID ?? "",
                  receipt.suppress?.stored ?? "", receipt.providerMessageID])
@@ -139,40 +222,44 @@ public struct MessageStore: Sendable {
 
     private static func receiptResult(_ reply: RedisValue) throws -> (result: ReceiptResult, messageID: String) {
         let parts = reply.array
-        guard parts.count == 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {
+        guard parts.count >= 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {
             throw RedisError.unexpectedReply("receipt.lua returned \(reply)")
         }
         return (result, parts[1].string ?? "")
     }
 
-    /// Each channel's backlog, in one pipelined round trip. A stream without
-    /// the consumer group yet (no worker has started) counts nothing pending.
+    /// Each channel's backlog over all its partitions, in one pipelined round
+    /// trip. A stream without the consumer group yet (no worker has started)
+    /// counts nothing pending.
     public func queueDepths(_ channels: [Channel], nowMillis: Int64) async throws -> [Channel: QueueDepth] {
         var commands: [[String]] = []
         for channel in channels {
-            let keys = ChannelKeys(channel)
-            for stream in keys.streams {
-                commands += [["XLEN", stream], ["XRANGE", stream, "-", "+", "COUNT", "1"],
-                             ["XPENDING", stream, settings.consumerGroup]]
+            for keys in ChannelKeys.all(channel, settings.partitions) {
+                for stream in keys.streams {
+                    commands += [["XLEN", stream], ["XRANGE", stream, "-", "+", "COUNT", "1"],
+                                 ["XPENDING", stream, settings.consumerGroup]]
+                }
+                commands.append(["ZCARD", keys.delayed])
             }
-            commands.append(["ZCARD", keys.delayed])
         }
         var replies = try await redis.pipeline(commands)[...]
         var depths: [Channel: QueueDepth] = [:]
         for channel in channels {
             var depth = QueueDepth(ready: 0, pending: 0, delayed: 0, oldestAgeSeconds: 0)
             var oldest: Int64?
-            for _ in Priority.allCases {
-                let length = replies.popFirst(), first = replies.popFirst(), pending = replies.popFirst()
-                depth.ready += length?.integer ?? 0
-                depth.pending += pending?.array.first?.integer ?? 0
-                if let id = first?.array.first?.array.first?.string,
-                   let millis = id.split(separator: "-").first.flatMap({ Int64($0) })
-                {
-                    oldest = min(oldest ?? millis, millis)
+            for _ in settings.partitions.all {
+                for _ in Priority.allCases {
+                    let length = replies.popFirst(), first = replies.popFirst(), pending = replies.popFirst()
+                    depth.ready += length?.integer ?? 0
+                    depth.pending += pending?.array.first?.integer ?? 0
+                    if let id = first?.array.first?.array.first?.string,
+                       let millis = id.split(separator: "-").first.flatMap({ Int64($0) })
+                    {
+                        oldest = min(oldest ?? millis, millis)
+                    }
                 }
+                depth.delayed += replies.popFirst()?.integer ?? 0
             }
-            depth.delayed = replies.popFirst()?.integer ?? 0
             depth.oldestAgeSeconds = oldest.map { Double(max(0, nowMillis - $0)) / 1000 } ?? 0
             depths[channel] = depth
         }

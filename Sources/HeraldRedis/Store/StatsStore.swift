@@ -1,14 +1,17 @@
 import HeraldCore
 
 /// Reads the counters the transition scripts keep (see `herald_stats_add` in
-/// lib_events.lua): a hash per channel, campaign (or all traffic) and day,
-/// whose fields are `<channel>|<template>|<counter>`. A query costs one
-/// pipelined HGETALL per channel and day, whatever the number of messages.
+/// lib_events.lua): a hash per channel partition, campaign (or all traffic)
+/// and day, whose fields are `<channel>|<template>|<counter>`. A query costs
+/// one pipelined HGETALL per partition and day, whatever the number of
+/// messages; rows of the partitions are returned side by side for the caller to sum.
 public struct StatsStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
+    public let partitions: ChannelPartitions
 
-    public init(redis: RedisClient) {
+    public init(redis: any RedisCommands, partitions: ChannelPartitions = .single) {
         self.redis = redis
+        self.partitions = partitions
     }
 
     /// One counter of one day, channel and template (`-` for literal content).
@@ -20,8 +23,8 @@ public struct StatsStore: Sendable {
         public var value: Int
     }
 
-    static func key(channel: Channel, campaign: String?, day: Int) -> String {
-        ChannelKeys(channel).prefix + (campaign.map { "stats:c:\($0):\(day)" } ?? "stats:all:\(day)")
+    static func key(_ keys: ChannelKeys, campaign: String?, day: Int) -> String {
+        keys.prefix + (campaign.map { "stats:c:\($0):\(day)" } ?? "stats:all:\(day)")
     }
 
     /// Every counter of `campaign` (nil: all traffic) on `channels` for days
@@ -29,7 +32,8 @@ public struct StatsStore: Sendable {
     public func rows(campaign: String?, channels: [Channel] = Channel.allCases, days: ClosedRange<Int>) async throws
         -> [Row]
     {
-        let keys = days.flatMap { day in channels.map { (day, Self.key(channel: $0, campaign: campaign, day: day)) } }
+        let partitionKeys = channels.flatMap { ChannelKeys.all($0, partitions) }
+        let keys = days.flatMap { day in partitionKeys.map { (day, Self.key($0, campaign: campaign, day: day)) } }
         let replies = try await redis.pipeline(keys.map { ["HGETALL", $0.1] })
         var rows: [Row] = []
         for ((day, _), reply) in zip(keys, replies) {

@@ -15,12 +15,16 @@ public struct StoreSettings: Sendable, Equatable {
     /// Keys suppressions and per-person caps by recipient without storing it
     /// in clear; every instance sharing the Redis must use the same key.
     public var fingerprints: RecipientFingerprint
+    /// How many partitions (hash tags) each channel's queue is split into.
+    public var partitions: ChannelPartitions
 
     public init(
         terminalTTLSeconds: Int = 7 * 86_400, idempotencyTTLSeconds: Int = 86_400,
         providerIDTTLSeconds: Int = 7 * 86_400, earlyReceiptTTLSeconds: Int = 86_400,
-        consumerGroup: String = "dispatch", fingerprints: RecipientFingerprint = .random()
+        consumerGroup: String = "dispatch", fingerprints: RecipientFingerprint = .random(),
+        partitions: ChannelPartitions = .single
     ) {
+        self.partitions = partitions
         self.fingerprints = fingerprints
         self.terminalTTLSeconds = terminalTTLSeconds
         self.idempotencyTTLSeconds = idempotencyTTLSeconds

@@ -7,10 +7,10 @@ import HeraldCore
 /// operation is a single command; the claim script reads the same hash
 /// before every send.
 public struct SuppressionStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     public let fingerprints: RecipientFingerprint
 
-    public init(redis: RedisClient, fingerprints: RecipientFingerprint) {
+    public init(redis: any RedisCommands, fingerprints: RecipientFingerprint) {
         self.redis = redis
         self.fingerprints = fingerprints
     }

@@ -5,11 +5,11 @@ import HeraldCore
 /// version as JSON (`v:3`), and a set of names for listing. Templates are a
 /// documented long-lived kind: they do not expire.
 public struct TemplateStore: Sendable {
-    public let redis: RedisClient
+    public let redis: any RedisCommands
     /// How many versions of a template are kept; older ones can no longer be read back.
     public let keptVersions: Int
 
-    public init(redis: RedisClient, keptVersions: Int = 100) {
+    public init(redis: any RedisCommands, keptVersions: Int = 100) {
         self.redis = redis
         self.keptVersions = keptVersions
     }
