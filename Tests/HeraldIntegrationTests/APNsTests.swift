@@ -35,15 +35,15 @@ struct APNsTests {
         }
     }
 
-    @Test("503 is retried; 410 Unregistered fails at once and suppresses the device")
-    func errors() async throws {
+    @Test("503 is retried; 410 Unregistered fails at once and suppresses the device", arguments: RedisLayout.allCases)
+    func errors(layout: RedisLayout) async throws {
         let gone = String(repeating: "ee", count: 32)
         var options = HarnessOptions()
         options.apnsFaults = { device, attempt in
             if device == gone { return .invalidRecipient }
             return attempt == 1 ? .serverError : nil
         }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let retried = try await h.sendPush(to: Self.device)
             try await h.waitForStatus(retried, "delivered")
             #expect(try await h.message(retried).attempts == 2)

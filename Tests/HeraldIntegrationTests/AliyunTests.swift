@@ -22,9 +22,9 @@ struct AliyunTests {
             .POST, h.apiURL + "/v1/receipts/aliyun" + query, body: body, headers: [("Content-Type", "application/json")])
     }
 
-    @Test("a message goes out through signed SendSms with OutId and is delivered by the SmsReport")
-    func delivered() async throws {
-        try await withHarness(Self.options()) { h in
+    @Test("a message goes out through signed SendSms with OutId and is delivered by the SmsReport", arguments: RedisLayout.allCases)
+    func delivered(layout: RedisLayout) async throws {
+        try await withHarness(Self.options(), on: layout) { h in
             let id = try await h.sendSMS(to: "+8613800138000", body: "您的验证码是 1234")
             try await h.waitForStatus(id, "delivered")
             let message = try await h.message(id)

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Delivery end to end")
 struct DeliveryTests {
-    @Test("an SMS goes queued → sent → delivered through the Twilio simulator")
-    func smsDelivered() async throws {
-        try await withHarness { h in
+    @Test("an SMS goes queued → sent → delivered through the Twilio simulator", arguments: RedisLayout.allCases)
+    func smsDelivered(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550100", body: "your code is 1234")
             try await h.waitForStatus(id, "delivered")
             let message = try await h.message(id)
@@ -29,9 +29,9 @@ struct DeliveryTests {
         }
     }
 
-    @Test("a webhook is POSTed with a valid Herald-Signature and is delivered on 2xx")
-    func webhookDelivered() async throws {
-        try await withHarness { h in
+    @Test("a webhook is POSTed with a valid Herald-Signature and is delivered on 2xx", arguments: RedisLayout.allCases)
+    func webhookDelivered(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let reply = try await h.api(
                 .POST, "/v1/messages",
                 json: #"{"channel":"webhook","to":"\#(h.simulatorURL)/hooks/orders","content":{"body":"order shipped"},"data":{"order":42}}"#)
@@ -56,9 +56,9 @@ struct DeliveryTests {
         }
     }
 
-    @Test("a message with send_at waits as scheduled, then is sent")
-    func scheduled() async throws {
-        try await withHarness { h in
+    @Test("a message with send_at waits as scheduled, then is sent", arguments: RedisLayout.allCases)
+    func scheduled(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let sendAt = Date().addingTimeInterval(1.5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let reply = try await h.api(
                 .POST, "/v1/messages",
@@ -75,11 +75,11 @@ struct DeliveryTests {
         }
     }
 
-    @Test("a queued message past its expires_at is expired, not sent")
-    func expired() async throws {
+    @Test("a queued message past its expires_at is expired, not sent", arguments: RedisLayout.allCases)
+    func expired(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.startDispatcher = false
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             // Far enough ahead that a loaded machine still accepts it; the dispatcher starts only after it passed.
             let expiresAt = Date().addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let id = try await h.sendSMS(to: "+14155550102", extra: #","expires_at":"\#(expiresAt)""#)

@@ -8,11 +8,11 @@ import Testing
 struct FatigueTests {
     static func caps(_ text: String) -> [HeraldCore.Channel: [FatigueWindow]] { [.sms: FatigueWindow.list(parsing: text)!] }
 
-    @Test("20 marketing SMS at once to one user under 1/day and 3/week: exactly one goes out, the rest end suppressed naming the window; transactional is not counted")
-    func exactUnderConcurrency() async throws {
+    @Test("20 marketing SMS at once to one user under 1/day and 3/week: exactly one goes out, the rest end suppressed naming the window; transactional is not counted", arguments: RedisLayout.allCases)
+    func exactUnderConcurrency(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.fatigue = Self.caps("1/day,3/week")
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             h.startDispatcher(consumer: "worker-2")  // two instances share the caps through Redis
             let items = (0..<20).map {
                 #"{"channel":"sms","to":"+141555502\#($0 / 10)\#($0 % 10)","category":"marketing","user_id":"u-cap","content":{"body":"Sale"}}"#
@@ -41,24 +41,25 @@ struct FatigueTests {
         }
     }
 
-    @Test("with fatigue deferring, the message over a rolling cap waits for its token instead of ending suppressed")
-    func deferred() async throws {
+    @Test("with fatigue deferring, the message over a rolling cap waits for its token instead of ending suppressed", arguments: RedisLayout.allCases)
+    func deferred(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.fatigue = Self.caps("1/24h")
         options.fatigueDefers = true
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let first = try await h.sendSMS(to: "+14155550301", extra: #","category":"marketing","user_id":"u-defer""#)
             try await h.waitForStatus(first, "delivered")
             let second = try await h.sendSMS(to: "+14155550302", extra: #","category":"marketing","user_id":"u-defer""#)
             try await eventually("the second is deferred") { try await h.events(second).contains { $0.type == "fatigue_deferred" } }
             #expect(try await h.status(second) == "scheduled")
-            let due = try #require(try await h.redis.send(["ZSCORE", ChannelKeys(.sms).delayed, second]).string.flatMap(Double.init))
+            let partition = try #require(ChannelKeys(messageID: second))
+            let due = try #require(try await h.redis.send(["ZSCORE", partition.delayed, second]).string.flatMap(Double.init))
             #expect(Int64(due) - WallClock.nowMillis() > 23 * 3_600_000, "a 1/24h token frees a day after the first took it")
         }
     }
 
-    @Test("a message that fails for good gives its token back; a retried one does not take a second")
-    func giveBackAndRetries() async throws {
+    @Test("a message that fails for good gives its token back; a retried one does not take a second", arguments: RedisLayout.allCases)
+    func giveBackAndRetries(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.fatigue = Self.caps("1/day")
         options.faults = { to, attempt in
@@ -66,7 +67,7 @@ struct FatigueTests {
             if to == "+14155550321", attempt == 1 { return .serverError }
             return nil
         }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let invalid = try await h.sendSMS(to: "+14155550311", extra: #","category":"marketing","user_id":"u-give""#)
             try await h.waitForStatus(invalid, "failed")
             let next = try await h.sendSMS(to: "+14155550312", extra: #","category":"marketing","user_id":"u-give""#)

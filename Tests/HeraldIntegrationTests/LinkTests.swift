@@ -12,9 +12,9 @@ struct LinkTests {
         return base + "/s/" + String(body[range.upperBound...].prefix { $0.isASCII && ($0.isLetter || $0.isNumber) })
     }
 
-    @Test("an auto-shortened SMS carries a working short link; a click marks the message clicked, a WhatsApp preview does not")
-    func autoShortened() async throws {
-        try await withHarness { h in
+    @Test("an auto-shortened SMS carries a working short link; a click marks the message clicked, a WhatsApp preview does not", arguments: RedisLayout.allCases)
+    func autoShortened(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let long = "https://shop.example.com/orders/123?utm_source=sms&utm_campaign=c-9"
             let reply = try await h.api(.POST, "/v1/messages", json:
                 #"{"channel":"sms","to":"+14155550110","content":{"body":"Your order shipped: \#(long). Thanks!"},"shorten_links":true,"campaign":"c-9"}"#)

@@ -14,12 +14,12 @@ struct QuietHoursDispatchTests {
         return offset == 0 ? "Etc/GMT" : "Etc/GMT\(offset > 0 ? "-" : "+")\(abs(offset))"
     }
 
-    @Test("marketing due in the recipient's night waits for 08:00 local on the ramp; transactional and daytime go now; one expiring first ends expired")
-    func heldUntilMorning() async throws {
+    @Test("marketing due in the recipient's night waits for 08:00 local on the ramp; transactional and daytime go now; one expiring first ends expired", arguments: RedisLayout.allCases)
+    func heldUntilMorning(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         let window = try #require(QuietHours(parsing: "21:00-08:00", rampMillis: 60_000))
         options.quietHours = [.sms: window]
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let night = Self.zone(whereLocalHourIs: 23), day = Self.zone(whereLocalHourIs: 12)
             let held = try await h.sendSMS(to: "+14155550180", extra: #","category":"marketing","timezone":"\#(night)""#)
             let otp = try await h.sendSMS(to: "+14155550181", extra: #","timezone":"\#(night)""#)
@@ -37,7 +37,8 @@ struct QuietHoursDispatchTests {
             #expect(try await h.status(held) == "scheduled")
             #expect(try await h.message(held).attempts == 0, "holding is not an attempt")
             #expect(h.twilioLedger.requests(to: "+14155550180") == 0 && h.twilioLedger.requests(to: "+14155550183") == 0)
-            let due = try #require(try await h.redis.send(["ZSCORE", ChannelKeys(.sms).delayed, held]).string.flatMap(Double.init))
+            let partition = try #require(ChannelKeys(messageID: held))
+            let due = try #require(try await h.redis.send(["ZSCORE", partition.delayed, held]).string.flatMap(Double.init))
             let end = try #require(window.windowEnd(containing: WallClock.nowMillis(), in: TimeZone(identifier: night)!))
             #expect(Int64(due) >= end && Int64(due) <= end + 60_000, "due \(Int64(due)) is on the ramp after \(end)")
             #expect(Int64(due) - WallClock.nowMillis() > 8 * 3_600_000, "23:xx local waits into the morning")

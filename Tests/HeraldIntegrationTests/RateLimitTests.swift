@@ -5,12 +5,12 @@ import Testing
 
 @Suite("Provider rate limits")
 struct RateLimitTests {
-    @Test("a provider's token bucket paces sends to burst + rate a second, and nothing is lost or counted twice")
-    func paced() async throws {
+    @Test("a provider's token bucket paces sends to burst + rate a second, and nothing is lost or counted twice", arguments: RedisLayout.allCases)
+    func paced(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.rateLimits = ["twilio": RateLimit(perSecond: 5, burst: 2, horizonMillis: 600)]
         options.callbackStatuses = []
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             // One batch request: all 12 are in the stream together, as a burst of traffic would be.
             let items = (0..<12).map { #"{"channel":"sms","to":"+1415555018\#($0 % 10)\#($0 / 10)","content":{"body":"hi"}}"# }
             let reply = try await h.api(.POST, "/v1/messages/batch", json: #"{"messages":["# + items.joined(separator: ",") + "]}")
@@ -45,13 +45,13 @@ struct RateLimitTests {
         }
     }
 
-    @Test("a 429 from the provider pauses its rate limit for every message until Retry-After has passed")
-    func throttledPausesBucket() async throws {
+    @Test("a 429 from the provider pauses its rate limit for every message until Retry-After has passed", arguments: RedisLayout.allCases)
+    func throttledPausesBucket(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.rateLimits = ["twilio": RateLimit(perSecond: 50, burst: 50)]
         options.callbackStatuses = []
         options.faults = { to, attempt in to == "+14155550190" && attempt == 1 ? .throttled(retryAfterSeconds: 1) : nil }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let first = try await h.sendSMS(to: "+14155550190")
             try await eventually("the first message is throttled") {
                 try await h.events(first).contains { $0.type == "retrying" }
@@ -102,13 +102,14 @@ struct RateLimitShutdownTests {
             h.startDispatcher(consumer: "worker-after")
             for id in ids { try await h.waitForStatus(id, "sent", timeout: .seconds(30)) }
             #expect(h.twilioLedger.accepted == 10)
-            var sentTimes: [Int64] = []
-            for id in ids { sentTimes += try await h.events(id).filter { $0.type == "sent" }.map(\.at) }
-            sentTimes.sort()
-            // burst 1 + 2/s: at most 3 in any second; 2 more allowed for recording delay on a loaded machine.
-            for (index, start) in sentTimes.enumerated() {
-                let inWindow = sentTimes[index...].prefix { $0 < start + 1_000 }.count
-                #expect(inWindow <= 5, "\(inWindow) sends within one second from \(start)")
+            // When the provider received them (the simulator's clock), not when
+            // Herald recorded them: recording lags on a loaded machine, arrival is what the limit is about.
+            let arrivals = h.twilioLedger.acceptedAt
+            #expect(arrivals.count == 10)
+            // burst 1 + 2/s: at most 3 in any second; 1 more allowed for a send that started late and arrived with the next.
+            for (index, start) in arrivals.enumerated() {
+                let inWindow = arrivals[index...].prefix { $0 < start.advanced(by: .seconds(1)) }.count
+                #expect(inWindow <= 4, "\(inWindow) sends within one second")
             }
         }
     }

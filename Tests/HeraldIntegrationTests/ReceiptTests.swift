@@ -20,12 +20,12 @@ struct ReceiptTests {
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Twilio-Signature", signature ?? computed)])
     }
 
-    @Test("a receipt posted before the send reply is recorded still lands")
-    func receiptBeforeReply() async throws {
+    @Test("a receipt posted before the send reply is recorded still lands", arguments: RedisLayout.allCases)
+    func receiptBeforeReply(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.callbackBeforeReply = true
         options.callbackStatuses = ["delivered"]
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550131")
             try await h.waitForStatus(id, "delivered")
             let message = try await h.message(id)
@@ -35,11 +35,11 @@ struct ReceiptTests {
         }
     }
 
-    @Test("out-of-order and repeated receipts keep the furthest status and count once")
-    func outOfOrder() async throws {
+    @Test("out-of-order and repeated receipts keep the furthest status and count once", arguments: RedisLayout.allCases)
+    func outOfOrder(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.callbackStatuses = []
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550132")
             try await h.waitForStatus(id, "sent")
             let sid = try #require(try await h.message(id).fields["provider_message_id"])

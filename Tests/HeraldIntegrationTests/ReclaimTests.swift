@@ -22,7 +22,7 @@ struct ReclaimTests {
             // The doomed consumer takes the whole batch…
             let keys = ChannelKeys(.sms)
             try await h.dispatchStore.ensureGroups(keys)
-            let connection = h.redis.dedicatedConnection()
+            let connection = try await h.redis.dedicatedConnection(forKey: keys.stream(.normal), name: "doomed")
             defer { connection.close() }
             let entries = try await h.dispatchStore.read(
                 keys, consumer: "doomed", count: 10, blockMillis: 100, on: connection)

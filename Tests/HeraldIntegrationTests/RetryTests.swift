@@ -1,15 +1,16 @@
 import Foundation
 import NIOHTTP1
 import HeraldCore
+import HeraldRedis
 import Testing
 
 @Suite("Retries")
 struct RetryTests {
-    @Test("a 500 is retried with backoff and the second attempt succeeds")
-    func serverErrorThenSuccess() async throws {
+    @Test("a 500 is retried with backoff and the second attempt succeeds", arguments: RedisLayout.allCases)
+    func serverErrorThenSuccess(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.faults = { _, attempt in attempt == 1 ? .serverError : nil }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550110")
             try await h.waitForStatus(id, "delivered")
             let message = try await h.message(id)
@@ -37,18 +38,18 @@ struct RetryTests {
         }
     }
 
-    @Test("a permanent 4xx (invalid number) fails at once, without retry, and is dead-lettered")
-    func permanentFailure() async throws {
+    @Test("a permanent 4xx (invalid number) fails at once, without retry, and is dead-lettered", arguments: RedisLayout.allCases)
+    func permanentFailure(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.faults = { _, _ in .invalidRecipient }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550112")
             try await h.waitForStatus(id, "failed")
             let message = try await h.message(id)
             #expect(message.attempts == 1)
             #expect(h.twilioLedger.requests(to: "+14155550112") == 1)
             #expect(message.fields["error"]?.contains("21211") == true)
-            let dead = try await h.redis.send(["XRANGE", "herald:{sms}:dead", "-", "+"]).orThrow().array
+            let dead = try await h.redis.send(["XRANGE", try #require(ChannelKeys(messageID: id)).deadLetters, "-", "+"]).orThrow().array
             #expect(dead.count == 1)
             #expect(dead.first?.array.last?.array.contains(.string(id)) == true)
         }

@@ -44,11 +44,11 @@ struct SendGridTests {
         }
     }
 
-    @Test("events posted before SendGrid's reply is recorded are kept and applied; the provider is still recorded")
-    func eventsBeforeReply() async throws {
+    @Test("events posted before SendGrid's reply is recorded are kept and applied; the provider is still recorded", arguments: RedisLayout.allCases)
+    func eventsBeforeReply(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.callbackBeforeReply = true
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let delivered = try await h.sendEmail(to: "early@example.com")
             try await h.waitForStatus(delivered, "delivered")
             let message = try await h.message(delivered)
@@ -73,14 +73,14 @@ struct SendGridTests {
         }
     }
 
-    @Test("a 500 from SendGrid is retried; an invalid address fails at once and is suppressed")
-    func errors() async throws {
+    @Test("a 500 from SendGrid is retried; an invalid address fails at once and is suppressed", arguments: RedisLayout.allCases)
+    func errors(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.sendgridFaults = { to, attempt in
             if to == "nobody@example.com" { return .invalidRecipient }
             return attempt == 1 ? .serverError : nil
         }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let retried = try await h.sendEmail(to: "carol@example.com")
             try await h.waitForStatus(retried, "delivered")
             #expect(try await h.message(retried).attempts == 2)
@@ -92,9 +92,9 @@ struct SendGridTests {
         }
     }
 
-    @Test("a hard bounce event marks the message undelivered and suppresses the address")
-    func bounce() async throws {
-        try await withHarness { h in
+    @Test("a hard bounce event marks the message undelivered and suppresses the address", arguments: RedisLayout.allCases)
+    func bounce(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let id = try await h.sendEmail(to: "bounce-me@example.com")
             try await h.waitForStatus(id, "undelivered")
             #expect(try await h.events(id).contains { $0.type == "receipt:undelivered" && $0.detail.contains("5.1.1") })

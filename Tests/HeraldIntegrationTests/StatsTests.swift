@@ -72,11 +72,11 @@ struct StatsTests {
         }
     }
 
-    @Test("fatigue suppressions and template names are counted per campaign")
-    func suppressionsAndTemplates() async throws {
+    @Test("fatigue suppressions and template names are counted per campaign", arguments: RedisLayout.allCases)
+    func suppressionsAndTemplates(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.fatigue = [.sms: FatigueWindow.list(parsing: "1/day")!]
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             #expect(try await h.api(.PUT, "/v1/templates/promo", json: #"{"channel":"sms","body":"Sale {{pct}}% off"}"#).status == 201)
             let items = (0..<3).map { _ in
                 #"{"channel":"sms","to":"+14155550177","template":"promo","data":{"pct":20},"category":"marketing","user_id":"u-1","campaign":"c-f"}"#

@@ -6,11 +6,11 @@ import Testing
 
 @Suite("Suppressions")
 struct SuppressionTests {
-    @Test("a recipient a provider calls invalid is suppressed: the next send is `suppressed` with no provider call")
-    func invalidRecipientSuppressed() async throws {
+    @Test("a recipient a provider calls invalid is suppressed: the next send is `suppressed` with no provider call", arguments: RedisLayout.allCases)
+    func invalidRecipientSuppressed(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.faults = { to, _ in to == "+14155550140" ? .invalidRecipient : nil }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let first = try await h.sendSMS(to: "+14155550140")
             try await h.waitForStatus(first, "failed")
             let entry = try await h.api(.GET, "/v1/suppressions/sms/+14155550140")
@@ -29,11 +29,11 @@ struct SuppressionTests {
         }
     }
 
-    @Test("a recipient who opted out (Twilio 21610) ends `suppressed`, not failed, and stays suppressed")
-    func optedOut() async throws {
+    @Test("a recipient who opted out (Twilio 21610) ends `suppressed`, not failed, and stays suppressed", arguments: RedisLayout.allCases)
+    func optedOut(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.faults = { _, _ in .optedOut }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550141")
             try await h.waitForStatus(id, "suppressed")
             let message = try await h.message(id)
@@ -45,9 +45,9 @@ struct SuppressionTests {
         }
     }
 
-    @Test("a marketing-only suppression blocks marketing, lets transactional through, and can be lifted")
-    func marketingScope() async throws {
-        try await withHarness { h in
+    @Test("a marketing-only suppression blocks marketing, lets transactional through, and can be lifted", arguments: RedisLayout.allCases)
+    func marketingScope(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let put = try await h.api(
                 .PUT, "/v1/suppressions/sms/+14155550142", json: #"{"reason":"unsubscribed","category":"marketing"}"#)
             #expect(put.status == 201, "\(put.body)")
@@ -85,9 +85,9 @@ struct SuppressionTests {
         }
     }
 
-    @Test("a user suppressed by user_id is suppressed on every channel for that category, and can be lifted")
-    func byUserID() async throws {
-        try await withHarness { h in
+    @Test("a user suppressed by user_id is suppressed on every channel for that category, and can be lifted", arguments: RedisLayout.allCases)
+    func byUserID(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let put = try await h.api(.PUT, "/v1/suppressions/users/u-9", json: #"{"reason":"unsubscribed","category":"marketing"}"#)
             #expect(put.status == 201, "\(put.body)")
             #expect(put.json["user_id"] as? String == "u-9")

@@ -4,9 +4,9 @@ import Testing
 
 @Suite("Templates over the API")
 struct TemplateAPITests {
-    @Test("every PUT makes a new version; a message records name@version and an older version reads back")
-    func versions() async throws {
-        try await withHarness { h in
+    @Test("every PUT makes a new version; a message records name@version and an older version reads back", arguments: RedisLayout.allCases)
+    func versions(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let first = try await h.api(.PUT, "/v1/templates/order_shipped",
                                         json: #"{"channel":"sms","body":"Order {{id}} shipped","signature":"【Shop】","required":["id"]}"#)
             #expect(first.status == 201, "\(first.body)")

@@ -20,9 +20,9 @@ struct WeChatTests {
                                    headers: [("Content-Type", "text/xml")])
     }
 
-    @Test("a template message carries template_id, url, keywords and client_msg_id, and the job-finish event delivers it")
-    func delivered() async throws {
-        try await withHarness { h in
+    @Test("a template message carries template_id, url, keywords and client_msg_id, and the job-finish event delivers it", arguments: RedisLayout.allCases)
+    func delivered(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let id = try await h.sendWeChat(
                 to: "oia2TjuEGTNoeX76QEjQNrcURxG8",
                 extra: #","data":{"template_id":"TM00099","url":"https://shop.example.com/o/1","name":"李雷","count":3}"#)
@@ -42,8 +42,8 @@ struct WeChatTests {
         }
     }
 
-    @Test("errcode -1 is retried; 40003 fails and suppresses; 43004 (not following) ends suppressed")
-    func errors() async throws {
+    @Test("errcode -1 is retried; 40003 fails and suppresses; 43004 (not following) ends suppressed", arguments: RedisLayout.allCases)
+    func errors(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.wechatFaults = { openID, attempt in
             switch openID {
@@ -52,7 +52,7 @@ struct WeChatTests {
             default: attempt == 1 ? .serverError : nil
             }
         }
-        try await withHarness(options) { h in
+        try await withHarness(options, on: layout) { h in
             let retried = try await h.sendWeChat(to: "busy-openid-1")
             try await h.waitForStatus(retried, "delivered")
             #expect(try await h.message(retried).attempts == 2)
@@ -80,9 +80,9 @@ struct WeChatTests {
         }
     }
 
-    @Test("an expired token is refreshed once for many concurrent sends, and shared through Redis")
-    func tokenRefresh() async throws {
-        try await withHarness { h in
+    @Test("an expired token is refreshed once for many concurrent sends, and shared through Redis", arguments: RedisLayout.allCases)
+    func tokenRefresh(layout: RedisLayout) async throws {
+        try await withHarness(on: layout) { h in
             let first = try await h.sendWeChat(to: "token-openid-0")
             try await h.waitForStatus(first, "delivered")
             #expect(h.wechatSimulator.tokensIssued == 1)

@@ -11,6 +11,7 @@ public final class SimulatorLedger: Sendable {
         var callbacksSent = 0
         var callbacksFailed = 0
         var lastPayload: [String: String] = [:]
+        var acceptedAt: [ContinuousClock.Instant] = []
     }
 
     private let state = Mutex(State())
@@ -31,7 +32,9 @@ public final class SimulatorLedger: Sendable {
     }
 
     func recordAccepted(to recipient: String) {
+        let now = ContinuousClock.now
         state.withLock {
+            if keepsPayloads { $0.acceptedAt.append(now) }
             $0.accepted += 1
             $0.acceptedPerRecipient[recipient, default: 0] += 1
         }
@@ -52,6 +55,9 @@ public final class SimulatorLedger: Sendable {
 
     public var requests: Int { state.withLock { $0.requests } }
     public var accepted: Int { state.withLock { $0.accepted } }
+    /// When each accepted request arrived, in order (kept only with `keepsPayloads`):
+    /// what a provider's rate limit is about.
+    public var acceptedAt: [ContinuousClock.Instant] { state.withLock { $0.acceptedAt } }
     public var callbacksSent: Int { state.withLock { $0.callbacksSent } }
     public var callbacksFailed: Int { state.withLock { $0.callbacksFailed } }
     /// Requests that reached the simulator for this recipient, accepted or not.

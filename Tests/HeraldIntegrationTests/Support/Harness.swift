@@ -58,10 +58,15 @@ struct HarnessOptions: Sendable {
     var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
     /// The keys `to_encryption: aes` recipients are decrypted with (none by default).
     var recipientKeys = RecipientKeyring(keys: [])
+    /// Runs on a local 3-master Redis Cluster instead of one redis-server.
+    var cluster = false
+    /// Partitions per channel.
+    var partitions = 1
 }
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
-/// port, the API, the dispatcher and the provider simulators, all real.
+/// port (or a local 3-master Redis Cluster), the API, the dispatcher and the
+/// provider simulators, all real.
 final class Harness: Sendable {
     static let accountSID = "ACtest0000000000000000000000000000"
     static let authToken = "test-auth-token"
@@ -83,8 +88,11 @@ final class Harness: Sendable {
     static let apnsKeyID = "KEYTEST001"
     static let apnsTopic = "com.example.herald.test"
 
-    let redisServer: LocalRedisServer
-    let redis: RedisClient
+    private let singleServer: LocalRedisServer?
+    /// The redis-server of a harness that is not on a cluster.
+    var redisServer: LocalRedisServer { singleServer! }
+    let cluster: LocalRedisCluster?
+    let redis: any RedisCommands
     let store: MessageStore
     let dispatchStore: DispatchStore
     let metrics = HeraldMetrics()
@@ -125,15 +133,22 @@ final class Harness: Sendable {
     private let serverError = ErrorBox()
     private let directory: String
 
-    private init(options: HarnessOptions) throws {
+    private init(options: HarnessOptions, cluster: LocalRedisCluster?) throws {
         self.options = options
         var logger = Logger(label: "herald-test")
         logger.logLevel = .warning
         self.logger = logger
         directory = NSTemporaryDirectory() + "herald-test-" + UUID().uuidString
-        redisServer = try LocalRedisServer(directory: directory, port: LocalRedisServer.freePort(), appendOnly: false)
-        redis = RedisClient(endpoint: redisServer.endpoint)
-        let settings = StoreSettings()
+        self.cluster = cluster
+        if let cluster {
+            singleServer = nil
+            redis = RedisClusterClient(seeds: cluster.seeds)
+        } else {
+            let server = try LocalRedisServer(directory: directory, port: LocalRedisServer.freePort(), appendOnly: false)
+            singleServer = server
+            redis = RedisClient(endpoint: server.endpoint)
+        }
+        let settings = StoreSettings(partitions: ChannelPartitions(count: options.partitions))
         store = MessageStore(redis: redis, settings: settings)
         dispatchStore = DispatchStore(redis: redis, settings: settings)
         apiURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
@@ -154,9 +169,12 @@ final class Harness: Sendable {
         var lastError: any Error = ConditionTimeout(what: "servers answer")
         for _ in 1...3 {
             let harness: Harness
+            // Each attempt has its own cluster: a failed attempt stops everything it started.
+            let cluster = options.cluster ? try await LocalRedisCluster(masters: 3) : nil
             do {
-                harness = try Harness(options: options)
+                harness = try Harness(options: options, cluster: cluster)
             } catch {
+                cluster?.stop()
                 // redis-server exits at once when its port was taken since it was chosen.
                 lastError = error
                 print("harness: redis-server did not start (\(error)); trying again on a new port")
@@ -347,7 +365,8 @@ final class Harness: Sendable {
         await providerClient.shutdown()
         try? await apnsClient.shutdown()
         redis.close()
-        redisServer.stop()
+        singleServer?.stop()
+        cluster?.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -435,15 +454,37 @@ final class Harness: Sendable {
     }
 
     /// Waits until the message reaches `status`.
+    /// On timeout the error names where the message stands and its history.
     func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(15)) async throws {
-        try await eventually("\(id) reaches \(status)", timeout: timeout) {
-            (try? await self.status(id)) == status
+        do {
+            try await eventually("\(id) reaches \(status)", timeout: timeout) {
+                (try? await self.status(id)) == status
+            }
+        } catch let timeout as ConditionTimeout {
+            let history = (try? await events(id).map { "\($0.at) \($0.type) \($0.detail)" }.joined(separator: "; ")) ?? "unreadable"
+            throw ConditionTimeout(what: timeout.what + " (it is \((try? await self.status(id)) ?? "unreadable"): \(history))")
         }
     }
 
-    /// Every key in Redis with its type, for "nothing changed" assertions.
+    /// Every key in Redis (on every master of a cluster), for "nothing changed" assertions.
     func keySnapshot() async throws -> [String] {
-        try await redis.send(["KEYS", "*"]).orThrow().array.compactMap(\.string).sorted()
+        try await keysByNode().values.flatMap { $0 }.sorted()
+    }
+
+    /// Every key, by the node that holds it (one node when not on a cluster).
+    func keysByNode() async throws -> [String: [String]] {
+        guard let client = redis as? RedisClusterClient else {
+            return ["redis": try await redis.send(["KEYS", "*"]).orThrow().array.compactMap(\.string)]
+        }
+        try await client.refreshTopology()
+        var keys: [String: [String]] = [:]
+        for master in client.masters {
+            let node = RedisClient(endpoint: RedisEndpoint(address: .tcp(
+                host: "127.0.0.1", port: Int(master.split(separator: ":").last!)!)), connections: 1)
+            defer { node.close() }
+            keys[master] = try await node.send(["KEYS", "*"]).orThrow().array.compactMap(\.string)
+        }
+        return keys
     }
 }
 

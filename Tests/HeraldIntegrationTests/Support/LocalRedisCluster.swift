@@ -5,13 +5,32 @@ import HeraldRedis
 /// `--cluster-enabled yes` on free ports (and `replicasPerMaster` replicas of
 /// each), joined by `redis-cli --cluster create`, ready when every node
 /// reports `cluster_state:ok`.
+///
+/// At most `concurrentClusters` exist at once in a test run: tests run in
+/// parallel, and dozens of clusters starting together on two cores starve
+/// each other past every deadline. A test waits for its turn before starting
+/// its nodes and gives it back in `stop()`.
 final class LocalRedisCluster: Sendable {
     let ports: [Int]
     let directory: String
     private let servers: [ChildProcess]
+    static let concurrentClusters = 2
+    private static let turns = TestTurns(count: concurrentClusters)
 
     init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
-        directory = NSTemporaryDirectory() + "herald-cluster-" + UUID().uuidString
+        await Self.turns.take()
+        do {
+            (directory, ports, servers) = try await Self.start(masters: masters, replicasPerMaster: replicasPerMaster)
+        } catch {
+            Self.turns.give()
+            throw error
+        }
+    }
+
+    private static func start(masters: Int, replicasPerMaster: Int) async throws
+        -> (directory: String, ports: [Int], servers: [ChildProcess])
+    {
+        let directory = NSTemporaryDirectory() + "herald-cluster-" + UUID().uuidString
         var ports: [Int] = []
         var servers: [ChildProcess] = []
         let executable = try LocalRedisServer.locate("redis-server").path
@@ -26,8 +45,18 @@ final class LocalRedisCluster: Sendable {
             ]))
             ports.append(port)
         }
-        self.ports = ports
-        self.servers = servers
+        let started = (directory, ports, servers)
+        do {
+            try await waitUntilJoined(ports, replicasPerMaster: replicasPerMaster)
+        } catch {
+            for server in servers { server.stop() }
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+        return started
+    }
+
+    private static func waitUntilJoined(_ ports: [Int], replicasPerMaster: Int) async throws {
         for port in ports {
             try await eventually("node \(port) answers", timeout: .seconds(10)) {
                 LocalRedisServer.isAnswering(RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)))
@@ -43,7 +72,7 @@ final class LocalRedisCluster: Sendable {
         create.waitUntilExit()
         guard create.terminationStatus == 0 else { throw ConditionTimeout(what: "redis-cli --cluster create succeeds") }
         for port in ports {
-            let admin = node(port)
+            let admin = RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), connections: 1)
             defer { admin.close() }
             try await eventually("node \(port) sees the cluster ok", timeout: .seconds(20)) {
                 ((try? await admin.call("CLUSTER", "INFO"))?.string ?? "").contains("cluster_state:ok")
@@ -58,8 +87,10 @@ final class LocalRedisCluster: Sendable {
 
     var seeds: [RedisEndpoint] { ports.map { RedisEndpoint(address: .tcp(host: "127.0.0.1", port: $0)) } }
 
+    /// Stops every node and gives the turn to the next test waiting for a cluster.
     func stop() {
         for server in servers { server.stop() }
         try? FileManager.default.removeItem(atPath: directory)
+        Self.turns.give()
     }
 }
