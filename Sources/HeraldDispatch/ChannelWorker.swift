@@ -67,7 +67,7 @@ struct ChannelWorker: Sendable {
                         keys, consumer: configuration.consumerName, count: count,
                         blockMillis: configuration.blockMillis, on: connection!, ownPending: recoverOwn)
                     // Own pending entries that are all in flight here mean nothing is left to recover.
-                    if recoverOwn { recoverOwn = entries.contains { !limiter.isInFlight($0.entryID) } }
+                    if recoverOwn { recoverOwn = entries.contains { !limiter.isInFlight($0.key) } }
                 } catch {
                     limiter.settle(reserved: count, acquiring: [])
                     connection?.close()
@@ -111,7 +111,7 @@ struct ChannelWorker: Sendable {
         _ entries: [StreamEntry], keys: ChannelKeys, in group: inout DiscardingTaskGroup, limiter: InflightLimiter,
         reserved: Int
     ) async -> Bool {
-        let entries = entries.filter { !limiter.isInFlight($0.entryID) }
+        let entries = entries.filter { !limiter.isInFlight($0.key) }
         guard !entries.isEmpty else {
             limiter.settle(reserved: reserved, acquiring: [])
             return true
@@ -128,11 +128,11 @@ struct ChannelWorker: Sendable {
             logger.warning("claim failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
             return false
         }
-        limiter.settle(reserved: reserved, acquiring: claimed.map(\.entry.entryID))
+        limiter.settle(reserved: reserved, acquiring: claimed.map(\.entry.key))
         for message in claimed {
             group.addTask {
                 await deliver(message)
-                limiter.release(message.entry.entryID)
+                limiter.release(message.entry.key)
             }
         }
         return true

@@ -25,8 +25,8 @@ final class InflightLimiter: Sendable {
     /// Free slots right now (neither in flight nor reserved by a reader).
     var available: Int { state.withLock { limit - $0.entries.count - $0.reserved } }
 
-    /// Whether this stream entry is being sent right now.
-    func isInFlight(_ entryID: String) -> Bool { state.withLock { $0.entries.contains(entryID) } }
+    /// Whether this stream entry (`StreamEntry.key`) is being sent right now.
+    func isInFlight(_ key: String) -> Bool { state.withLock { $0.entries.contains(key) } }
 
     /// Waits until a slot is free, then reserves up to `wanted` (at least one).
     func reserve(upTo wanted: Int) async -> Int {
@@ -50,25 +50,20 @@ final class InflightLimiter: Sendable {
         }
     }
 
-    /// Gives back a reservation, turning `entryIDs` (at most the reserved
-    /// count) into slots in flight.
-    func settle(reserved: Int, acquiring entryIDs: [String]) {
+    /// Gives back a reservation, turning entries (`StreamEntry.key`, at most
+    /// the reserved count; any number for reclaimed entries, reserved 0) into slots in flight.
+    func settle(reserved: Int, acquiring keys: [String]) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.reserved -= reserved
-            state.entries.formUnion(entryIDs)
+            state.entries.formUnion(keys)
             return wake(&state)
         }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Slots in flight taken without a reservation (the reclaim of stalled entries).
-    func acquire(_ entryIDs: [String]) {
-        state.withLock { $0.entries.formUnion(entryIDs) }
-    }
-
-    func release(_ entryID: String) {
+    func release(_ key: String) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.entries.remove(entryID)
+            state.entries.remove(key)
             return wake(&state)
         }
         for waiter in waiters { waiter.resume() }

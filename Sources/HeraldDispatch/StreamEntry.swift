@@ -11,4 +11,9 @@ public struct StreamEntry: Sendable, Equatable {
         self.entryID = entryID
         self.messageID = messageID
     }
+
+    /// Unique across streams: entry ids are only unique within one, and a
+    /// batch written to every partition in the same millisecond gives the
+    /// same ids in each.
+    public var key: String { stream + " " + entryID }
 }

@@ -97,39 +97,13 @@ struct RedisClusterFailoverTests {
         let written = try await client.pipeline(keys.map { ["SET", $0, "v"] })
         #expect(written.allSatisfy { $0 == .status("OK") })
         let key = keys[0]
-        let nodes = cluster.ports.map { (port: $0, client: cluster.node($0)) }
-        defer { for node in nodes { node.client.close() } }
-        var masterPort: Int?
-        for node in nodes {
-            let role = try await node.client.call("ROLE").array.first?.string
-            if role == "master", try await node.client.send(["GET", key]).string == "v" { masterPort = node.port }
-        }
-        let oldMasterPort = try #require(masterPort)
-        var replicaPort: Int?
-        for node in nodes {
-            let info = try await node.client.call("INFO", "replication").string ?? ""
-            if info.contains("role:slave"), info.contains("master_port:\(oldMasterPort)\r\n") { replicaPort = node.port }
-        }
-        let master = try #require(nodes.first { $0.port == oldMasterPort }).client
-        let promoted = try #require(nodes.first { $0.port == replicaPort }).client
-        try await eventually("the replica has every write", timeout: .seconds(20)) {
-            let offsets = try await master.call("INFO", "replication").string ?? ""
-            let replicaInfo = try await promoted.call("INFO", "replication").string ?? ""
-            return replicaInfo.contains("master_link_status:up") && Self.offset(offsets, "master_repl_offset")
-                == Self.offset(replicaInfo, "slave_repl_offset")
-        }
-        try await promoted.call("CLUSTER", "FAILOVER")
-        try await eventually("the replica is the master", timeout: .seconds(20)) {
-            try await promoted.call("ROLE").array.first?.string == "master"
-        }
+        let (_, newMaster) = try await cluster.failover(masterOf: key)
+        let promoted = cluster.node(newMaster)
+        defer { promoted.close() }
         #expect(try await client.call("GET", key).string == "v", "the client did not follow the failover")
         let read = try await client.pipeline(keys.map { ["GET", $0] })
         #expect(read.allSatisfy { $0 == .string("v") }, "an acknowledged write is missing after the failover")
         #expect(try await client.call("SET", key, "after").string == "OK")
         #expect(try await promoted.call("GET", key).string == "after")
-    }
-
-    static func offset(_ info: String, _ field: String) -> Int? {
-        info.split(separator: "\r\n").first { $0.hasPrefix(field + ":") }.flatMap { Int($0.split(separator: ":")[1]) }
     }
 }

@@ -87,6 +87,65 @@ final class LocalRedisCluster: Sendable {
 
     var seeds: [RedisEndpoint] { ports.map { RedisEndpoint(address: .tcp(host: "127.0.0.1", port: $0)) } }
 
+    /// `HERALD_REDIS_CLUSTER` for this cluster.
+    var seedList: String { ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") }
+
+    /// The ports of the masters, as the nodes themselves say (`ROLE`).
+    func masterPorts() async throws -> [Int] {
+        var masters: [Int] = []
+        for port in ports {
+            let client = node(port)
+            defer { client.close() }
+            if try await client.call("ROLE").array.first?.string == "master" { masters.append(port) }
+        }
+        return masters
+    }
+
+    /// A manual failover of the master serving `key`: waits until its replica
+    /// has every write, then `CLUSTER FAILOVER` on the replica, and returns
+    /// once the replica reports itself master. Returns (old master, new master) ports.
+    @discardableResult
+    func failover(masterOf key: String) async throws -> (old: Int, new: Int) {
+        let nodes = ports.map { (port: $0, client: node($0)) }
+        defer { for node in nodes { node.client.close() } }
+        let slot = HashSlot.of(key)
+        var masterPort: Int?
+        for node in nodes where try await node.client.call("ROLE").array.first?.string == "master" {
+            let owners = try await node.client.call("CLUSTER", "SLOTS").array
+            let serves = owners.contains { range in
+                let parts = range.array
+                guard parts.count >= 3, let low = parts[0].integer, let high = parts[1].integer,
+                      let port = parts[2].array.dropFirst().first?.integer else { return false }
+                return (low...high).contains(slot) && port == node.port
+            }
+            if serves { masterPort = node.port }
+        }
+        guard let oldMaster = masterPort else { throw ConditionTimeout(what: "a master serves slot \(slot)") }
+        var replicaPort: Int?
+        for node in nodes {
+            let info = try await node.client.call("INFO", "replication").string ?? ""
+            if info.contains("role:slave"), info.contains("master_port:\(oldMaster)\r\n") { replicaPort = node.port }
+        }
+        guard let newMaster = replicaPort, let master = nodes.first(where: { $0.port == oldMaster })?.client,
+              let promoted = nodes.first(where: { $0.port == newMaster })?.client
+        else { throw ConditionTimeout(what: "master \(oldMaster) has a replica") }
+        try await eventually("the replica has every write", timeout: .seconds(20)) {
+            let offsets = try await master.call("INFO", "replication").string ?? ""
+            let replicaInfo = try await promoted.call("INFO", "replication").string ?? ""
+            return replicaInfo.contains("master_link_status:up") && Self.offset(offsets, "master_repl_offset")
+                == Self.offset(replicaInfo, "slave_repl_offset")
+        }
+        try await promoted.call("CLUSTER", "FAILOVER")
+        try await eventually("the replica is the master", timeout: .seconds(20)) {
+            try await promoted.call("ROLE").array.first?.string == "master"
+        }
+        return (oldMaster, newMaster)
+    }
+
+    static func offset(_ info: String, _ field: String) -> Int? {
+        info.split(separator: "\r\n").first { $0.hasPrefix(field + ":") }.flatMap { Int($0.split(separator: ":")[1]) }
+    }
+
     /// Stops every node and gives the turn to the next test waiting for a cluster.
     func stop() {
         for server in servers { server.stop() }

@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldRedis
+import NIOCore
+
+/// `herald serve` as a real process on loopback in the local sandbox (its own
+/// provider simulators), on whatever Redis `environment` names: what an
+/// operator runs, for tests that kill, restart or multiply instances.
+final class ServedHerald: Sendable {
+    let base: String
+    let running: HeraldProcess.Running
+
+    private init(base: String, running: HeraldProcess.Running) {
+        self.base = base
+        self.running = running
+    }
+
+    /// Starts one and waits until `/ready` answers.
+    static func start(_ environment: [String: String]) async throws -> ServedHerald {
+        let port = try LocalRedisServer.freePort()
+        var environment = environment
+        environment["HERALD_HTTP_PORT"] = String(port)
+        environment["HERALD_SIMULATOR_PORT"] = String(try LocalRedisServer.freePort())
+        environment["HERALD_APNS_SIMULATOR_PORT"] = String(try LocalRedisServer.freePort())
+        let herald = ServedHerald(base: "http://127.0.0.1:\(port)", running: try HeraldProcess.start(["serve"], environment: environment))
+        do {
+            try await eventually("herald answers", timeout: .seconds(60)) {
+                guard herald.running.process.isRunning else {
+                    throw ConditionTimeout(what: "herald keeps running; it printed: \(herald.running.printed)")
+                }
+                return (try? await HTTPClient.shared.execute(HTTPClientRequest(url: herald.base + "/ready"), timeout: .seconds(1)))?
+                    .status == .ok
+            }
+        } catch {
+            _ = try? await herald.running.stop()
+            throw error
+        }
+        return herald
+    }
+
+    /// POSTs JSON; the status and the decoded reply.
+    func post(_ path: String, _ body: String) async throws -> (status: UInt, json: [String: Any]) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 8 << 20)
+        return (response.status.code, (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:])
+    }
+
+    /// Sends a batch of SMS; the ids of the accepted ones (empty when the request failed).
+    func sendBatch(_ recipients: [String], body: String = "hello") async -> [String] {
+        let items = recipients.map { #"{"channel":"sms","to":"\#($0)","content":{"body":"\#(body)"}}"# }
+        guard let reply = try? await post("/v1/messages/batch", #"{"messages":["# + items.joined(separator: ",") + "]}"),
+              reply.status == 202, let results = reply.json["results"] as? [[String: Any]]
+        else { return [] }
+        return results.compactMap { $0["id"] as? String }
+    }
+
+    /// SIGKILL: no shutdown, no draining, as a crash.
+    func kill9() {
+        kill(running.process.processIdentifier, SIGKILL)
+        running.process.waitUntilExit()
+    }
+
+    /// SIGTERM and wait; returns what it printed.
+    @discardableResult
+    func stop() async throws -> String {
+        try await running.stop().output
+    }
+}
+
+extension RedisCommands {
+    /// The status of each message, read straight from Redis in one pipelined round trip.
+    func statuses(_ ids: [String]) async throws -> [String] {
+        let replies = try await pipeline(ids.map { ["HGET", ChannelKeys(messageID: $0)?.message($0) ?? "", "status"] })
+        return replies.map { $0.string ?? "missing" }
+    }
+}
