@@ -23,7 +23,12 @@ public struct TwilioProvider: ChannelProvider {
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {
         var form = [("To", message.to), ("From", configuration.from), ("Body", message.body)]
-        if let callback = configuration.statusCallbackURL { form.append(("StatusCallback", callback)) }
+        if let callback = configuration.statusCallbackURL {
+            // The message id rides in the callback URL (Twilio signs the URL
+            // it calls, query included), so a receipt finds its message's
+            // partition without a lookup.
+            form.append(("StatusCallback", callback + (callback.contains("?") ? "&" : "?") + "herald_id=" + message.id))
+        }
         var request = ProviderRequest(url: configuration.messagesURL)
         request.method = .POST
         request.headers.add(name: "Authorization", value: authorization)

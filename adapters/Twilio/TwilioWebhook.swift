@@ -18,7 +18,7 @@ public struct TwilioWebhook: ProviderWebhook {
     public func handle(_ request: WebhookRequest, on route: WebhookRoute) throws(WebhookRejection) -> WebhookResult {
         let form = try verifiedForm(request)
         switch route.purpose {
-        case .receipts: return try receipt(form)
+        case .receipts: return try receipt(form, heraldID: request.queryValue("herald_id"))
         case .inbound: return try inbound(form)
         }
     }
@@ -36,14 +36,16 @@ public struct TwilioWebhook: ProviderWebhook {
         return form
     }
 
-    func receipt(_ form: [(String, String)]) throws(WebhookRejection) -> WebhookResult {
+    /// `heraldID` is the message id Herald put in the StatusCallback URL, when it is one of ours.
+    func receipt(_ form: [(String, String)], heraldID: String? = nil) throws(WebhookRejection) -> WebhookResult {
         guard let callback = TwilioStatusCallback(parameters: form) else {
             throw .malformed("MessageSid and a known MessageStatus are required")
         }
         guard let status = callback.status else { return WebhookResult(effects: [.ignored(outcome: "ignored")]) }
         return WebhookResult(effects: [.receipt(ProviderReceipt(
             channel: .sms, providerMessageID: callback.messageSID, kind: .status(status),
-            detail: callback.errorCode.map { "error \($0)" } ?? "", eventID: callback.twilioStatus))])
+            detail: callback.errorCode.map { "error \($0)" } ?? "", eventID: callback.twilioStatus,
+            messageID: heraldID.flatMap { MessageID.channel(of: $0) == .sms ? $0 : nil }))])
     }
 
     func inbound(_ form: [(String, String)]) throws(WebhookRejection) -> WebhookResult {
