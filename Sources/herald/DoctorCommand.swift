@@ -44,17 +44,37 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     /// Version, persistence and eviction of the configured Redis, and the scripts; nil when it cannot be reached.
-    private func checkRedis(_ config: HeraldConfiguration, _ report: inout DoctorReport) async -> RedisClient? {
-        guard let url = config.redisURL else {
-            report.add(.ok, "redis", "none configured: herald serve starts a private redis-server (AOF, noeviction)")
-            return nil
-        }
-        let redis: RedisClient
+    /// On a cluster the settings are read from one master; the others are configured alike, or should be.
+    private func checkRedis(_ config: HeraldConfiguration, _ report: inout DoctorReport) async -> (any RedisCommands)? {
+        let redis: any RedisCommands
         do {
-            redis = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1)
-            _ = try await redis.send(["PING"]).orThrow()
+            if let seeds = try config.redisClusterSeeds() {
+                let cluster = RedisClusterClient(seeds: seeds)
+                do {
+                    try await cluster.refreshTopology()
+                } catch {
+                    cluster.close()
+                    throw error
+                }
+                let partitions = try config.partitions(cluster: true)
+                report.add(.ok, "redis", "cluster of \(cluster.masters.count) masters, \(partitions.count) partitions per channel")
+                redis = cluster
+            } else if let url = config.redisURL {
+                let client = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1)
+                do {
+                    _ = try await client.send(["PING"]).orThrow()
+                } catch {
+                    client.close()
+                    throw error
+                }
+                redis = client
+            } else {
+                report.add(.ok, "redis", "none configured: herald serve starts a private redis-server (AOF, noeviction)")
+                return nil
+            }
         } catch {
-            report.add(.fail, "redis", "cannot reach \(url): \(error)", fix: "check HERALD_REDIS_URL and that Redis runs")
+            report.add(.fail, "redis", "cannot reach Redis: \(error)",
+                       fix: "check HERALD_REDIS_URL or HERALD_REDIS_CLUSTER and that Redis runs")
             return nil
         }
         let info = (try? await redis.send(["INFO", "server"]).string) ?? ""
@@ -99,7 +119,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// Builds every enabled provider and webhook from the settings and checks its credentials.
     private func checkProviders(
-        _ config: HeraldConfiguration, sandbox: SandboxProviders?, redis: RedisClient?, _ report: inout DoctorReport
+        _ config: HeraldConfiguration, sandbox: SandboxProviders?, redis: (any RedisCommands)?, _ report: inout DoctorReport
     ) async {
         let client = ProviderHTTPClient.make(maxConnectionsPerHost: 2, timeoutSeconds: 10)
         defer { Task { await client.shutdown() } }

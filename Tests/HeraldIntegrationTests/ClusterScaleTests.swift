@@ -58,6 +58,22 @@ struct ClusterScaleTests {
         }
     }
 
+    @Test("herald doctor finds the cluster from one seed; naming both a Redis URL and a cluster is refused")
+    func doctorAndConfiguration() async throws {
+        let cluster = try await LocalRedisCluster(masters: 3)
+        defer { cluster.stop() }
+        let doctor = try await HeraldProcess.run(["doctor"], environment: ["HERALD_REDIS_CLUSTER": "127.0.0.1:\(cluster.ports[1])"])
+        #expect(doctor.output.contains("cluster of 3 masters, 16 partitions per channel"), "\(doctor.output)")
+        let both = try await HeraldProcess.run(["serve"], environment: [
+            "HERALD_REDIS_CLUSTER": cluster.seedList, "HERALD_REDIS_URL": "redis://127.0.0.1:\(cluster.ports[0])",
+        ])
+        #expect(both.status != 0)
+        #expect(both.output.contains("set HERALD_REDIS_URL or HERALD_REDIS_CLUSTER, not both"), "\(both.output)")
+        let bad = try await HeraldProcess.run(["serve"], environment: ["HERALD_REDIS_CLUSTER": cluster.seedList, "HERALD_PARTITIONS": "101"])
+        #expect(bad.status != 0)
+        #expect(bad.output.contains("HERALD_PARTITIONS must be 1...100"), "\(bad.output)")
+    }
+
     @Test("kill -9 of one of two herald instances mid-run: the other finishes its work, and no acknowledged message is lost")
     func instanceKilled() async throws {
         let cluster = try await LocalRedisCluster(masters: 3)
