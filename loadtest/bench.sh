@@ -6,10 +6,13 @@
 #   loadtest/bench.sh batch 200000       # batch POSTs of 1000
 #   MIX=sms:40,email:30,push:20,wechat:10 loadtest/bench.sh single 100000   # mixed channels
 #   SMS_TEMPLATE=1 loadtest/bench.sh single 100000   # SMS from a stored template, links auto-shortened
+#   CLUSTER=3 loadtest/bench.sh batch 200000          # on a local 3-master Redis Cluster (HERALD_PARTITIONS, default 16)
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
-# socket, `herald simulate` (every provider's simulator, receipts posted back),
-# `herald serve` (API + dispatcher) and `herald loadtest`.
+# socket, or with CLUSTER=N a fresh N-master Redis Cluster (AOF everysec, TCP),
+# `herald simulate` (every provider's simulator, receipts posted back),
+# `herald serve` (API + dispatcher) and `herald loadtest`. On a cluster the
+# Redis CPU is also reported per master.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-single}
@@ -24,15 +27,37 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-redis-server --port 0 --unixsocket "$sock" --dir "$work" --appendonly yes --appendfsync everysec --save "" \
-  --logfile "$work/redis.log" --daemonize no &
-pids+=($!); redis_pid=$!
-for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
+redis_pids=()
+if [ -n "${CLUSTER:-}" ]; then
+  base_port=${CLUSTER_PORT:-17000}
+  nodes=()
+  for i in $(seq 0 $((CLUSTER - 1))); do
+    port=$((base_port + i)); mkdir -p "$work/node$i"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$work/node$i/nodes.conf" \
+      --dir "$work/node$i" --appendonly yes --appendfsync everysec --save "" --logfile "$work/node$i/redis.log" --daemonize no &
+    pids+=($!); redis_pids+=($!); nodes+=("127.0.0.1:$port")
+  done
+  for node in "${nodes[@]}"; do for _ in $(seq 100); do redis-cli -p "${node#*:}" ping >/dev/null 2>&1 && break; sleep 0.05; done; done
+  redis-cli --cluster create "${nodes[@]}" --cluster-yes >/dev/null
+  for node in "${nodes[@]}"; do
+    for _ in $(seq 200); do redis-cli -p "${node#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
+  done
+  seeds=$(IFS=,; echo "${nodes[*]}")
+  redis_env=(HERALD_REDIS_CLUSTER="$seeds")
+  rcli() { for node in "${nodes[@]}"; do redis-cli -p "${node#*:}" "$@"; done; }
+else
+  redis-server --port 0 --unixsocket "$sock" --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+    --logfile "$work/redis.log" --daemonize no &
+  pids+=($!); redis_pids+=($!)
+  for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis_env=(HERALD_REDIS_URL="unix://$sock")
+  rcli() { redis-cli -s "$sock" "$@"; }
+fi
 
 "$herald" simulate --port "$sim_port" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
   > "$work/sim.log" 2>&1 &
 pids+=($!); sim_pid=$!
-HERALD_REDIS_URL="unix://$sock" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://127.0.0.1:$sim_port" \
+env "${redis_env[@]}" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://127.0.0.1:$sim_port" \
   HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$((sim_port + 1))" \
   HERALD_LOG_LEVEL=warning HERALD_DISPATCH_CONCURRENCY=${CONCURRENCY:-256} \
   env -u HERALD_BIN -u HERALD_ROLE "$herald" "${HERALD_ROLE:-serve}" > "$work/herald.log" 2>&1 &
@@ -47,18 +72,30 @@ if [ -n "${SMS_TEMPLATE:-}" ]; then
 fi
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-commands() { redis-cli -s "$sock" info stats | awk -F: '/total_commands_processed/ {print $2+0}'; }
+redis_cpu() { local sum=0; for pid in "${redis_pids[@]}"; do sum=$((sum + $(cpu "$pid"))); done; echo $sum; }
+commands() { rcli info stats | awk -F: '/total_commands_processed/ {s += $2} END {print s+0}'; }
 hz=$(getconf CLK_TCK)
 traffic() { curl -sf "http://127.0.0.1:$api_port/metrics" | awk -v n="herald_redis_$1_total" '$1 == n {print $2+0; f=1} END {if (!f) print 0}'; }
 rt0=$(traffic round_trips); rq0=$(traffic requests)
-c0_herald=$(cpu $herald_pid); c0_sim=$(cpu $sim_pid); c0_redis=$(cpu $redis_pid); cmd0=$(commands)
+c0_herald=$(cpu $herald_pid); c0_sim=$(cpu $sim_pid); c0_redis=$(redis_cpu); cmd0=$(commands)
+per_master0=(); for pid in "${redis_pids[@]}"; do per_master0+=($(cpu "$pid")); done
 start=$(date +%s.%N)
 extra=()
 [ "$mode" = batch ] && extra=(--batch-size 1000 --connections "${BATCH_CONNECTIONS:-4}") || extra=(--connections "$connections")
-/usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
-  --redis-url "unix://$sock" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
+loadgen_redis=(--redis-url "unix://$sock"); [ -n "${CLUSTER:-}" ] && loadgen_redis=()
+env "${redis_env[@]}" /usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
+  "${loadgen_redis[@]}" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
-c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(cpu $redis_pid); cmd1=$(commands)
+c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(redis_cpu); cmd1=$(commands)
+if [ -n "${CLUSTER:-}" ]; then
+  index=0
+  for pid in "${redis_pids[@]}"; do
+    awk -v c=$(( $(cpu "$pid") - per_master0[index] )) -v hz="$(getconf CLK_TCK)" -v n="$messages" -v node="${nodes[index]}" \
+      -v keys="$(redis-cli -p "${nodes[index]#*:}" dbsize)" \
+      'BEGIN { printf "master %s: redis cpu %.1f us per message, %d keys\n", node, c/hz/n*1e6, keys }'
+    index=$((index + 1))
+  done
+fi
 rt1=$(traffic round_trips); rq1=$(traffic requests)
 awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis - c0_redis)) -v hz="$hz" \
     -v n="$messages" -v c=$((cmd1 - cmd0)) -v wall="$(echo "$end - $start" | bc)" \
@@ -68,4 +105,4 @@ awk -v h=$((c1_herald - c0_herald)) -v s=$((c1_sim - c0_sim)) -v r=$((c1_redis -
   printf "redis commands per message: %.2f (includes the load generator reading results back)\n", c/n
   if (rt > 0) printf "herald redis round trips per message: %.2f (requests %.2f)\n", rt/n, rq/n
 }'
-redis-cli -s "$sock" info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack|hset|xadd|xdel|set:|get:" | cut -d, -f1-2 || true
+rcli info commandstats | grep -E "evalsha|xreadgroup|xautoclaim|hmget|xack|hset|xadd|xdel|set:|get:" | cut -d, -f1-2 || true

@@ -112,20 +112,22 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, reply) in zip(entries, replies) {
             let parts = reply.array
-            guard parts.count == 17, parts[0].string == "send" else {
+            guard parts.count == 6, parts[0].string == "send" else {
                 if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
                 continue
             }
+            var fields: [String: String] = [:]
+            for (name, value) in MessagePayload.decode(parts[2].string ?? "") ?? [] { fields[name] = value }
             let message = OutboundMessage(
-                id: entry.messageID, channel: channel, to: parts[2].string ?? "", body: parts[3].string ?? "",
-                subject: parts[4].string, title: parts[5].string, dataJSON: parts[6].string,
-                category: parts[8].string.flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: parts[1].integer ?? 1, idempotencyKey: parts[7].string, html: parts[9].string,
-                timezone: parts[10].string, expiresAtMillis: parts[11].string.flatMap { Int64($0) },
-                userID: parts[12].string, campaign: parts[13].string)
+                id: entry.messageID, channel: channel, to: fields["to"] ?? "", body: fields["body"] ?? "",
+                subject: fields["subject"], title: fields["title"], dataJSON: fields["data"],
+                category: fields["category"].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
+                attempt: parts[1].integer ?? 1, idempotencyKey: fields["idempotency_key"], html: fields["html"],
+                timezone: fields["timezone"], expiresAtMillis: parts[3].string.flatMap { Int64($0) },
+                userID: fields["user_id"], campaign: parts[4].string)
             claimed.append(ClaimedMessage(
-                entry: entry, message: message, encryption: parts[14].string.flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: parts[15].string, fingerprint: parts[16].string))
+                entry: entry, message: message, encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
+                keyID: fields["to_key_id"], fingerprint: parts[5].string))
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
     }

@@ -114,10 +114,10 @@ struct HeraldConfiguration {
         return seeds
     }
 
-    /// `HERALD_PARTITIONS`: partitions per channel; 16 on a cluster (spread
+    /// `HERALD_PARTITIONS`: partitions per channel; 32 on a cluster (spread
     /// over its masters), 1 on a single Redis (nothing to spread over).
     func partitions(cluster: Bool) throws -> ChannelPartitions {
-        let count = try int("HERALD_PARTITIONS", default: cluster ? 16 : 1)
+        let count = try int("HERALD_PARTITIONS", default: cluster ? 32 : 1)
         guard (1...MessageID.maxPartitions).contains(count) else {
             throw ConfigurationError("HERALD_PARTITIONS must be 1...\(MessageID.maxPartitions), got \(count)")
         }

@@ -38,11 +38,18 @@ struct LoadtestCommand: AsyncParsableCommand {
             host: host, port: port, apiKey: apiKey, mode: mode, messages: messages, batchSize: batchSize,
             connections: connections, rate: rate, mix: channelMix)
         plan.smsTemplate = smsTemplate
-        var redis: RedisClient?
+        var redis: (any RedisCommands)?
         if !acceptOnly {
-            let url = redisUrl ?? ProcessInfo.processInfo.environment["HERALD_REDIS_URL"]
-                ?? "unix://" + URL(fileURLWithPath: ".herald/redis.sock").standardizedFileURL.path
-            redis = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1, timeoutMillis: 30_000)
+            if let seeds = ProcessInfo.processInfo.environment["HERALD_REDIS_CLUSTER"], redisUrl == nil {
+                let cluster = RedisClusterClient(
+                    seeds: try seeds.split(separator: ",").map { try RedisEndpoint(url: "redis://" + $0) }, timeoutMillis: 30_000)
+                try await cluster.refreshTopology()
+                redis = cluster
+            } else {
+                let url = redisUrl ?? ProcessInfo.processInfo.environment["HERALD_REDIS_URL"]
+                    ?? "unix://" + URL(fileURLWithPath: ".herald/redis.sock").standardizedFileURL.path
+                redis = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1, timeoutMillis: 30_000)
+            }
         }
         let report = try await LoadGenerator(plan: plan).run(redis: redis, drainTimeout: .seconds(drainTimeout))
         print(report)

@@ -35,6 +35,20 @@ struct CoreTests {
         #expect(MessageID.parse("07" + suffix) == nil)
     }
 
+    @Test("a message payload round-trips any text, separators and emoji included, and refuses what is not one")
+    func messagePayload() {
+        let fields = [("to", "+14155550100"), ("body", "a:3:b 🎉\u{0}\n:"), ("subject", ""), ("data", #"{"k":"v:1"}"#)]
+        let packed = MessagePayload.encode(fields)
+        let decoded = MessagePayload.decode(packed)
+        #expect(decoded?.map(\.0) == fields.map(\.0))
+        #expect(decoded?.map(\.1) == fields.map(\.1))
+        #expect(MessagePayload.decode("")?.isEmpty == true)
+        #expect(MessagePayload.decode("to:99:short") == nil)
+        #expect(MessagePayload.decode("to:x:1") == nil)
+        #expect(MessagePayload.decode("to") == nil)
+        #expect(MessagePayload.decode("to::") == nil)
+    }
+
     @Test("an idempotency key always picks the same partition; others spread over all")
     func partitionChoice() {
         let partitions = ChannelPartitions(count: 16)

@@ -26,9 +26,11 @@ struct ClusterScaleTests {
         (start..<(start + count)).map { "+1415" + String(format: "%07d", 5_000_000 + $0) }
     }
 
-    @Test("one channel's messages spread over the 3 masters: each holds a third of the keys, ±15 %")
+    @Test("one channel's messages spread over the 3 masters (32 partitions, the default): each holds a third of the keys, ±15 %")
     func keysSpreadEvenly() async throws {
-        try await withHarness(HarnessOptions(), on: .cluster) { h in
+        var options = HarnessOptions().on(.cluster)
+        options.partitions = 32
+        try await withHarness(options) { h in
             var ids: [String] = []
             for batch in 0..<3 {
                 let items = Self.recipients(1_000, from: batch * 1_000).map {
@@ -43,7 +45,7 @@ struct ClusterScaleTests {
             var histories: [String] = []
             for id in late.prefix(3) { histories.append(id + ": " + (try await h.events(id).map { "\($0.type) \($0.detail)" }.joined(separator: "; "))) }
             #expect(late.isEmpty, "\(late.count) messages were not delivered: \(histories)")
-            #expect(Set(ids.compactMap { MessageID.parse($0)?.partition }) == Set(0..<16), "every partition takes messages")
+            #expect(Set(ids.compactMap { MessageID.parse($0)?.partition }) == Set(0..<32), "every partition takes messages")
             let keys = try await h.keysByNode()
             #expect(keys.count == 3)
             let total = Double(keys.values.map(\.count).reduce(0, +))
@@ -63,7 +65,7 @@ struct ClusterScaleTests {
         let cluster = try await LocalRedisCluster(masters: 3)
         defer { cluster.stop() }
         let doctor = try await HeraldProcess.run(["doctor"], environment: ["HERALD_REDIS_CLUSTER": "127.0.0.1:\(cluster.ports[1])"])
-        #expect(doctor.output.contains("cluster of 3 masters, 16 partitions per channel"), "\(doctor.output)")
+        #expect(doctor.output.contains("cluster of 3 masters, 32 partitions per channel"), "\(doctor.output)")
         let both = try await HeraldProcess.run(["serve"], environment: [
             "HERALD_REDIS_CLUSTER": cluster.seedList, "HERALD_REDIS_URL": "redis://127.0.0.1:\(cluster.ports[0])",
         ])

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import HeraldCore
+import HeraldRedis
 import Testing
 
 @Suite("Delivery end to end")
@@ -26,6 +27,28 @@ struct DeliveryTests {
             #expect(reply.json["status"] as? String == "delivered")
             #expect(reply.json["provider_message_id"] as? String == message.fields["provider_message_id"])
             #expect((reply.json["events"] as? [[String: Any]])?.count == types.count)
+        }
+    }
+
+    @Test("a message stored before payloads, a hash field per request field, is still sent and reads back the same")
+    func legacyLayout() async throws {
+        try await withHarness { h in
+            let id = MessageID.make(channel: .sms, nowMillis: WallClock.nowMillis())
+            let keys = ChannelKeys(.sms)
+            let now = String(WallClock.nowMillis())
+            _ = try await h.redis.pipeline([
+                ["HSET", keys.message(id), "id", id, "status", "queued", "attempts", "0", "created_at", now,
+                 "events", #"{"at":\#(now),"type":"queued","detail":""}"# + "\n", "channel", "sms", "to", "+14155550177",
+                 "body", "from before", "category", "marketing", "priority", "normal", "campaign", "old"],
+                ["EXPIRE", keys.message(id), "600"],
+                ["XADD", keys.stream(.normal), "*", "id", id],
+            ])
+            try await h.waitForStatus(id, "delivered")
+            #expect(h.twilioLedger.accepted(to: "+14155550177") == 1)
+            let view = try await h.api(.GET, "/v1/messages/\(id)")
+            #expect(view.json["to"] as? String == "+14155550177")
+            #expect(view.json["category"] as? String == "marketing")
+            #expect(view.json["campaign"] as? String == "old")
         }
     }
 

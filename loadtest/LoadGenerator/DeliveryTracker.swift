@@ -51,9 +51,9 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
 
 /// Polls Redis until every accepted message is delivered or failed, or the deadline passes.
 public struct DeliveryTracker: Sendable {
-    let redis: RedisClient
+    let redis: any RedisCommands
 
-    public init(redis: RedisClient) {
+    public init(redis: any RedisCommands) {
         self.redis = redis
     }
 
@@ -146,8 +146,8 @@ public struct DeliveryTracker: Sendable {
         while start < ids.count {
             let chunk = ids[start..<min(ids.count, start + 2_000)]
             let replies = try await redis.pipeline(chunk.map { id in
-                let channel = MessageID.channel(of: id) ?? .sms
-                return ["HMGET", ChannelKeys(channel).message(id), "status", "created_at", "sent_at", "delivered_at"]
+                let keys = ChannelKeys(messageID: id) ?? ChannelKeys(.sms)
+                return ["HMGET", keys.message(id), "status", "created_at", "sent_at", "delivered_at"]
             })
             for (id, reply) in zip(chunk, replies) {
                 let fields = reply.array

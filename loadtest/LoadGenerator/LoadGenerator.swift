@@ -11,14 +11,14 @@ public struct LoadGenerator: Sendable {
         self.plan = plan
     }
 
-    public func run(redis: RedisClient?, drainTimeout: Duration) async throws -> LoadReport {
+    public func run(redis: (any RedisCommands)?, drainTimeout: Duration) async throws -> LoadReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let report = try await drive(group: group, redis: redis, drainTimeout: drainTimeout)
         try await group.shutdownGracefully()
         return report
     }
 
-    private func drive(group: MultiThreadedEventLoopGroup, redis: RedisClient?, drainTimeout: Duration) async throws
+    private func drive(group: MultiThreadedEventLoopGroup, redis: (any RedisCommands)?, drainTimeout: Duration) async throws
         -> LoadReport
     {
         let dispenser = RequestDispenser(

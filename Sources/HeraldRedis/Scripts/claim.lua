@@ -8,12 +8,9 @@
 -- round trip for the whole batch, and holds a suppressed one (hold.lua).
 -- KEYS: 1 message hash, 2 stream
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 terminal ttl s
--- Returns {'send', attempts, to, body, subject, title, data, idempotency_key, category, html, timezone, expires_at,
---          user_id, campaign, to_encryption, to_key_id, rfp}
+-- Returns {'send', attempts, payload (MessagePayload: recipient, content, …), expires_at, campaign, rfp}
 --      or {'skip', reason}.
-local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events',
-  'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'user_id', 'timezone', 'campaign',
-  'rfp', 'to_encryption', 'to_key_id')
+local f = redis.call('HMGET', KEYS[1], 'status', 'expires_at', 'attempts', 'events', 'p', 'campaign', 'rfp')
 local status = f[1]
 if status ~= 'queued' and status ~= 'sending' then
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
@@ -37,4 +34,16 @@ local detail = 'attempt ' .. attempts
 if status == 'sending' then detail = detail .. ' (reclaimed from a stalled consumer)' end
 redis.call('HSET', KEYS[1], 'status', 'sending', 'sending_at', ARGV[3], 'attempts', attempts,
   'events', with_event('sending', detail))
-return {'send', attempts, f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[2], f[13], f[15], f[17], f[18], f[16]}
+local payload = f[5]
+if not payload then
+  -- Stored before payloads: its request fields one by one, packed the same way.
+  local names = {'to', 'body', 'subject', 'title', 'data', 'idempotency_key', 'category', 'html', 'timezone', 'user_id',
+    'to_encryption', 'to_key_id'}
+  local values = redis.call('HMGET', KEYS[1], unpack(names))
+  local parts = {}
+  for i, name in ipairs(names) do
+    if values[i] then parts[#parts + 1] = name .. ':' .. #values[i] .. ':' .. values[i] end
+  end
+  payload = table.concat(parts)
+end
+return {'send', attempts, payload, f[2], f[6], f[7]}

@@ -7,7 +7,8 @@
 -- KEYS: per message i (0-based): 3i+1 message hash, 3i+2 idempotency key, 3i+3 ready stream;
 --       last: the channel's delayed zset
 -- ARGV: 1 now ms, 2 idempotency ttl s, 3 message ttl s (counted from the due time), then per message:
---       id, use idempotency (1|0), due ms (0 = now), n, then n items (field, value, …)
+--       id, use idempotency (1|0), due ms (0 = now), SMS segments (0 = none), n, then n items (field, value, …):
+--       the payload `p` and the few fields transitions read (expires_at, priority, campaign, template)
 -- Returns, per message, 1 and its id when created, 0 and the original id on an idempotent replay.
 local delayed = KEYS[#KEYS]
 local now = ARGV[1]
@@ -16,22 +17,25 @@ local ttl = tonumber(ARGV[3])
 -- Stats of the call, summed per campaign, template and channel before they
 -- are written: a batch of one campaign costs a few HINCRBYs, not one per message.
 local stats = {}
-local function count(first, last)
-  local f = {}
-  for i = first, last, 2 do f[ARGV[i]] = ARGV[i + 1] end
-  local group = (f.campaign or '') .. '\n' .. (f.template or '') .. '\n' .. (f.channel or '')
+local function count(first, last, segments)
+  local campaign, template = false, false
+  for i = first, last, 2 do
+    if ARGV[i] == 'campaign' then campaign = ARGV[i + 1] elseif ARGV[i] == 'template' then template = ARGV[i + 1] end
+  end
+  local group = (campaign or '') .. '\n' .. (template or '')
   local entry = stats[group]
   if not entry then
-    entry = {campaign = f.campaign or false, template = f.template or false, channel = f.channel, n = 0, segments = 0}
+    entry = {campaign = campaign, template = template, n = 0, segments = 0}
     stats[group] = entry
   end
   entry.n = entry.n + 1
-  entry.segments = entry.segments + tonumber(f.segments or '0')
+  entry.segments = entry.segments + segments
 end
 local a = 4
 for k = 1, #KEYS - 1, 3 do
-  local id, use_idempotency, due, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  local first = a + 4
+  local id, use_idempotency, due = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local segments, n = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local first = a + 5
   a = first + n
   local existing = false
   if use_idempotency == '1' then existing = redis.call('GET', KEYS[k + 1]) end
@@ -42,7 +46,7 @@ for k = 1, #KEYS - 1, 3 do
     if use_idempotency == '1' then redis.call('SET', KEYS[k + 1], id, 'EX', ARGV[2]) end
     local status = 'queued'
     if due > 0 then status = 'scheduled' end
-    redis.call('HSET', KEYS[k], 'id', id, 'status', status, 'attempts', '0', 'created_at', now,
+    redis.call('HSET', KEYS[k], 'status', status, 'created_at', now,
       'events', herald_event_line(now, status, ''), unpack(ARGV, first, a - 1))
     -- Every message expires, even one whose final status never comes; the
     -- final status refreshes it.
@@ -52,13 +56,13 @@ for k = 1, #KEYS - 1, 3 do
     else
       redis.call('XADD', KEYS[k + 2], '*', 'id', id)
     end
-    count(first, a - 1)
+    count(first, a - 1, segments)
     result[#result + 1] = 1
     result[#result + 1] = id
   end
 end
 for _, entry in pairs(stats) do
-  herald_stats_add(entry.campaign, entry.channel, entry.template, now, 'accepted', entry.n)
-  if entry.segments > 0 then herald_stats_add(entry.campaign, entry.channel, entry.template, now, 'segments', entry.segments) end
+  herald_stats_add(entry.campaign, entry.template, now, 'accepted', entry.n)
+  if entry.segments > 0 then herald_stats_add(entry.campaign, entry.template, now, 'segments', entry.segments) end
 end
 return result

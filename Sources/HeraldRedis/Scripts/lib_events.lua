@@ -62,29 +62,35 @@ local function herald_stats_bump(key, field, n)
   if redis.call('HINCRBY', key, field, n) == n then redis.call('EXPIRE', key, HERALD_STATS_TTL) end
 end
 
--- Adds `n` to `counter` for a message described by its campaign (or false),
--- channel, template reference (`name@version`, or false) and created_at ms.
-local function herald_stats_add(campaign, channel, template, created_at, counter, n)
-  if not channel or not created_at then return end
+-- The partition prefix and channel of the transition's keys (every key of a
+-- transition shares its tag): `herald:{sms:07~x}:` and `sms`.
+local HERALD_PREFIX = KEYS[1] and string.match(KEYS[1], '^herald:{[^}]*}:')
+local HERALD_CHANNEL = HERALD_PREFIX and string.match(HERALD_PREFIX, '^herald:{(%a+)')
+
+-- Adds `n` to `counter` for a message of this transition's channel described
+-- by its campaign (or false), template reference (`name@version`, or false)
+-- and created_at ms.
+local function herald_stats_add(campaign, template, created_at, counter, n)
+  if not HERALD_PREFIX or not created_at then return end
   local day = math.floor(tonumber(created_at) / 86400000)
   local name = '-'
   if template then name = string.match(template, '^[^@]*') end
-  local field = channel .. '|' .. name .. '|' .. counter
-  local prefix = (string.match(KEYS[1], '^herald:{[^}]*}:') or ('herald:{' .. channel .. '}:')) .. 'stats:'
+  local field = HERALD_CHANNEL .. '|' .. name .. '|' .. counter
+  local prefix = HERALD_PREFIX .. 'stats:'
   if campaign then herald_stats_bump(prefix .. 'c:' .. campaign .. ':' .. day, field, n) end
   herald_stats_bump(prefix .. 'all:' .. day, field, n)
 end
 
 -- Counts one event of message `key` in its stats.
 local function herald_stats(key, counter)
-  local f = redis.call('HMGET', key, 'campaign', 'channel', 'template', 'created_at')
-  herald_stats_add(f[1], f[2], f[3], f[4], counter, 1)
+  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at')
+  herald_stats_add(f[1], f[2], f[3], counter, 1)
 end
 
 -- A suppression counts as `suppressed` and, by reason, as `suppressed:<reason>`
 -- (fatigue, unsubscribed, invalid_recipient, …).
 local function herald_stats_suppressed(key, reason)
-  local f = redis.call('HMGET', key, 'campaign', 'channel', 'template', 'created_at')
-  herald_stats_add(f[1], f[2], f[3], f[4], 'suppressed', 1)
-  herald_stats_add(f[1], f[2], f[3], f[4], 'suppressed:' .. (reason or 'other'), 1)
+  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at')
+  herald_stats_add(f[1], f[2], f[3], 'suppressed', 1)
+  herald_stats_add(f[1], f[2], f[3], 'suppressed:' .. (reason or 'other'), 1)
 end

@@ -83,6 +83,7 @@ public struct MessageStore: Sendable {
             arguments.append(id)
             arguments.append(message.idempotencyKey == nil ? "0" : "1")
             arguments.append(String(message.sendAtMillis ?? 0))
+            arguments.append(String(message.segments ?? 0))
             arguments.append(String(fields.count * 2))
             for (field, value) in fields {
                 arguments.append(field)
@@ -105,7 +106,7 @@ public struct MessageStore: Sendable {
             if let key = items[index].string { fields[key] = items[index + 1].string ?? "" }
             index += 2
         }
-        return StoredMessage(id: id, fields: fields)
+        return StoredMessage(id: id, stored: fields)
     }
 
     /// Cancels a message that has not started sending.

@@ -34,26 +34,25 @@ final class LocalRedisCluster: Sendable {
         var ports: [Int] = []
         var servers: [ChildProcess] = []
         let executable = try LocalRedisServer.locate("redis-server").path
-        for index in 0..<(masters * (1 + replicasPerMaster)) {
-            let port = try LocalRedisServer.freePort()
-            let folder = directory + "/node\(index)"
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            servers.append(try ChildProcess(executable, arguments: [
-                "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                "--cluster-config-file", folder + "/nodes.conf", "--cluster-node-timeout", "2000", "--dir", folder,
-                "--save", "", "--appendonly", "no", "--logfile", folder + "/redis.log",
-            ]))
-            ports.append(port)
-        }
-        let started = (directory, ports, servers)
         do {
+            for index in 0..<(masters * (1 + replicasPerMaster)) {
+                let port = try LocalRedisServer.freePort()
+                let folder = directory + "/node\(index)"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                servers.append(try ChildProcess(executable, arguments: [
+                    "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                    "--cluster-config-file", folder + "/nodes.conf", "--cluster-node-timeout", "2000", "--dir", folder,
+                    "--save", "", "--appendonly", "no", "--logfile", folder + "/redis.log",
+                ]))
+                ports.append(port)
+            }
             try await waitUntilJoined(ports, replicasPerMaster: replicasPerMaster)
         } catch {
             for server in servers { server.stop() }
             try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
-        return started
+        return (directory, ports, servers)
     }
 
     private static func waitUntilJoined(_ ports: [Int], replicasPerMaster: Int) async throws {
