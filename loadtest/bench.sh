@@ -6,7 +6,7 @@
 #   loadtest/bench.sh batch 200000       # batch POSTs of 1000
 #   MIX=sms:40,email:30,push:20,wechat:10 loadtest/bench.sh single 100000   # mixed channels
 #   SMS_TEMPLATE=1 loadtest/bench.sh single 100000   # SMS from a stored template, links auto-shortened
-#   CLUSTER=3 loadtest/bench.sh batch 200000          # on a local 3-master Redis Cluster (HERALD_PARTITIONS, default 16)
+#   CLUSTER=3 loadtest/bench.sh batch 200000          # on a local 3-master Redis Cluster (HERALD_PARTITIONS, default 32)
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
 # socket, or with CLUSTER=N a fresh N-master Redis Cluster (AOF everysec, TCP),
