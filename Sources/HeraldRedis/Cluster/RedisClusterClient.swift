@@ -11,6 +11,8 @@ public final class RedisClusterClient: RedisCommands {
         var topology = ClusterTopology()
         var connections: [String: RedisConnection] = [:]
         var closed = false
+        /// A background re-read of the slot map is under way (one at a time, however many commands fail).
+        var refreshing = false
     }
 
     /// Where to ask for the slot map first; credentials and TLS apply to every node.
@@ -86,7 +88,7 @@ public final class RedisClusterClient: RedisCommands {
             guard case .error(let message) = reply else { return reply }
             if let (movedSlot, target) = Self.redirection(message, kind: "MOVED") {
                 state.withLock { $0.topology.assign(movedSlot, to: target) }
-                Task { try? await self.refreshTopology() }
+                noteFailure()
                 node = target
                 asking = false
             } else if let (_, target) = Self.redirection(message, kind: "ASK") {
@@ -181,10 +183,20 @@ public final class RedisClusterClient: RedisCommands {
         return sha
     }
 
-    /// A node did not answer: it may have failed over, so read the slot map
-    /// again in the background (the caller's retry then finds the new master).
+    /// A node did not answer, or a slot moved: it may have failed over, so
+    /// read the slot map again in the background (the caller's retry then
+    /// finds the new master).
     private func noteFailure() {
-        Task { try? await self.refreshTopology() }
+        let start = state.withLock { state -> Bool in
+            guard !state.refreshing, !state.closed else { return false }
+            state.refreshing = true
+            return true
+        }
+        guard start else { return }
+        Task {
+            try? await self.refreshTopology()
+            self.state.withLock { $0.refreshing = false }
+        }
     }
 
     /// The master of `slot` (any master for a keyless command), reading the map when it is unknown.

@@ -37,10 +37,14 @@ final class LocalRedisCluster: Sendable {
         do {
             for index in 0..<(masters * (1 + replicasPerMaster)) {
                 let port = try LocalRedisServer.freePort()
+                // The cluster bus port is port + 10000 unless set: that may be
+                // in the kernel's ephemeral range, or a port handed to another
+                // test. Drawn like every other port instead.
+                let busPort = try LocalRedisServer.freePort()
                 let folder = directory + "/node\(index)"
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 servers.append(try ChildProcess(executable, arguments: [
-                    "--port", String(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+                    "--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                     "--cluster-config-file", folder + "/nodes.conf", "--cluster-node-timeout", "2000", "--dir", folder,
                     "--save", "", "--appendonly", "no", "--logfile", folder + "/redis.log",
                 ]))
