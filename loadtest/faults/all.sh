@@ -9,7 +9,7 @@ if [ -n "${SHORT:-}" ]; then
   export MESSAGES=5000 OUTAGE_MS=15000
 fi
 failed=()
-for scenario in kill9 redis_restart provider_down slow_provider sigterm; do
+for scenario in kill9 redis_restart provider_down slow_provider sigterm cluster_failover; do
   echo "=== $scenario"
   started=$(date +%s)
   if ./"$scenario".sh 2>&1 | tee "/tmp/herald-fault-$scenario.log" | grep -E "^(accepted|in flight|/ready|enqueue|herald RSS|a exited|most sends|twilio-only|failover|\[)"; then :; fi

@@ -1,5 +1,5 @@
-# Shared by the fault scripts: a private redis-server (AOF everysec), the
-# provider simulators (`herald simulate`), Herald instances and the load
+# Shared by the fault scripts: a private redis-server (AOF everysec) or a
+# local Redis Cluster (start_cluster), the provider simulators (`herald simulate`), Herald instances and the load
 # generator (`herald loadtest`), all on loopback and all stopped at exit;
 # then the verdict line every script prints:
 #   accepted N, terminal N, lost 0, duplicate sends K
@@ -68,6 +68,80 @@ start_redis() {
   wait_for 10 redis-cli -p "$REDIS_PORT" ping || { echo "redis-server did not start"; exit 2; }
 }
 
+# start_cluster MASTERS REPLICAS: a local Redis Cluster instead of start_redis,
+# AOF everysec on every node; start_herald and run_load then use it
+# (HERALD_REDIS_CLUSTER). Sets CLUSTER_NODES (host:port of every node).
+start_cluster() {
+  local count=$(( $1 * (1 + $2) ))
+  local ports
+  read -r -a ports < <(python3 - "$((count * 2))" <<'PY'
+import socket, sys
+chosen, held = [], []
+while len(chosen) < int(sys.argv[1]):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    held.append(s)
+    if port not in chosen:
+        chosen.append(port)
+print(*chosen)
+PY
+)
+  CLUSTER_NODES=()
+  for i in $(seq 0 $((count - 1))); do
+    local port=${ports[$((i * 2))]} bus=${ports[$((i * 2 + 1))]}
+    mkdir -p "$WORK/node$i"
+    redis-server --port "$port" --cluster-port "$bus" --bind 127.0.0.1 --cluster-enabled yes \
+      --cluster-config-file "$WORK/node$i/nodes.conf" --cluster-node-timeout 2000 --dir "$WORK/node$i" \
+      --appendonly yes --appendfsync everysec --save "" --logfile "$WORK/node$i/redis.log" --daemonize no &
+    PIDS+=("$!")
+    CLUSTER_NODES+=("127.0.0.1:$port")
+  done
+  for node in "${CLUSTER_NODES[@]}"; do
+    wait_for 10 redis-cli -p "${node#*:}" ping || { echo "cluster node $node did not start"; exit 2; }
+  done
+  redis-cli --cluster create "${CLUSTER_NODES[@]}" --cluster-replicas "$2" --cluster-yes > "$WORK/cluster-create.log"
+  for node in "${CLUSTER_NODES[@]}"; do
+    wait_for 20 cluster_ok "${node#*:}" || { echo "cluster node $node never saw the cluster ok"; exit 2; }
+  done
+  CLUSTER_SEEDS=$(IFS=,; echo "${CLUSTER_NODES[*]}")
+}
+
+cluster_ok() { redis-cli -p "$1" cluster info | grep -q cluster_state:ok; }
+
+# The Redis settings Herald and the load generator get: the cluster's seeds, or the one server's URL.
+redis_env() {
+  if [ -n "${CLUSTER_SEEDS:-}" ]; then echo "HERALD_REDIS_CLUSTER=$CLUSTER_SEEDS"; else echo "HERALD_REDIS_URL=$REDIS_URL"; fi
+}
+
+# cluster_failover KEY: CLUSTER FAILOVER on the replica of the master serving KEY's slot (a
+# manual failover: the replica first catches up), waiting until it is master. Prints "old new".
+cluster_failover() {
+  local any=${CLUSTER_NODES[0]#*:}
+  local slot
+  slot=$(redis-cli -p "$any" cluster keyslot "$1")
+  local pair
+  pair=$(redis-cli -p "$any" cluster nodes | python3 -c '
+import sys
+slot = int(sys.argv[1])
+nodes = [line.split() for line in sys.stdin if line.strip()]
+def serves(fields):
+    for part in fields[8:]:
+        low, _, high = part.partition("-")
+        if low.isdigit() and int(low) <= slot <= int(high or low):
+            return True
+    return False
+master = next(f for f in nodes if "master" in f[2] and serves(f))
+replica = next(f for f in nodes if "slave" in f[2] and f[3] == master[0])
+print(master[1].split("@")[0], replica[1].split("@")[0])' "$slot")
+  local old=${pair% *} new=${pair#* }
+  redis-cli -p "${new##*:}" cluster failover > /dev/null
+  wait_for 30 is_master "${new##*:}" || { echo "the replica $new never became master"; exit 2; }
+  echo "$old $new"
+}
+
+is_master() { [ "$(redis-cli -p "$1" role | head -1)" = master ]; }
+
 # start_simulators [herald simulate options…]
 start_simulators() {
   "$HERALD" simulate --port "$SIM_PORT" --herald-url "http://127.0.0.1:$API_PORT" --data-dir "$DATA" \
@@ -80,7 +154,7 @@ start_simulators() {
 # start_herald NAME ROLE [VAR=value…]: a sandbox Herald on the shared Redis and simulators; sets HERALD_PID.
 start_herald() {
   local name=$1 role=$2; shift 2
-  env -i PATH="$PATH" HOME="$WORK" HERALD_DATA_DIR="$DATA" HERALD_REDIS_URL="$REDIS_URL" \
+  env -i PATH="$PATH" HOME="$WORK" HERALD_DATA_DIR="$DATA" "$(redis_env)" \
     HERALD_HTTP_PORT="$API_PORT" HERALD_SIMULATOR_URL="http://127.0.0.1:$SIM_PORT" \
     HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$APNS_PORT" HERALD_CONSUMER_NAME="$name" HERALD_LOG_LEVEL=warning \
     "$@" "$HERALD" "$role" >> "$WORK/herald-$name.log" 2>&1 &
@@ -93,7 +167,9 @@ start_herald() {
 
 # run_load [herald loadtest options…]: in the background; sets LOAD_PID, report in $WORK/load.txt.
 run_load() {
-  "$HERALD" loadtest --port "$API_PORT" --redis-url "$REDIS_URL" --messages "$MESSAGES" "$@" > "$WORK/load.txt" 2>&1 &
+  local redis_args=(--redis-url "$REDIS_URL")
+  [ -n "${CLUSTER_SEEDS:-}" ] && redis_args=()
+  env "$(redis_env)" "$HERALD" loadtest --port "$API_PORT" "${redis_args[@]}" --messages "$MESSAGES" "$@" > "$WORK/load.txt" 2>&1 &
   LOAD_PID=$!
   PIDS+=("$LOAD_PID")
 }
