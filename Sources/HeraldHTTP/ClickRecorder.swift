@@ -5,7 +5,9 @@ import Synchronization
 /// Records short-link fetches off the redirect's path: a redirect appends to
 /// a buffer and returns; one task at a time writes the buffer to Redis in a
 /// pipelined call. Under load many clicks share one round trip. If Redis
-/// fails, the batch is kept (up to `capacity`) and tried again.
+/// fails, the batch is kept (up to `capacity`) and tried again. At shutdown
+/// `flush` writes what is still buffered, so a redirect served just before a
+/// SIGTERM is still counted.
 final class ClickRecorder: Sendable {
     private struct State {
         var buffer: [LinkStore.Click] = []
@@ -36,8 +38,30 @@ final class ClickRecorder: Sendable {
         if start { Task { await self.drain() } }
     }
 
-    /// Writes until the buffer is empty, a pipelined call per turn.
-    private func drain() async {
+    /// Returns once every click recorded so far is written, or at the
+    /// deadline (Redis down), whichever comes first.
+    func flush(timeout: Duration = .seconds(5)) async {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            let action = state.withLock { state -> String in
+                if state.buffer.isEmpty && !state.flushing { return "done" }
+                guard !state.flushing else { return "wait" }
+                state.flushing = true
+                return "drain"
+            }
+            switch action {
+            case "done": return
+            case "drain": await drain(until: deadline)
+            default: try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let left = state.withLock { $0.buffer.count }
+        if left > 0 { logger.warning("link clicks not written at shutdown", metadata: ["count": "\(left)"]) }
+    }
+
+    /// Writes until the buffer is empty, a pipelined call per turn; with a
+    /// deadline, gives up at it when Redis keeps failing (the clicks stay buffered).
+    private func drain(until deadline: ContinuousClock.Instant? = nil) async {
         var failures = 0
         while true {
             let batch = state.withLock { state -> [LinkStore.Click] in
@@ -59,7 +83,12 @@ final class ClickRecorder: Sendable {
                     return min(room, batch.count)
                 }
                 if kept < batch.count { dropped(batch.count - kept) }
-                try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(failures, 6))))
+                let pause = Duration.milliseconds(min(5_000, 100 << min(failures, 6)))
+                if let deadline, ContinuousClock.now.advanced(by: pause) >= deadline {
+                    state.withLock { $0.flushing = false }
+                    return
+                }
+                try? await Task.sleep(for: pause)
             }
         }
     }

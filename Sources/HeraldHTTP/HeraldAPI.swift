@@ -15,6 +15,8 @@ public struct HeraldAPI: Sendable {
     let validator: MessageValidator
     /// The receipt and inbound endpoints of the configured providers.
     let webhooks: [any ProviderWebhook]
+    /// Short-link fetches waiting to be written; flushed at shutdown (`flushClicks`).
+    let clicks: ClickRecorder
 
     public init(store: MessageStore, configuration: APIConfiguration, metrics: HeraldMetrics,
                 webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator())
@@ -24,6 +26,14 @@ public struct HeraldAPI: Sendable {
         self.configuration = configuration
         self.metrics = metrics
         self.validator = validator
+        clicks = ClickRecorder(
+            store: LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds),
+            logger: Logger(label: "herald.links"), dropped: { [metrics] count in metrics.clicksDropped(count) })
+    }
+
+    /// Writes the link clicks still buffered; call it once the HTTP server has stopped.
+    public func flushClicks() async {
+        await clicks.flush()
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -54,9 +64,7 @@ public struct HeraldAPI: Sendable {
         StatsController(store: StatsStore(redis: store.redis, partitions: store.settings.partitions)).register(on: v1)
         RedirectController(
             store: links, cache: LinkCache(),
-            recorder: ClickRecorder(store: links, logger: Logger(label: "herald.links"),
-                                    dropped: { [metrics] count in metrics.clicksDropped(count) }),
-            metrics: metrics)
+            recorder: clicks, metrics: metrics)
             .register(on: router)
         SuppressionsController(store: suppressions, validator: validator, configuration: configuration)
             .register(on: v1)

@@ -98,6 +98,7 @@ enum Gateway {
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
                     smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys))
+            shutdownHooks.add { await api.flushClicks() }
             services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil && config.string("HERALD_REDIS_CLUSTER") == nil,
                              sandbox: sandbox != nil)

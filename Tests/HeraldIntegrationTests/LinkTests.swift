@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldRedis
 import Testing
 
 @Suite("Short links")
@@ -78,6 +79,35 @@ struct LinkTests {
             let gone = try await h.request(.GET, h.apiURL + "/s/" + otherCode)
             #expect(gone.status == 410 && gone.body.contains("expired"), "\(gone.status) \(gone.body)")
             #expect(try await h.redis.send(["TTL", "herald:link:" + code]).integer ?? -1 > 0)
+        }
+    }
+
+    @Test("clicks still buffered when the server stops are written by flushClicks, the shutdown hook")
+    func clicksFlushedAtShutdown() async throws {
+        try await withHarness { h in
+            let made = try await h.api(.POST, "/v1/links", json: #"{"url":"https://example.com/flush"}"#)
+            let code = try #require(made.json["code"] as? String)
+            // One click first, written: the link is now in the process's cache, so redirects need no Redis.
+            #expect(try await h.request(.GET, h.apiURL + "/s/" + code, headers: [("User-Agent", Self.iphone)]).status == 302)
+            try await eventually("the first click is written") { try await LinkStore(redis: h.redis).link(code)?.clicks == 1 }
+            // Redis takes no writes for 4 s: redirects are still served, and their clicks wait
+            // in the recorder, as they would if the server stopped now.
+            try await h.redis.call("CLIENT", "PAUSE", "4000", "WRITE")
+            try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<100 {
+                    group.addTask { try await h.request(.GET, h.apiURL + "/s/" + code, headers: [("User-Agent", Self.iphone)]).status }
+                }
+                for try await status in group { #expect(status == 302) }
+            }
+            // A connection of its own: on the harness's, the read would queue behind the paused writes.
+            let reader = RedisClient(endpoint: h.redisServer.endpoint, connections: 1)
+            defer { reader.close() }
+            let during = try await LinkStore(redis: reader).link(code)?.clicks
+            #expect(during == 1, "the clicks are still buffered, but \(during.map(String.init) ?? "no link") are written")
+            // Every redirect has been answered; what the recorder still holds is written now, before returning.
+            await h.heraldAPI.flushClicks()
+            let link = try #require(try await LinkStore(redis: reader).link(code))
+            #expect(link.clicks == 101)
         }
     }
 

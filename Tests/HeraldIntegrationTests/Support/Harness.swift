@@ -113,6 +113,9 @@ final class Harness: Sendable {
     /// The APNs client speaks HTTP/2 over TLS and trusts the simulator's certificate.
     let apnsClient: HTTPClient
     private let apnsProviderBox = Mutex<APNsProvider?>(nil)
+    private let heraldAPIBox = Mutex<HeraldAPI?>(nil)
+    /// The API the harness serves (for what an operator's shutdown would call, like `flushClicks`).
+    var heraldAPI: HeraldAPI { heraldAPIBox.withLock { $0! } }
     private let wechatSimulatorBox = Mutex<WeChatSimulator?>(nil)
     var wechatSimulator: WeChatSimulator { wechatSimulatorBox.withLock { $0! } }
     /// One provider per harness, so its token cache is shared by every dispatcher of the test.
@@ -205,6 +208,7 @@ final class Harness: Sendable {
             }(),
             metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
             validator: MessageValidator(recipientKeys: options.recipientKeys))
+        heraldAPIBox.withLock { $0 = api }
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
             configuration: .init(
