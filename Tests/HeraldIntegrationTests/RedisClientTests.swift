@@ -13,8 +13,8 @@ struct RedisClientTests {
 
     @Test("concurrent callers are answered correctly and in order")
     func concurrentCallers() async throws {
-        let (server, _, _) = try Self.server()
-        defer { server.stop() }
+        let (server, directory, _) = try Self.server()
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let client = RedisClient(endpoint: server.endpoint, connections: 2)
         defer { client.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -33,8 +33,8 @@ struct RedisClientTests {
 
     @Test("error replies are typed, and do not break the connection")
     func errorReplies() async throws {
-        let (server, _, _) = try Self.server()
-        defer { server.stop() }
+        let (server, directory, _) = try Self.server()
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let client = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { client.close() }
         try await client.call("SET", "s", "text")
@@ -52,6 +52,7 @@ struct RedisClientTests {
     @Test("a lost connection surfaces as a typed error and the client reconnects")
     func reconnects() async throws {
         let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try LocalRedisServer.freePort()
         var server = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
         let client = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 1_000)
@@ -74,8 +75,8 @@ struct RedisClientTests {
 
     @Test("AUTH and SELECT run before the first command; a wrong password is a typed connection failure")
     func authAndSelect() async throws {
-        let (server, _, port) = try Self.server()
-        defer { server.stop() }
+        let (server, directory, port) = try Self.server()
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let admin = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { admin.close() }
         try await admin.call("SET", "where", "db0")
@@ -98,8 +99,8 @@ struct RedisClientTests {
 
     @Test("a reply slower than the timeout fails that call and the ones behind it; the next call reconnects")
     func replyTimeout() async throws {
-        let (server, _, _) = try Self.server()
-        defer { server.stop() }
+        let (server, directory, _) = try Self.server()
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let client = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 300)
         defer { client.close() }
         #expect(try await client.call("PING").string == "PONG")
@@ -125,7 +126,7 @@ struct RedisClientTests {
     func unixSocket() async throws {
         let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
         let server = try LocalRedisServer(directory: directory, unixSocket: directory + "/redis.sock", appendOnly: false)
-        defer { server.stop() }
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let client = RedisClient(endpoint: try RedisEndpoint(url: "unix://" + directory + "/redis.sock?db=2"), connections: 1)
         defer { client.close() }
         #expect(try await client.pipeline([["SET", "u", "1"], ["INCR", "u"], ["GET", "u"]]) == [.status("OK"), .integer(2), .string("2")])
@@ -133,8 +134,8 @@ struct RedisClientTests {
 
     @Test("scripts run by EVALSHA survive SCRIPT FLUSH (NOSCRIPT reload)")
     func noScriptReload() async throws {
-        let (server, _, _) = try Self.server()
-        defer { server.stop() }
+        let (server, directory, _) = try Self.server()
+        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
         let client = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { client.close() }
         let script = RedisScript(name: "echo", source: "return ARGV[1] .. KEYS[1]")
