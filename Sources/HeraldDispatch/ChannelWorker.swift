@@ -17,9 +17,8 @@ struct ChannelWorker: Sendable {
     let metrics: HeraldMetrics
     let logger: Logger
 
-    var partitions: [ChannelKeys] { ChannelKeys.all(channel, store.settings.partitions) }
-
     func run() async {
+        let partitions = ChannelKeys.all(channel, store.settings.partitions)
         while !Task.isCancelled {
             do {
                 for keys in partitions { try await store.ensureGroups(keys) }
@@ -29,7 +28,7 @@ struct ChannelWorker: Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        let promoter = Task { await promoteLoop() }
+        let promoter = Task { await promoteLoop(partitions) }
         defer { promoter.cancel() }
         let limiter = InflightLimiter(limit: configuration.concurrency)
         let share = max(1, min(configuration.batchSize, configuration.concurrency / partitions.count))
@@ -432,7 +431,7 @@ struct ChannelWorker: Sendable {
         }
     }
 
-    private func promoteLoop() async {
+    private func promoteLoop(_ partitions: [ChannelKeys]) async {
         while !Task.isCancelled {
             do {
                 let moved = try await store.promoteDue(partitions, nowMillis: WallClock.nowMillis())

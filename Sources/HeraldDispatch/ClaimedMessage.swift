@@ -1,9 +1,12 @@
 import HeraldCore
 import HeraldProviders
+import HeraldRedis
 
 /// A message whose status is now `sending`, with the entry to acknowledge when done.
 public struct ClaimedMessage: Sendable, Equatable {
     public var entry: StreamEntry
+    /// The keys of the partition the message lives in (the claim knew them).
+    public var partition: ChannelKeys
     public var message: OutboundMessage
     /// How `message.to` is encrypted, until the worker decrypts it; nil when clear.
     public var encryption: RecipientEncryption? = nil

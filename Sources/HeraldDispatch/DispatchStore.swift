@@ -88,11 +88,6 @@ public struct DispatchStore: Sendable {
         }
     }
 
-    /// The keys of the partition a claimed message lives in.
-    static func keys(_ claimed: ClaimedMessage) -> ChannelKeys {
-        ChannelKeys(messageID: claimed.message.id) ?? ChannelKeys(claimed.message.channel)
-    }
-
     /// Marks entries of one partition `sending`, in one pipelined round trip,
     /// then checks their recipients and users against the channel's
     /// suppressions in one more (they live in the channel's slot). Entries
@@ -126,7 +121,7 @@ public struct DispatchStore: Sendable {
                 timezone: fields["timezone"], expiresAtMillis: parts[3].string.flatMap { Int64($0) },
                 userID: fields["user_id"], campaign: parts[4].string)
             claimed.append(ClaimedMessage(
-                entry: entry, message: message, encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
+                entry: entry, partition: keys, message: message, encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
                 keyID: fields["to_key_id"], fingerprint: parts[5].string))
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
@@ -180,7 +175,7 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
         nowMillis: Int64, note: String = ""
     ) async throws -> String {
-        let keys = Self.keys(claimed)
+        let keys = claimed.partition
         let reply = try await sent.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream,
                    keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
@@ -192,7 +187,7 @@ public struct DispatchStore: Sendable {
         let parts = reply.array
         // An early receipt said the recipient cannot or will not receive.
         if parts.count == 4, let fingerprint = parts[2].string, !fingerprint.isEmpty, let entry = parts[3].string {
-            try await redis.send(["HSET", keys.suppressions, fingerprint, entry]).orThrow()
+            try await redis.send(SuppressionStore.addCommand(fingerprint: fingerprint, on: keys.channel, entry: entry)).orThrow()
         }
         return parts.count > 1 ? parts[1].string ?? "" : parts.last?.string ?? ""
     }
@@ -206,9 +201,10 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
         dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
     ) async throws -> String {
-        let keys = Self.keys(claimed)
+        let keys = claimed.partition
         if let suppress, let fingerprint = claimed.fingerprint {
-            try await redis.send(["HSET", keys.suppressions, fingerprint, suppress.stored]).orThrow()
+            try await redis.send(SuppressionStore.addCommand(fingerprint: fingerprint, on: keys.channel, entry: suppress.stored))
+                .orThrow()
         }
         let reply = try await retry.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],
@@ -276,7 +272,7 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, outcome: String, due: Int64, event: String, detail: String, reason: String,
         nowMillis: Int64
     ) -> (keys: [String], arguments: [String]) {
-        let keys = Self.keys(claimed)
+        let keys = claimed.partition
         return ([keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
                 [settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
                  String(settings.terminalTTLSeconds), outcome, event, detail, reason])
@@ -286,7 +282,7 @@ public struct DispatchStore: Sendable {
     /// the message (so receipts can suppress it) and returns its suppression
     /// entry, if any, in one pipelined round trip.
     public func revealFingerprint(_ claimed: ClaimedMessage, fingerprint: String) async throws -> Suppression? {
-        let keys = Self.keys(claimed)
+        let keys = claimed.partition
         let replies = try await redis.pipeline([
             ["HSET", keys.message(claimed.message.id), "rfp", fingerprint],
             ["HGET", keys.suppressions, fingerprint],

@@ -169,16 +169,16 @@ public struct MessageStore: Sendable {
         }
         let unknown = found.indices.filter { found[$0] == nil }
         guard !unknown.isEmpty else { return found.map { $0! } }
+        let candidates = unknown.map { ChannelKeys.all(updates[$0].channel, settings.partitions) }
         var lookups: [[String]] = []
-        for index in unknown {
-            for keys in ChannelKeys.all(updates[index].channel, settings.partitions) {
+        for (index, all) in zip(unknown, candidates) {
+            for keys in all {
                 lookups.append(["EXISTS", keys.providerMessage(updates[index].provider, updates[index].providerMessageID)])
             }
         }
         let replies = try await redis.pipeline(lookups)
         var position = 0
-        for index in unknown {
-            let all = ChannelKeys.all(updates[index].channel, settings.partitions)
+        for (index, all) in zip(unknown, candidates) {
             let hits = all.indices.filter { replies[position + $0].integer == 1 }
             found[index] = hits.count == 1 ? [all[hits[0]]] : all
             position += all.count
@@ -205,7 +205,7 @@ public struct MessageStore: Sendable {
             let parts = reply.array
             guard let entry = receipt.suppress?.stored, parts.count > 2, let fingerprint = parts[2].string,
                   !fingerprint.isEmpty else { return nil }
-            return ["HSET", ChannelKeys(receipt.channel).suppressions, fingerprint, entry]
+            return SuppressionStore.addCommand(fingerprint: fingerprint, on: receipt.channel, entry: entry)
         }
         guard !commands.isEmpty else { return }
         for reply in try await redis.pipeline(commands) { try reply.orThrow() }

@@ -4,8 +4,8 @@ import HeraldCore
 /// recipient fingerprint → `Suppression.stored`. Entries are keyed by
 /// `RecipientFingerprint`, never by the clear address, so a recipient Herald
 /// only saw encrypted is suppressed too and the list leaks no numbers. Each
-/// operation is a single command; the claim script reads the same hash
-/// before every send.
+/// operation is a single command; the worker reads the same hash for every
+/// claimed batch, before any send.
 public struct SuppressionStore: Sendable {
     public let redis: any RedisCommands
     public let fingerprints: RecipientFingerprint
@@ -21,6 +21,13 @@ public struct SuppressionStore: Sendable {
         try await redis.send(["HSET", ChannelKeys(channel).suppressions, fingerprints.of(recipient, on: channel),
                               suppression.stored])
             .orThrow().integer == 1
+    }
+
+    /// The command that adds `entry` (`Suppression.stored`) for a recipient
+    /// known only by fingerprint: what a transition reports to suppress, sent
+    /// by its caller because the hash lives in another slot than the message.
+    public static func addCommand(fingerprint: String, on channel: Channel, entry: String) -> [String] {
+        ["HSET", ChannelKeys(channel).suppressions, fingerprint, entry]
     }
 
     /// The entry for a recipient, or nil when they are not suppressed.
