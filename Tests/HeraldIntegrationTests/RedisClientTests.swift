@@ -5,16 +5,29 @@ import Testing
 
 @Suite("Redis client on SwiftNIO with hiredis's reader")
 struct RedisClientTests {
-    static func server() throws -> (LocalRedisServer, String, Int) {
-        let directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
-        let port = try LocalRedisServer.freePort()
-        return (try LocalRedisServer(directory: directory, port: port, appendOnly: false), directory, port)
+    /// A redis-server on a free port with a data directory of its own; `stop()` removes both.
+    struct ScratchServer {
+        let server: LocalRedisServer
+        let directory: String
+        let port: Int
+        var endpoint: RedisEndpoint { server.endpoint }
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "herald-redis-" + UUID().uuidString
+            port = try LocalRedisServer.freePort()
+            server = try LocalRedisServer(directory: directory, port: port, appendOnly: false)
+        }
+
+        func stop() {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     @Test("concurrent callers are answered correctly and in order")
     func concurrentCallers() async throws {
-        let (server, directory, _) = try Self.server()
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ScratchServer()
+        defer { server.stop() }
         let client = RedisClient(endpoint: server.endpoint, connections: 2)
         defer { client.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -33,8 +46,8 @@ struct RedisClientTests {
 
     @Test("error replies are typed, and do not break the connection")
     func errorReplies() async throws {
-        let (server, directory, _) = try Self.server()
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ScratchServer()
+        defer { server.stop() }
         let client = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { client.close() }
         try await client.call("SET", "s", "text")
@@ -75,18 +88,18 @@ struct RedisClientTests {
 
     @Test("AUTH and SELECT run before the first command; a wrong password is a typed connection failure")
     func authAndSelect() async throws {
-        let (server, directory, port) = try Self.server()
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ScratchServer()
+        defer { server.stop() }
         let admin = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { admin.close() }
         try await admin.call("SET", "where", "db0")
         try await admin.call("CONFIG", "SET", "requirepass", "s3cret")
-        let client = RedisClient(endpoint: try RedisEndpoint(url: "redis://:s3cret@127.0.0.1:\(port)/3"), connections: 1)
+        let client = RedisClient(endpoint: try RedisEndpoint(url: "redis://:s3cret@127.0.0.1:\(server.port)/3"), connections: 1)
         defer { client.close() }
         try await client.call("SET", "where", "db3")
         #expect(try await client.call("GET", "where").string == "db3")
         #expect(try await client.call("SELECT", "0").string == "OK")
-        let wrong = RedisClient(endpoint: try RedisEndpoint(url: "redis://:nope@127.0.0.1:\(port)"), connections: 1)
+        let wrong = RedisClient(endpoint: try RedisEndpoint(url: "redis://:nope@127.0.0.1:\(server.port)"), connections: 1)
         defer { wrong.close() }
         do {
             _ = try await wrong.call("PING")
@@ -99,8 +112,8 @@ struct RedisClientTests {
 
     @Test("a reply slower than the timeout fails that call and the ones behind it; the next call reconnects")
     func replyTimeout() async throws {
-        let (server, directory, _) = try Self.server()
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ScratchServer()
+        defer { server.stop() }
         let client = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 300)
         defer { client.close() }
         #expect(try await client.call("PING").string == "PONG")
@@ -134,8 +147,8 @@ struct RedisClientTests {
 
     @Test("scripts run by EVALSHA survive SCRIPT FLUSH (NOSCRIPT reload)")
     func noScriptReload() async throws {
-        let (server, directory, _) = try Self.server()
-        defer { server.stop(); try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ScratchServer()
+        defer { server.stop() }
         let client = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { client.close() }
         let script = RedisScript(name: "echo", source: "return ARGV[1] .. KEYS[1]")
