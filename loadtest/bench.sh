@@ -29,19 +29,14 @@ trap cleanup EXIT
 
 redis_pids=()
 if [ -n "${CLUSTER:-}" ]; then
+  source loadtest/redis-cluster.sh
   base_port=${CLUSTER_PORT:-17000}
-  nodes=()
-  for i in $(seq 0 $((CLUSTER - 1))); do
-    port=$((base_port + i)); mkdir -p "$work/node$i"
-    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$work/node$i/nodes.conf" \
-      --dir "$work/node$i" --appendonly yes --appendfsync everysec --save "" --logfile "$work/node$i/redis.log" --daemonize no &
-    pids+=($!); redis_pids+=($!); nodes+=("127.0.0.1:$port")
-  done
-  for node in "${nodes[@]}"; do for _ in $(seq 100); do redis-cli -p "${node#*:}" ping >/dev/null 2>&1 && break; sleep 0.05; done; done
-  redis-cli --cluster create "${nodes[@]}" --cluster-yes >/dev/null
-  for node in "${nodes[@]}"; do
-    for _ in $(seq 200); do redis-cli -p "${node#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
-  done
+  pairs=()
+  for i in $(seq 0 $((CLUSTER - 1))); do pairs+=("$((base_port + i)):$((base_port + 10000 + i))"); done
+  started=0
+  redis_cluster_start "$work" 0 "${pairs[@]}" && started=1
+  pids+=("${REDIS_CLUSTER_PIDS[@]}"); redis_pids+=("${REDIS_CLUSTER_PIDS[@]}"); nodes=("${REDIS_CLUSTER_NODES[@]}")
+  [ "$started" = 1 ] || exit 2
   seeds=$(IFS=,; echo "${nodes[*]}")
   redis_env=(HERALD_REDIS_CLUSTER="$seeds")
   rcli() { for node in "${nodes[@]}"; do redis-cli -p "${node#*:}" "$@"; done; }

@@ -87,27 +87,16 @@ while len(chosen) < int(sys.argv[1]):
 print(*chosen)
 PY
 )
-  CLUSTER_NODES=()
-  for i in $(seq 0 $((count - 1))); do
-    local port=${ports[$((i * 2))]} bus=${ports[$((i * 2 + 1))]}
-    mkdir -p "$WORK/node$i"
-    redis-server --port "$port" --cluster-port "$bus" --bind 127.0.0.1 --cluster-enabled yes \
-      --cluster-config-file "$WORK/node$i/nodes.conf" --cluster-node-timeout 2000 --dir "$WORK/node$i" \
-      --appendonly yes --appendfsync everysec --save "" --logfile "$WORK/node$i/redis.log" --daemonize no &
-    PIDS+=("$!")
-    CLUSTER_NODES+=("127.0.0.1:$port")
-  done
-  for node in "${CLUSTER_NODES[@]}"; do
-    wait_for 10 redis-cli -p "${node#*:}" ping || { echo "cluster node $node did not start"; exit 2; }
-  done
-  redis-cli --cluster create "${CLUSTER_NODES[@]}" --cluster-replicas "$2" --cluster-yes > "$WORK/cluster-create.log"
-  for node in "${CLUSTER_NODES[@]}"; do
-    wait_for 20 cluster_ok "${node#*:}" || { echo "cluster node $node never saw the cluster ok"; exit 2; }
-  done
+  local pairs=() i
+  for i in $(seq 0 $((count - 1))); do pairs+=("${ports[$((i * 2))]}:${ports[$((i * 2 + 1))]}"); done
+  source loadtest/redis-cluster.sh
+  local started=0
+  redis_cluster_start "$WORK" "$2" "${pairs[@]}" && started=1
+  PIDS+=("${REDIS_CLUSTER_PIDS[@]}")
+  CLUSTER_NODES=("${REDIS_CLUSTER_NODES[@]}")
+  [ "$started" = 1 ] || exit 2
   CLUSTER_SEEDS=$(IFS=,; echo "${CLUSTER_NODES[*]}")
 }
-
-cluster_ok() { redis-cli -p "$1" cluster info | grep -q cluster_state:ok; }
 
 # The Redis settings Herald and the load generator get: the cluster's seeds, or the one server's URL.
 redis_env() {
