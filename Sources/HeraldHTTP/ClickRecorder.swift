@@ -41,18 +41,19 @@ final class ClickRecorder: Sendable {
     /// Returns once every click recorded so far is written, or at the
     /// deadline (Redis down), whichever comes first.
     func flush(timeout: Duration = .seconds(5)) async {
+        enum Step { case done, drain, wait }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
-            let action = state.withLock { state -> String in
-                if state.buffer.isEmpty && !state.flushing { return "done" }
-                guard !state.flushing else { return "wait" }
+            let step = state.withLock { state -> Step in
+                if state.buffer.isEmpty && !state.flushing { return .done }
+                guard !state.flushing else { return .wait }
                 state.flushing = true
-                return "drain"
+                return .drain
             }
-            switch action {
-            case "done": return
-            case "drain": await drain(until: deadline)
-            default: try? await Task.sleep(for: .milliseconds(5))
+            switch step {
+            case .done: return
+            case .drain: await drain(until: deadline)
+            case .wait: try? await Task.sleep(for: .milliseconds(5))
             }
         }
         let left = state.withLock { $0.buffer.count }

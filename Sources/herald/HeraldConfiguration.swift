@@ -95,6 +95,11 @@ struct HeraldConfiguration {
     func redisClusterSeeds() throws -> [RedisEndpoint]? {
         guard let text = string("HERALD_REDIS_CLUSTER") else { return nil }
         if redisURL != nil { throw ConfigurationError("set HERALD_REDIS_URL or HERALD_REDIS_CLUSTER, not both") }
+        return try Self.clusterSeeds(text)
+    }
+
+    /// Parses a `HERALD_REDIS_CLUSTER` value (also read by `herald loadtest`).
+    static func clusterSeeds(_ text: String) throws -> [RedisEndpoint] {
         let seeds = try text.split(separator: ",").map { item -> RedisEndpoint in
             let item = item.trimmingCharacters(in: .whitespaces)
             let url = item.contains("://") ? item : "redis://" + item

@@ -41,8 +41,7 @@ struct LoadtestCommand: AsyncParsableCommand {
         var redis: (any RedisCommands)?
         if !acceptOnly {
             if let seeds = ProcessInfo.processInfo.environment["HERALD_REDIS_CLUSTER"], redisUrl == nil {
-                let cluster = RedisClusterClient(
-                    seeds: try seeds.split(separator: ",").map { try RedisEndpoint(url: "redis://" + $0) }, timeoutMillis: 30_000)
+                let cluster = RedisClusterClient(seeds: try HeraldConfiguration.clusterSeeds(seeds), timeoutMillis: 30_000)
                 try await cluster.refreshTopology()
                 redis = cluster
             } else {
