@@ -16,6 +16,21 @@ final class LocalRedisCluster: Sendable {
     private let servers: [ChildProcess]
     static let concurrentClusters = 2
     private static let turns = TestTurns(count: concurrentClusters)
+    /// One test at a time may hold every turn (`withoutClusters`), so two such tests never deadlock each holding some.
+    private static let exclusive = TestTurns(count: 1)
+
+    /// Runs `body` while no test cluster runs: it waits for every turn and
+    /// holds them. For a test whose timing several parallel clusters (six
+    /// redis-servers and Herald processes on two cores) would disturb.
+    static func withoutClusters<T>(_ body: () async throws -> T) async rethrows -> T {
+        await exclusive.take()
+        for _ in 0..<concurrentClusters { await turns.take() }
+        defer {
+            for _ in 0..<concurrentClusters { turns.give() }
+            exclusive.give()
+        }
+        return try await body()
+    }
 
     init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
         await Self.turns.take()
