@@ -62,6 +62,8 @@ struct HarnessOptions: Sendable {
     var cluster = false
     /// Partitions per channel.
     var partitions = 1
+    /// How long a short link leads somewhere (the default: 90 days).
+    var linkLifetimeSeconds: Int?
 }
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
@@ -204,6 +206,7 @@ final class Harness: Sendable {
             configuration: {
                 var configuration = APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks)
                 configuration.fatigue = options.fatigue
+                if let lifetime = options.linkLifetimeSeconds { configuration.linkLifetimeSeconds = lifetime }
                 return configuration
             }(),
             metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
