@@ -49,13 +49,25 @@ final class ServedHerald: Sendable {
         return (response.status.code, (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:])
     }
 
-    /// Sends a batch of SMS; the ids of the accepted ones (empty when the request failed).
-    func sendBatch(_ recipients: [String], body: String = "hello") async -> [String] {
+    /// Sends a batch of SMS and returns the id of each, in order. Throws when the
+    /// request fails, is not answered 202, or any item came back without an id:
+    /// a caller that counts acknowledgements must see the ones that did not happen.
+    func sendBatch(_ recipients: [String], body: String = "hello") async throws -> [String] {
         let items = recipients.map { #"{"channel":"sms","to":"\#($0)","content":{"body":"\#(body)"}}"# }
-        guard let reply = try? await post("/v1/messages/batch", #"{"messages":["# + items.joined(separator: ",") + "]}"),
-              reply.status == 202, let results = reply.json["results"] as? [[String: Any]]
-        else { return [] }
-        return results.compactMap { $0["id"] as? String }
+        let reply = try await post("/v1/messages/batch", #"{"messages":["# + items.joined(separator: ",") + "]}")
+        guard reply.status == 202, let results = reply.json["results"] as? [[String: Any]] else {
+            throw BatchRefused(status: reply.status, reply: reply.json)
+        }
+        let ids = results.compactMap { $0["id"] as? String }
+        guard ids.count == recipients.count else { throw BatchRefused(status: reply.status, reply: reply.json) }
+        return ids
+    }
+
+    /// A batch not accepted whole: its status and reply.
+    struct BatchRefused: Error, CustomStringConvertible {
+        let status: UInt
+        let reply: [String: Any]
+        var description: String { "batch answered \(status): \(String(describing: reply).prefix(500))" }
     }
 
     /// SIGKILL: no shutdown, no draining, as a crash.
