@@ -52,6 +52,22 @@ public final class HeraldMetrics: Sendable {
         count("requests_rejected", help: "Requests refused with a 4xx, by error code.", [("code", code)])
     }
 
+    /// Messages acceptance could not store, by reason (`EnqueueRefusal`):
+    /// what an operator alerts on when Redis is full or a master is down.
+    public func storeRefused(_ refusal: EnqueueRefusal, count amount: Int = 1) {
+        count("messages_refused", help: "Messages acceptance could not store in Redis, by reason.",
+              [("reason", refusal.code)], by: amount)
+        if refusal == .storeFull { storeFull(amount) }
+    }
+
+    /// A request other than acceptance refused because Redis is full (a template PUT, a suppression).
+    public func storeFullRequest() { storeFull(1) }
+
+    private func storeFull(_ amount: Int) {
+        count("store_full", help: "Writes refused because Redis is at maxmemory (noeviction): messages and other requests.",
+              [], by: amount)
+    }
+
     /// Short-link fetches that could not be recorded (Redis down past the recorder's buffer).
     public func clicksDropped(_ amount: Int) {
         count("link_clicks_dropped", help: "Short-link clicks lost because Redis was unreachable and the buffer was full.",

@@ -43,7 +43,34 @@ struct MessagesController: Sendable {
             return JSONResponse.make(.accepted, #"{"id":"\#(id)","status":"\#(status)"}"#)
         case .replayed(let id):
             return JSONResponse.make(.ok, #"{"id":"\#(id)","status":"queued","replayed":true}"#)
+        case .refused(let id, let refusal):
+            refused(refusal, count: 1, context: context)
+            throw Self.error(refusal, id: id)
         }
+    }
+
+    /// The whole-request error for a message the store did not take: 503 and
+    /// 507 mean nothing was stored (send it again); 504 means it may have been
+    /// (look it up by the id in the message first).
+    static func error(_ refusal: EnqueueRefusal, id: String) -> APIError {
+        let status = switch refusal {
+        case .unavailable: 503
+        case .storeFull: 507
+        case .outcomeUnknown: 504
+        }
+        return APIError(status: status, code: refusal.code, message: refusal.message(id: id))
+    }
+
+    /// Counts and logs messages the store refused: a full Redis is an
+    /// operator's problem, named as such.
+    private func refused(_ refusal: EnqueueRefusal, count: Int, context: BasicRequestContext) {
+        metrics.storeRefused(refusal, count: count)
+        let text = switch refusal {
+        case .storeFull: "message store full: Redis is at maxmemory and refuses writes; messages refused"
+        case .unavailable: "message store unreachable past the retry window; messages refused"
+        case .outcomeUnknown: "message store went away mid-write past the retry window; messages may be stored"
+        }
+        context.logger.error("\(text)", metadata: ["count": "\(count)", "reason": "\(refusal.code)"])
     }
 
     struct BatchItem: Encodable {
@@ -52,6 +79,8 @@ struct MessagesController: Sendable {
         let status: String?
         let replayed: Bool?
         let error: JSONResponse.ErrorBody.Detail?
+        /// For an item the store did not take: whether sending it again as it is is safe.
+        var retryable: Bool? = nil
     }
 
     /// The batch reply, written by hand: encoding 1000 items with JSONEncoder
@@ -63,8 +92,11 @@ struct MessagesController: Sendable {
         for (position, item) in results.enumerated() {
             if position > 0 { json += "," }
             if let error = item.error {
-                json += #"{"index":\#(item.index),"error":{"code":"\#(error.code)","message":\#(JSONText.quoted(error.message))"#
+                json += #"{"index":\#(item.index),"#
+                if let id = item.id { json += #""id":"\#(id)","# }
+                json += #""error":{"code":"\#(error.code)","message":\#(JSONText.quoted(error.message))"#
                 if let field = error.field { json += #","field":\#(JSONText.quoted(field))"# }
+                if let retryable = item.retryable { json += #","retryable":\#(retryable)"# }
                 json += "}}"
             } else {
                 json += #"{"index":\#(item.index),"id":"\#(item.id ?? "")","status":"\#(item.status ?? "queued")""#
@@ -77,7 +109,11 @@ struct MessagesController: Sendable {
 
     /// Validates every item; valid ones are stored in one pipelined round trip,
     /// invalid ones get their error in place. Replies 202 when anything was
-    /// accepted, 422 when nothing was.
+    /// stored (or may have been), with each item's outcome: an item the store
+    /// did not take says whether to send it again (`retryable`), so a client
+    /// that resends exactly those causes no duplicate. When nothing was stored
+    /// because of the store, the whole request gets 503 (or 507 when Redis is
+    /// full): resend all of it. 422 when every item was invalid.
     @Sendable func createBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: configuration.maxBatchBodyBytes)
         let batch = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.batchRequest(from: bytes) }
@@ -123,6 +159,7 @@ struct MessagesController: Sendable {
         let stored = try await store.enqueue(valid.map(\.message), nowMillis: now)
         var accepted = 0
         var created: [Channel: Int] = [:]
+        var refusals: [EnqueueRefusal: Int] = [:]
         for (entry, result) in zip(valid, stored) {
             let status = entry.message.sendAtMillis == nil ? "queued" : "scheduled"
             switch result {
@@ -133,11 +170,22 @@ struct MessagesController: Sendable {
             case .replayed(let id):
                 accepted += 1
                 results[entry.index] = BatchItem(index: entry.index, id: id, status: "queued", replayed: true, error: nil)
+            case .refused(let id, let refusal):
+                refusals[refusal, default: 0] += 1
+                let unknown = refusal == .outcomeUnknown
+                results[entry.index] = BatchItem(
+                    index: entry.index, id: unknown ? id : nil, status: nil, replayed: nil,
+                    error: .init(code: refusal.code, message: refusal.message(id: id), field: nil), retryable: !unknown)
             }
         }
         for (channel, count) in created { metrics.accepted(channel, count: count) }
+        for (refusal, count) in refusals { refused(refusal, count: count, context: context) }
+        if accepted == 0, refusals[.outcomeUnknown] == nil, !refusals.isEmpty {
+            // Nothing stored: the whole request is refused, to be sent again as it is.
+            throw Self.error(refusals[.unavailable] != nil ? .unavailable : .storeFull, id: "")
+        }
         return JSONResponse.make(
-            accepted > 0 ? .accepted : .unprocessableContent,
+            accepted > 0 || refusals[.outcomeUnknown] != nil ? .accepted : .unprocessableContent,
             Self.batchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 }))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -8,6 +9,10 @@ struct ConnectionResult: Sendable {
     var latenciesMicros: [UInt64] = []
     var errors = 0
     var statusCounts: [Int: Int] = [:]
+    /// Messages sent again because Herald said they were not stored (503, 507, or a batch item marked retryable).
+    var resent = 0
+    /// Messages Herald could not say were stored or not (504, `outcome_unknown`): never resent blindly.
+    var unknown = 0
 }
 
 /// Hands out request indexes and their scheduled send times to all connections.
@@ -41,7 +46,10 @@ final class RequestDispenser: Sendable {
 /// A keep-alive HTTP/1.1 connection that sends one request at a time and parses
 /// just enough of each response (status, Content-Length, ids). Latency is
 /// measured from when a request was due, so a slow server cannot hide its
-/// queueing (no coordinated omission).
+/// queueing (no coordinated omission). It resends exactly what Herald's reply
+/// says was not stored — a whole request answered 503 or 507, or the batch
+/// items marked `retryable` — as a careful client does, with no idempotency
+/// keys: so a run with faults shows whether that ever sends a message twice.
 final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -53,6 +61,12 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var buffer = ByteBuffer()
     private var sentAt = ContinuousClock.now
     private var context: ChannelHandlerContext?
+    /// The run's message indexes the request in flight carries.
+    private var current: [Int] = []
+    /// Messages to send again, oldest first.
+    private var resend: [[Int]] = []
+    /// Resends left to this connection: a Herald that never recovers ends the run.
+    private var resendBudget = 10_000
 
     init(plan: LoadPlan, dispenser: RequestDispenser, done: EventLoopPromise<ConnectionResult>) {
         self.plan = plan
@@ -76,6 +90,17 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func sendNext() {
         guard let context else { return }
+        if !resend.isEmpty, resendBudget > 0 {
+            resendBudget -= 1
+            let messages = resend.removeFirst()
+            result.resent += messages.count
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(200)) {
+                self.sentAt = .now
+                self.current = messages
+                context.writeAndFlush(NIOAny(ByteBuffer(string: self.plan.httpRequest(messages: messages))), promise: nil)
+            }
+            return
+        }
         guard let index = dispenser.take() else {
             context.close(promise: nil)
             return
@@ -93,6 +118,7 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func write(_ index: Int, due: ContinuousClock.Instant) {
         guard let context else { return }
         sentAt = due
+        current = Array(plan.messages(inRequest: index))
         context.writeAndFlush(NIOAny(ByteBuffer(string: plan.httpRequest(index))), promise: nil)
     }
 
@@ -104,9 +130,20 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             result.latenciesMicros.append(
                 UInt64(max(0, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)))
             result.statusCounts[response.status, default: 0] += 1
-            if response.status == 202 || response.status == 200 {
-                result.ids.append(contentsOf: Self.ids(in: response.body))
-            } else {
+            switch response.status {
+            case 200, 202:
+                if plan.mode == .batch, Self.find(Array(#""error""#.utf8), in: ByteBuffer(bytes: response.body).readableBytesView) != nil {
+                    sortBatchItems(response.body)
+                } else {
+                    result.ids.append(contentsOf: Self.ids(in: response.body))
+                }
+            case 503, 507:
+                result.errors += 1
+                resend.append(current)
+            case 504:
+                result.errors += 1
+                result.unknown += current.count
+            default:
                 result.errors += 1
             }
             sendNext()
@@ -149,6 +186,31 @@ final class LoadConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             index += 1
         }
         return nil
+    }
+
+    /// A batch reply with errors in it: stored items' ids are kept, items
+    /// marked retryable are queued to send again, unknown outcomes counted.
+    private func sortBatchItems(_ body: [UInt8]) {
+        guard let reply = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let items = reply["results"] as? [[String: Any]]
+        else {
+            result.errors += 1
+            return
+        }
+        var again: [Int] = []
+        for item in items {
+            guard let index = item["index"] as? Int, index < current.count else { continue }
+            if let error = item["error"] as? [String: Any] {
+                if error["retryable"] as? Bool == true {
+                    again.append(current[index])
+                } else if error["code"] as? String == "outcome_unknown" {
+                    result.unknown += 1
+                }
+            } else if let id = item["id"] as? String {
+                result.ids.append(id)
+            }
+        }
+        if !again.isEmpty { resend.append(again) }
     }
 
     /// Every `"id":"…"` value in a reply body.

@@ -45,13 +45,15 @@ public struct LoadGenerator: Sendable {
             merged.ids.append(contentsOf: result.ids)
             merged.latenciesMicros.append(contentsOf: result.latenciesMicros)
             merged.errors += result.errors
+            merged.resent += result.resent
+            merged.unknown += result.unknown
             for (status, count) in result.statusCounts { merged.statusCounts[status, default: 0] += count }
         }
         let seconds = Double((ContinuousClock.now - dispenser.start).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - dispenser.start).components.seconds)
         var report = LoadReport(
             plan: plan, requests: merged.latenciesMicros.count, accepted: merged.ids.count, httpErrors: merged.errors,
-            statusCounts: merged.statusCounts, sendSeconds: seconds,
+            statusCounts: merged.statusCounts, resent: merged.resent, unknown: merged.unknown, sendSeconds: seconds,
             acceptedPerSecond: Double(merged.ids.count) / max(seconds, 0.001),
             requestLatency: LatencySummary(values: merged.latenciesMicros, scale: 0.001, unit: "ms"),
             delivery: nil)

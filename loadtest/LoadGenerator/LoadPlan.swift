@@ -87,15 +87,20 @@ public struct LoadPlan: Sendable {
 
     /// The raw HTTP/1.1 request for request `index`.
     func httpRequest(_ index: Int) -> String {
-        let range = messages(inRequest: index)
+        httpRequest(messages: Array(messages(inRequest: index)))
+    }
+
+    /// The raw HTTP/1.1 request carrying these messages of the run (a resend
+    /// of what Herald said it did not store carries some of a batch's).
+    func httpRequest(messages indexes: [Int]) -> String {
         let body: String
         let path: String
         switch mode {
         case .single:
-            body = messageJSON(range.lowerBound)
+            body = messageJSON(indexes[0])
             path = "/v1/messages"
         case .batch:
-            body = #"{"messages":["# + range.map(messageJSON).joined(separator: ",") + "]}"
+            body = #"{"messages":["# + indexes.map(messageJSON).joined(separator: ",") + "]}"
             path = "/v1/messages/batch"
         }
         var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\n"

@@ -5,6 +5,10 @@ public struct LoadReport: Sendable, CustomStringConvertible {
     public var accepted: Int
     public var httpErrors: Int
     public var statusCounts: [Int: Int]
+    /// Messages resent because Herald said they were not stored.
+    public var resent = 0
+    /// Messages whose storing Herald could not confirm either way (504 / `outcome_unknown`).
+    public var unknown = 0
     public var sendSeconds: Double
     /// Accepted messages per second, over the sending phase.
     public var acceptedPerSecond: Double
@@ -19,6 +23,7 @@ public struct LoadReport: Sendable, CustomStringConvertible {
                 + (plan.mode == .batch ? ", \(plan.batchSize) per batch" : "")
                 + (plan.mix == .smsOnly ? "" : ", mix \(plan.mix)"),
             "requests \(requests), accepted \(accepted), http errors \(httpErrors), statuses \(statusCounts.sorted { $0.key < $1.key })",
+            "resent \(resent), outcome unknown \(unknown)",
             "accepted/s   \(Int(acceptedPerSecond.rounded()))   (\(round2(sendSeconds)) s)",
             "request latency  \(requestLatency)",
         ]

@@ -11,6 +11,13 @@ public protocol RedisCommands: Sendable {
     /// Runs the same script for many key/argument sets; each error reply stays in its place.
     func runManyReplies(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async throws
         -> [RedisValue]
+    /// Runs the same script for many key/argument sets and gives each call its
+    /// own outcome: its reply (error replies included), or the error that kept
+    /// it from answering. On a cluster, calls to a node that is down fail
+    /// while the other nodes' calls are answered, so a caller can tell what
+    /// was stored from what was not.
+    func runManyOutcomes(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async
+        -> [Result<RedisValue, RedisError>]
     /// Loads scripts up front so the first request does not pay for it.
     func preload(_ scripts: [RedisScript]) async throws
     /// A connection of its own, to the node serving `key`, for blocking
@@ -22,6 +29,17 @@ public protocol RedisCommands: Sendable {
 }
 
 extension RedisCommands {
+    /// One server answers every call or none: they share its outcome.
+    public func runManyOutcomes(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async
+        -> [Result<RedisValue, RedisError>]
+    {
+        do {
+            return try await runManyReplies(script, calls: calls).map { .success($0) }
+        } catch {
+            return Array(repeating: .failure(RedisError(error)), count: calls.count)
+        }
+    }
+
     /// One command whose error reply is thrown as `RedisError.reply`.
     @discardableResult
     public func call(_ command: String...) async throws -> RedisValue {

@@ -22,3 +22,40 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension RedisError {
+    /// Any error of a Redis call as a `RedisError`; one that is not (a
+    /// cancelled task, a channel error) may have struck after the command
+    /// was written, so it counts as a lost connection.
+    public init(_ error: any Error) {
+        self = error as? RedisError ?? .connectionLost("\(error)")
+    }
+
+    /// Whether the command may have run: it was written and no answer came.
+    public var mayHaveRun: Bool {
+        switch self {
+        case .connectionLost, .unexpectedReply: true
+        case .reply, .connectionFailed, .closed: false
+        }
+    }
+
+    /// Whether trying the same command again may succeed: the server was
+    /// unreachable, or answered that it cannot serve now (a cluster without
+    /// a master for the slot, a replica being promoted, a restart loading its AOF).
+    public var isTransient: Bool {
+        switch self {
+        case .connectionFailed, .connectionLost: true
+        case .reply(let message):
+            ["CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING", "READONLY", "BUSY"].contains { message.hasPrefix($0) }
+        case .closed, .unexpectedReply: false
+        }
+    }
+
+    /// Redis is at `maxmemory` with `noeviction`: it refuses writes until it
+    /// has room. A script is refused at its first write, so it wrote nothing;
+    /// the error then comes wrapped in the script's own (`ERR … -OOM …`).
+    public var isOutOfMemory: Bool {
+        if case .reply(let message) = self { return message.hasPrefix("OOM") || message.contains("OOM command not allowed") }
+        return false
+    }
+}

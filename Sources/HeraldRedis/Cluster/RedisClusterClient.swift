@@ -165,20 +165,56 @@ public final class RedisClusterClient: RedisCommands {
         return replies
     }
 
+    /// Runs a script for many key/argument sets, the calls of each master in
+    /// one pipeline: a master that is down fails its own calls only.
+    public func runManyOutcomes(_ script: RedisScript, calls: [(keys: [String], arguments: [String])]) async
+        -> [Result<RedisValue, RedisError>]
+    {
+        var results = [Result<RedisValue, RedisError>?](repeating: nil, count: calls.count)
+        var groups: [String: [Int]] = [:]
+        for (index, call) in calls.enumerated() {
+            do {
+                groups[try await owner(call.keys.first.map(HashSlot.of)), default: []].append(index)
+            } catch {
+                results[index] = .failure(RedisError(error))
+            }
+        }
+        await withTaskGroup(of: [(Int, Result<RedisValue, RedisError>)].self) { group in
+            for indexes in groups.values {
+                group.addTask {
+                    do {
+                        let replies = try await self.runManyReplies(script, calls: indexes.map { calls[$0] })
+                        return zip(indexes, replies).map { ($0, .success($1)) }
+                    } catch {
+                        return indexes.map { ($0, .failure(RedisError(error))) }
+                    }
+                }
+            }
+            for await answered in group { for (index, outcome) in answered { results[index] = outcome } }
+        }
+        return results.map { $0! }
+    }
+
     /// Loads scripts on every master up front.
     public func preload(_ scripts: [RedisScript]) async throws {
         for script in scripts { _ = try await load(script) }
     }
 
-    /// `SCRIPT LOAD` on every master (the SHA is the same everywhere).
+    /// `SCRIPT LOAD` on every master (the SHA is the same everywhere). A
+    /// master that is down does not keep the others from getting it: its own
+    /// calls fail anyway, and its replica loads it on `NOSCRIPT` once promoted.
     private func load(_ script: RedisScript) async throws -> String {
         if masters.isEmpty { try await refreshTopology() }
         var sha: String?
+        var failure: (any Error)?
         for node in masters {
-            let reply = try await connection(node).send(["SCRIPT", "LOAD", script.source]).orThrow()
-            sha = reply.string
+            do {
+                sha = try await connection(node).send(["SCRIPT", "LOAD", script.source]).orThrow().string
+            } catch {
+                failure = error
+            }
         }
-        guard let sha else { throw RedisError.unexpectedReply("SCRIPT LOAD returned no SHA") }
+        guard let sha else { throw failure ?? RedisError.unexpectedReply("SCRIPT LOAD returned no SHA") }
         scripts.withLock { $0[script.name] = sha }
         return sha
     }

@@ -7,7 +7,8 @@
 -- KEYS: per message i (0-based): 3i+1 message hash, 3i+2 idempotency key, 3i+3 ready stream;
 --       last: the channel's delayed zset
 -- ARGV: 1 now ms, 2 idempotency ttl s, 3 message ttl s (counted from the due time), then per message:
---       id, use idempotency (1|0), due ms (0 = now), SMS segments (0 = none), n, then n items (field, value, …):
+--       id, idempotency (1: check and set the key; 2: a retry of a call that may have run, the message hash
+--       itself tells whether it was stored; 0: neither), due ms (0 = now), SMS segments (0 = none), n, then n items (field, value, …):
 --       the payload `p` and the few fields transitions read (expires_at, priority, campaign, template)
 -- Returns, per message, 1 and its id when created, 0 and the original id on an idempotent replay.
 local delayed = KEYS[#KEYS]
@@ -39,7 +40,11 @@ for k = 1, #KEYS - 1, 3 do
   a = first + n
   local existing = false
   if use_idempotency == '1' then existing = redis.call('GET', KEYS[k + 1]) end
-  if existing then
+  if use_idempotency == '2' and redis.call('EXISTS', KEYS[k]) == 1 then
+    -- Stored by the earlier try whose answer was lost: it was created by this request.
+    result[#result + 1] = 1
+    result[#result + 1] = id
+  elseif existing then
     result[#result + 1] = 0
     result[#result + 1] = existing
   else

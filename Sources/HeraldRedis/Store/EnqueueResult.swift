@@ -4,11 +4,14 @@ public enum EnqueueResult: Sendable, Equatable {
     case created(id: String)
     /// The idempotency key was seen within its window: the original id.
     case replayed(id: String)
+    /// Not stored, or not known to be (see `EnqueueRefusal`); the id is the
+    /// one it was being stored under.
+    case refused(id: String, EnqueueRefusal)
 
-    /// The message's id, either way.
+    /// The message's id: the one it has, or the one it was being stored under.
     public var id: String {
         switch self {
-        case .created(let id), .replayed(let id): id
+        case .created(let id), .replayed(let id), .refused(let id, _): id
         }
     }
 }

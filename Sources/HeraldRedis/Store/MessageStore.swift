@@ -29,6 +29,14 @@ public struct MessageStore: Sendable {
     /// Stores messages and queues them, all in one pipelined round trip.
     /// Messages are grouped by channel partition (one hash slot each) into
     /// calls of up to `enqueueChunk`; each call is atomic. Results are in input order.
+    ///
+    /// A call Redis could not take (a master down, a connection lost) is
+    /// tried again, with the same ids, until `storeRetryMillis` has passed;
+    /// a retry of a call that may have run finds the messages it stored and
+    /// does not store them twice. So a message is either stored once, or
+    /// refused with a reason (`EnqueueResult.refused`) saying whether it may
+    /// be stored: never stored twice because a caller retried what Herald
+    /// told it was not stored.
     public func enqueue(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
         var indexesBySlot: [String: (keys: ChannelKeys, indexes: [Int])] = [:]
         var ids: [String] = []
@@ -39,34 +47,81 @@ public struct MessageStore: Sendable {
             let keys = ChannelKeys(messageID: id) ?? ChannelKeys(message.channel)
             indexesBySlot[keys.prefix, default: (keys, [])].indexes.append(index)
         }
-        var calls: [(keys: [String], arguments: [String])] = []
-        var callIndexes: [[Int]] = []
+        var chunks: [(keys: ChannelKeys, indexes: [Int])] = []
         for (keys, indexes) in indexesBySlot.values {
             var start = 0
             while start < indexes.count {
-                let chunk = Array(indexes[start..<min(indexes.count, start + Self.enqueueChunk)])
-                calls.append(enqueueCall(chunk.map { (messages[$0], ids[$0]) }, keys: keys, nowMillis: nowMillis))
-                callIndexes.append(chunk)
+                chunks.append((keys, Array(indexes[start..<min(indexes.count, start + Self.enqueueChunk)])))
                 start += Self.enqueueChunk
             }
         }
-        let replies = try await redis.runMany(Scripts.enqueue, calls: calls)
+        func call(_ chunk: Int, recheck: Bool) -> (keys: [String], arguments: [String]) {
+            enqueueCall(chunks[chunk].indexes.map { (messages[$0], ids[$0]) }, keys: chunks[chunk].keys,
+                        nowMillis: nowMillis, recheck: recheck)
+        }
         var results = [EnqueueResult?](repeating: nil, count: messages.count)
-        for (reply, indexes) in zip(replies, callIndexes) {
-            let parts = reply.array
-            guard parts.count == indexes.count * 2 else {
-                throw RedisError.unexpectedReply("enqueue.lua returned \(parts.count) items for \(indexes.count) messages")
+        var mayHaveRun = [Bool](repeating: false, count: chunks.count)
+        var todo = Array(chunks.indices)
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(settings.storeRetryMillis))
+        var pause = Duration.milliseconds(50)
+        while true {
+            let outcomes = await redis.runManyOutcomes(Scripts.enqueue, calls: todo.map { call($0, recheck: mayHaveRun[$0]) })
+            var again: [Int] = []
+            for (chunk, outcome) in zip(todo, outcomes) {
+                let indexes = chunks[chunk].indexes
+                let failure: RedisError
+                switch outcome {
+                case .success(.error(let message)): failure = .reply(message)
+                case .success(let reply):
+                    for (index, result) in zip(indexes, try Self.enqueueResults(reply, count: indexes.count)) {
+                        results[index] = result
+                    }
+                    continue
+                case .failure(let error): failure = error
+                }
+                if failure.mayHaveRun { mayHaveRun[chunk] = true }
+                if failure.isOutOfMemory, !mayHaveRun[chunk] {
+                    for index in indexes { results[index] = .refused(id: ids[index], .storeFull) }
+                } else if failure.isTransient || failure.isOutOfMemory {
+                    again.append(chunk)
+                } else {
+                    throw failure
+                }
             }
-            for (position, index) in indexes.enumerated() {
-                guard let id = parts[position * 2 + 1].string else { throw RedisError.unexpectedReply("enqueue.lua id") }
-                results[index] = parts[position * 2].integer == 1 ? .created(id: id) : .replayed(id: id)
+            guard !again.isEmpty else { break }
+            guard ContinuousClock.now.advanced(by: pause) < deadline else {
+                for chunk in again {
+                    for index in chunks[chunk].indexes {
+                        results[index] = .refused(id: ids[index], mayHaveRun[chunk] ? .outcomeUnknown : .unavailable)
+                    }
+                }
+                break
             }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(1_000))
+            todo = again
         }
         return results.map { $0! }
     }
 
-    private func enqueueCall(_ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, nowMillis: Int64)
-        -> (keys: [String], arguments: [String])
+    /// One `enqueue.lua` reply: per message, 1 and its id when created, 0 and the original id when replayed.
+    private static func enqueueResults(_ reply: RedisValue, count: Int) throws -> [EnqueueResult] {
+        let parts = reply.array
+        guard parts.count == count * 2 else {
+            throw RedisError.unexpectedReply("enqueue.lua returned \(parts.count) items for \(count) messages")
+        }
+        return try (0..<count).map { position in
+            guard let id = parts[position * 2 + 1].string else { throw RedisError.unexpectedReply("enqueue.lua id") }
+            return parts[position * 2].integer == 1 ? .created(id: id) : .replayed(id: id)
+        }
+    }
+
+    /// The keys and arguments of one `enqueue.lua` call. `recheck` is set when
+    /// an earlier try of the same call may have run: a message whose hash
+    /// already exists under its id is then reported created, not stored again.
+    private func enqueueCall(
+        _ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, nowMillis: Int64, recheck: Bool = false
+    ) -> (keys: [String], arguments: [String])
     {
         var callKeys: [String] = []
         callKeys.reserveCapacity(messages.count * 3 + 1)
@@ -81,7 +136,7 @@ public struct MessageStore: Sendable {
             // gets its fingerprint in the worker, once decrypted.
             if message.toEncryption == nil { fields.append(("rfp", settings.fingerprints.of(message.to, on: message.channel))) }
             arguments.append(id)
-            arguments.append(message.idempotencyKey == nil ? "0" : "1")
+            arguments.append(message.idempotencyKey != nil ? "1" : recheck ? "2" : "0")
             arguments.append(String(message.sendAtMillis ?? 0))
             arguments.append(String(message.segments ?? 0))
             arguments.append(String(fields.count * 2))

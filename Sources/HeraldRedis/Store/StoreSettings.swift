@@ -17,13 +17,18 @@ public struct StoreSettings: Sendable, Equatable {
     public var fingerprints: RecipientFingerprint
     /// How many partitions (hash tags) each channel's queue is split into.
     public var partitions: ChannelPartitions
+    /// How long acceptance keeps trying a write Redis could not take
+    /// (a master failing over, a restart) before it answers that it could not
+    /// store the message. Long enough for a cluster failover.
+    public var storeRetryMillis: Int
 
     public init(
         terminalTTLSeconds: Int = 7 * 86_400, idempotencyTTLSeconds: Int = 86_400,
         providerIDTTLSeconds: Int = 7 * 86_400, earlyReceiptTTLSeconds: Int = 86_400,
         consumerGroup: String = "dispatch", fingerprints: RecipientFingerprint = .random(),
-        partitions: ChannelPartitions = .single
+        partitions: ChannelPartitions = .single, storeRetryMillis: Int = 10_000
     ) {
+        self.storeRetryMillis = storeRetryMillis
         self.partitions = partitions
         self.fingerprints = fingerprints
         self.terminalTTLSeconds = terminalTTLSeconds

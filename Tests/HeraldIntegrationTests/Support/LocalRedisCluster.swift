@@ -164,6 +164,12 @@ final class LocalRedisCluster: Sendable {
         info.split(separator: "\r\n").first { $0.hasPrefix(field + ":") }.flatMap { Int($0.split(separator: ":")[1]) }
     }
 
+    /// SIGKILL of the node on `port`: a crashed master, not a manual failover.
+    func kill9(_ port: Int) {
+        guard let index = ports.firstIndex(of: port) else { return }
+        servers[index].kill()
+    }
+
     /// Stops every node and gives the turn to the next test waiting for a cluster.
     func stop() {
         for server in servers { server.stop() }
