@@ -16,10 +16,13 @@ struct ChannelWorker: Sendable {
     let configuration: DispatchConfiguration
     let metrics: HeraldMetrics
     let logger: Logger
+    /// Set on a graceful shutdown: no new entry is read or claimed, and what
+    /// is in flight finishes and is recorded.
+    let stopping: StopSignal
 
     func run() async {
         let partitions = ChannelKeys.all(channel, store.settings.partitions)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stopping.isStopping {
             do {
                 for keys in partitions { try await store.ensureGroups(keys) }
                 break
@@ -50,7 +53,7 @@ struct ChannelWorker: Sendable {
         // a Redis failure: they are read again at once, not after the visibility timeout.
         var recoverOwn = false
         await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
+            while !Task.isCancelled, !stopping.isStopping {
                 if clock.now >= nextReclaim {
                     nextReclaim = clock.now.advanced(by: .milliseconds(max(configuration.visibilityTimeoutMillis / 2, 50)))
                     await reclaim(keys, into: &group, limiter: limiter)
@@ -78,10 +81,14 @@ struct ChannelWorker: Sendable {
                     if case RedisError.reply(let message)? = error as? RedisError, message.hasPrefix("NOGROUP") {
                         try? await store.ensureGroups(keys)
                     }
-                    try? await Task.sleep(for: .milliseconds(500))
+                    await stopping.sleep(until: clock.now.advanced(by: .milliseconds(500)))
                     continue
                 }
-                if await !start(entries, keys: keys, in: &group, limiter: limiter, reserved: count) { recoverOwn = true }
+                if await !start(entries, keys: keys, in: &group, limiter: limiter, reserved: count) {
+                    recoverOwn = true
+                    // Redis refused the claim: read the entries again after a pause, not in a tight loop.
+                    await stopping.sleep(until: clock.now.advanced(by: .milliseconds(250)))
+                }
             }
         }
     }
@@ -113,6 +120,21 @@ struct ChannelWorker: Sendable {
         let entries = entries.filter { !limiter.isInFlight($0.key) }
         guard !entries.isEmpty else {
             limiter.settle(reserved: reserved, acquiring: [])
+            return true
+        }
+        if stopping.isStopping {
+            // Read by a read that was under way when the stop came: given back, not claimed.
+            limiter.settle(reserved: reserved, acquiring: [])
+            do {
+                let released = try await store.release(entries, keys: keys)
+                logger.notice("stopping: entries read but not claimed given back", metadata: [
+                    "partition": "\(keys.prefix)", "count": "\(released)",
+                ])
+            } catch {
+                metrics.redisErrors("release")
+                logger.warning("stopping: entries could not be given back; another instance reclaims them",
+                               metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
+            }
             return true
         }
         let claimed: [ClaimedMessage]
@@ -349,7 +371,7 @@ struct ChannelWorker: Sendable {
         case .sendAfter(let millis):
             guard millis > 0 else { return false }
             let slot = ContinuousClock.now.advanced(by: .milliseconds(millis))
-            try? await Task.sleep(until: slot)
+            await stopping.sleep(until: slot)
             let early = slot - ContinuousClock.now
             guard early > .zero else { return false }
             let now = WallClock.nowMillis()
@@ -425,14 +447,14 @@ struct ChannelWorker: Sendable {
                     "id": "\(claimed.message.id)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
                 let pause = Duration.milliseconds(min(5_000, 100 << min(attempt, 6)))
-                guard ContinuousClock.now.advanced(by: pause) < deadline else { return }
+                guard ContinuousClock.now.advanced(by: pause) < deadline, !Task.isCancelled else { return }
                 try? await Task.sleep(for: pause)
             }
         }
     }
 
     private func promoteLoop(_ partitions: [ChannelKeys]) async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, !stopping.isStopping {
             do {
                 let moved = try await store.promoteDue(partitions, nowMillis: WallClock.nowMillis())
                 let total = moved.reduce(0, +)
@@ -441,7 +463,7 @@ struct ChannelWorker: Sendable {
             } catch {
                 metrics.redisErrors("promote")
             }
-            try? await Task.sleep(for: .milliseconds(configuration.promoteIntervalMillis))
+            await stopping.sleep(until: ContinuousClock.now.advanced(by: .milliseconds(configuration.promoteIntervalMillis)))
         }
     }
 }

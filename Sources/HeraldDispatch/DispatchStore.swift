@@ -294,6 +294,21 @@ public struct DispatchStore: Sendable {
     /// Moves due delayed messages of every partition to their ready streams,
     /// in one pipelined round trip; returns how many moved in each (`limit`
     /// in one means more may be due there).
+    /// Gives back entries read but not claimed (the worker is stopping): they
+    /// are queued again at once for another reader, and none stays pending
+    /// under this consumer. Returns how many were given back.
+    @discardableResult
+    public func release(_ entries: [StreamEntry], keys: ChannelKeys) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let streams = keys.streams
+        var arguments = [settings.consumerGroup]
+        for entry in entries {
+            guard let index = streams.firstIndex(of: entry.stream) else { continue }
+            arguments += [String(index + 1), entry.entryID, entry.messageID]
+        }
+        return try await redis.run(Scripts.release, keys: streams, arguments: arguments).integer ?? 0
+    }
+
     public func promoteDue(_ partitions: [ChannelKeys], nowMillis: Int64, limit: Int = 1_000) async throws -> [Int] {
         try await redis.runMany(Scripts.promote, calls: partitions.map { keys in
             ([keys.delayed], [String(nowMillis), String(limit), keys.prefix])

@@ -13,6 +13,7 @@ public struct Dispatcher: Sendable {
     let configuration: DispatchConfiguration
     let metrics: HeraldMetrics
     let logger: Logger
+    private let stopping = StopSignal()
 
     public init(
         store: DispatchStore, providers: [any ChannelProvider], configuration: DispatchConfiguration,
@@ -27,13 +28,20 @@ public struct Dispatcher: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the task is cancelled.
+    /// Asks every worker to stop taking work; `run` returns once what is in
+    /// flight has been sent and recorded (or given back). Cancelling `run`
+    /// instead cuts in-flight sends off: only for when the grace period is over.
+    public func stop() {
+        stopping.stop()
+    }
+
+    /// Runs until `stop` is called and in-flight work is done, or until the task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
             for (channel, chain) in chains {
                 let worker = ChannelWorker(
                     channel: channel, providers: chain, store: store, configuration: configuration,
-                    metrics: metrics, logger: logger)
+                    metrics: metrics, logger: logger, stopping: stopping)
                 group.addTask { await worker.run() }
             }
         }

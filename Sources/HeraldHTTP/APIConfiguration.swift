@@ -23,6 +23,12 @@ public struct APIConfiguration: Sendable, Equatable {
     public var shortURLBase: String
     /// How long a short link redirects before it answers 410 Gone.
     public var linkLifetimeSeconds = 90 * 86_400
+    /// A connection that sends nothing for this long is closed: a client that
+    /// sends half a request and stops cannot hold it (and its memory) for ever.
+    public var idleTimeoutSeconds = 30
+    /// Connections open at once; past it new ones wait in the listen backlog
+    /// until one closes, so slow clients cannot exhaust file descriptors.
+    public var maxConnections = 10_000
 
     public init(
         apiKeys: Set<String> = [], publicURL: String,

@@ -99,10 +99,11 @@ enum Gateway {
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
                     smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys))
             shutdownHooks.add { await api.flushClicks() }
-            services.append(api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
+            let server = api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil && config.string("HERALD_REDIS_CLUSTER") == nil,
                              sandbox: sandbox != nil)
-            })
+            }
+            services.append(ListeningService(server: server, role: "the HTTP API", host: config.httpHost, port: port))
         }
         if role != .api {
             let dispatcher = Dispatcher(
@@ -112,8 +113,11 @@ enum Gateway {
         }
         if role == .all, let sandbox, config.string("HERALD_SIMULATOR_URL") == nil {
             let suite = SimulatorSuite(heraldURL: publicURL, secrets: sandbox.secrets)
-            services.append(try suite.http(port: try config.simulatorPort(), client: httpClient, logger: logger))
-            services.append(try suite.apns(port: try config.apnsSimulatorPort(), logger: logger))
+            let simulators = try config.simulatorPort(), apns = try config.apnsSimulatorPort()
+            services.append(ListeningService(server: try suite.http(port: simulators, client: httpClient, logger: logger),
+                                             role: "the provider simulators", host: "127.0.0.1", port: simulators))
+            services.append(ListeningService(server: try suite.apns(port: apns, logger: logger),
+                                             role: "the APNs simulator", host: "127.0.0.1", port: apns))
         }
 
         var lifecycle = ServiceGroupConfiguration(

@@ -60,6 +60,7 @@ struct HeraldConfiguration {
         "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
         "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
         "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
+        "HERALD_STORE_RETRY_MS", "HERALD_HTTP_IDLE_TIMEOUT_SECONDS", "HERALD_HTTP_MAX_CONNECTIONS",
     ]
 
     /// Every key Herald reads.
@@ -170,6 +171,12 @@ struct HeraldConfiguration {
         let days = try int("HERALD_LINK_TTL_DAYS", default: 90)
         guard (1...3_650).contains(days) else { throw ConfigurationError("HERALD_LINK_TTL_DAYS must be 1–3650") }
         configuration.linkLifetimeSeconds = days * 86_400
+        configuration.idleTimeoutSeconds = try int("HERALD_HTTP_IDLE_TIMEOUT_SECONDS", default: 30)
+        guard (1...3_600).contains(configuration.idleTimeoutSeconds) else {
+            throw ConfigurationError("HERALD_HTTP_IDLE_TIMEOUT_SECONDS must be 1–3600")
+        }
+        configuration.maxConnections = try int("HERALD_HTTP_MAX_CONNECTIONS", default: 10_000)
+        guard configuration.maxConnections >= 1 else { throw ConfigurationError("HERALD_HTTP_MAX_CONNECTIONS must be at least 1") }
         return configuration
     }
 
@@ -200,7 +207,10 @@ struct HeraldConfiguration {
     }
 
     func storeSettings() throws -> StoreSettings {
-        StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400))
+        let retry = try int("HERALD_STORE_RETRY_MS", default: 10_000)
+        guard (0...120_000).contains(retry) else { throw ConfigurationError("HERALD_STORE_RETRY_MS must be 0–120000") }
+        return StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400),
+                             storeRetryMillis: retry)
     }
 
     func dispatch() throws -> DispatchConfiguration {

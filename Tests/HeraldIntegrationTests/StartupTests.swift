@@ -50,7 +50,7 @@ struct StartupTests {
         #expect(malformed.output.contains("broken.conf:2: expected KEY=value"), "\(malformed.output)")
     }
 
-    @Test("a port already in use makes herald exit non-zero instead of running without its API")
+    @Test("a port already in use makes herald exit non-zero, naming the address and port it could not bind")
     func portInUse() async throws {
         try await withHarness { h in
             let apiPort = String(h.apiURL.split(separator: ":").last!)
@@ -59,6 +59,7 @@ struct StartupTests {
                 "HERALD_REDIS_URL": h.redisServer.endpoint.description,
             ])
             #expect(run.status != 0)
+            #expect(run.output.contains("cannot listen on 127.0.0.1:\(apiPort) for the HTTP API"), "\(run.output)")
             #expect(run.output.contains("Address already in use"), "\(run.output)")
         }
     }

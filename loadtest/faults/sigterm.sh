@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# SIGTERM under load, with a provider rate limit (twilio:200:20): in-flight
-# sends finish, messages waiting for a rate-limit slot go back to the delayed
-# set rather than out at once, nothing stays pending in the consumer groups,
-# and the process exits within the grace period (HERALD_SHUTDOWN_GRACE_SECONDS).
-# A second instance then drains the rest, and the sends per second are
+# SIGTERM under load, with a provider that answers in 30 ms and a rate limit
+# (twilio:200:20): no new message is claimed after the signal, in-flight sends
+# finish and are recorded, messages waiting for a rate-limit slot go back to
+# the delayed set rather than out at once, nothing stays pending in the
+# consumer groups, and the process exits within the grace period
+# (HERALD_SHUTDOWN_GRACE_SECONDS). A second instance then drains the rest:
+# nothing is lost and nothing is sent twice, and the sends per second are
 # checked against the limit over the whole run.
 #   MESSAGES=5000 loadtest/faults/sigterm.sh
 MESSAGES=${MESSAGES:-5000}
@@ -11,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 grace=${GRACE_SECONDS:-10}
 limit=(HERALD_RATE_LIMITS=twilio:200:20 HERALD_SHUTDOWN_GRACE_SECONDS=$grace)
 start_redis
-start_simulators
+start_simulators --latency-ms 30
 start_herald a serve "${limit[@]}"
 a=$HERALD_PID
 run_load --connections 16 --rate 1000 --drain-timeout 300
@@ -27,6 +29,8 @@ echo "a exited $took ms after SIGTERM (grace $grace s); entries left pending: $p
 [ "$pending" -eq 0 ] || { echo "entries left pending in the consumer groups"; status=1; }
 start_herald b serve "${limit[@]}"
 verdict || status=$?
+duplicates=$(sim_duplicates)
+[ "$duplicates" -eq 0 ] || { echo "a graceful stop sent $duplicates messages twice"; status=1; }
 peak=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'herald:{sms}:m:*' | sed 's/.*/HGET & sent_at/' \
   | redis-cli -p "$REDIS_PORT" | python3 -c '
 import sys

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 -- Cancels a message that no worker has started sending. Canceling twice is
 -- not an error. A stream entry left behind is skipped by claim.lua.

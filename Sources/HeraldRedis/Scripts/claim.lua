@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 -- Takes a stream entry for sending: queued → sending (or sending → sending when
 -- a stalled entry of a dead consumer is reclaimed). Anything else (canceled,

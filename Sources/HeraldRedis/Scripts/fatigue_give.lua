@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Gives back the tokens a message took (fatigue_take.lua) when it will never
 -- reach the person: failed for good, suppressed by a provider. Only a message
 -- that holds tokens gives any back, once.

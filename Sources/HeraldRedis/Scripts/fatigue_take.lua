@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Takes one token from every fatigue window of a user on a channel, or none:
 -- the message goes out only if every window has room. Calendar windows are
 -- counters keyed by their period (they reset at local midnight, Monday or the

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 -- A policy holds a claimed message back before any provider call: quiet
 -- hours (until the window ends), fatigue (until a token frees, or for good),

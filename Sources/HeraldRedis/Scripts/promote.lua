@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 -- Moves due messages (send_at reached, retry backoff over) from the delayed set
 -- back to the ready stream of their priority. Canceled ones are dropped.

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- The provider asked the whole account to slow down (a 429 with Retry-After):
 -- its bucket grants nothing until then, for every instance. A pause only
 -- ever lengthens.

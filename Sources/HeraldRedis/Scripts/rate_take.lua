@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Reserves the next send slot of a provider's token bucket, shared by every
 -- instance: the bucket refills at `rate` tokens a second up to `burst`, from
 -- the time Redis itself reports, so no instance's clock matters. Tokens may be

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 --! include lib_receipts.lua
 -- A provider receipt arrived. The message is found by its id when the provider

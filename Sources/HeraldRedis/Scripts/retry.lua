@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 -- A send attempt failed: sending → retrying (due time in the delayed set), or
 -- sending → failed when the error is permanent or attempts are exhausted, in

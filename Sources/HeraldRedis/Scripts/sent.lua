@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 --! include lib_events.lua
 --! include lib_receipts.lua
 -- The provider accepted the message: sending → sent (or delivered, for

@@ -1,3 +1,4 @@
+#!lua flags=allow-oom
 -- Forgets a shared access token only if it is still the one a provider just
 -- rejected; a token another instance already refreshed is kept. The same
 -- compare-and-delete releases a refresh lock only for the owner that holds it.

@@ -18,9 +18,10 @@ public enum Scripts {
     public static let linkCreate = RedisScript.bundled("link_create")
     public static let clickLink = RedisScript.bundled("click_link")
     public static let clickMessage = RedisScript.bundled("click_message")
+    public static let release = RedisScript.bundled("release")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
-        fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage,
+        fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
     ]
 }

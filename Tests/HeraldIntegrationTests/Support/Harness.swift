@@ -349,6 +349,12 @@ final class Harness: Sendable {
     /// Starts a dispatcher instance; cancel the returned task to stop it.
     @discardableResult
     func startDispatcher(consumer: String) -> Task<Void, Never> {
+        startStoppableDispatcher(consumer: consumer).task
+    }
+
+    /// Starts a dispatcher instance that can also be stopped gracefully
+    /// (`dispatcher.stop()`, as SIGTERM does): its task ends once what it has in flight is done.
+    func startStoppableDispatcher(consumer: String) -> (dispatcher: Dispatcher, task: Task<Void, Never>) {
         var configuration = DispatchConfiguration(
             consumerName: consumer, batchSize: 50, blockMillis: 200, concurrency: 32,
             visibilityTimeoutMillis: options.visibilityTimeoutMillis, promoteIntervalMillis: 20,
@@ -360,7 +366,7 @@ final class Harness: Sendable {
                                     metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
-        return task
+        return (dispatcher, task)
     }
 
     func stop() async {
