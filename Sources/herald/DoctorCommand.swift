@@ -16,8 +16,14 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check the configuration, Redis and every configured provider's credentials, without sending a message.")
     @OptionGroup var options: GatewayOptions
+    @Flag(help: "Print every setting Herald knows, one a line, and exit (herald.conf.example documents each).")
+    var listSettings = false
 
     func run() async throws {
+        if listSettings {
+            print(HeraldConfiguration.knownKeys.sorted().joined(separator: "\n"))
+            return
+        }
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         var report = DoctorReport()
         let config: HeraldConfiguration
