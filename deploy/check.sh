@@ -56,6 +56,7 @@ exposes_all() {
   done
 }
 wait_for 30 exposes_all || fail "Herald did not expose every traffic metric within 30 s: $(grep -o '^herald_[a-z_]*' "$WORK/metrics.txt" | sort -u | tr '\n' ' ')"
+promtool check metrics < "$WORK/metrics.txt" || fail "promtool check metrics on the exposition after traffic"
 # Redis errors: a scrape with Redis gone cannot read the queue depths.
 kill "$REDIS_PID"
 wait_for 10 sh -c "! redis-cli -p $REDIS_PORT ping" || fail "redis-server did not stop"
