@@ -169,10 +169,9 @@ struct DoctorCommand: AsyncParsableCommand {
         case .ok:
             let doubt = Int((skew.uncertaintySeconds * 1_000).rounded(.up))
             report.add(.ok, "clock", "within \(amount) of Redis TIME (measured to ±\(doubt) ms)")
-        case .warn:
-            report.add(.warn, "clock", "this host's clock is \(amount) \(side) Redis's: " + effect, fix: fix)
-        case .fail:
-            report.add(.fail, "clock", "this host's clock is \(amount) \(side) Redis's: " + effect, fix: fix)
+        case .warn, .fail:
+            report.add(skew.verdict == .fail ? .fail : .warn, "clock",
+                       "this host's clock is \(amount) \(side) Redis's: " + effect, fix: fix)
         }
     }
 
