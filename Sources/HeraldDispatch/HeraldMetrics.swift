@@ -86,9 +86,15 @@ public final class HeraldMetrics: Sendable {
     }
 
     /// A provider's circuit breaker opened (traffic fails over) or closed again.
+    /// Also sets `herald_provider_breaker_open` (1 open, 0 closed), the state an
+    /// alert can hold on: the transition counter alone cannot say whether a
+    /// breaker is open now, since a half-open breaker re-opens without closing.
     public func breaker(_ channel: Channel, provider: String, state: String) {
+        let labels = [("channel", channel.rawValue), ("provider", provider)]
         count("provider_breaker_transitions", help: "Provider circuit breaker transitions, by new state.",
-              [("channel", channel.rawValue), ("provider", provider), ("state", state)])
+              labels + [("state", state)])
+        gauge("provider_breaker_open", help: "1 while this instance's circuit breaker for the provider is open, else 0.",
+              labels).set(Int64(state == "open" ? 1 : 0))
     }
 
     private static let latencyBuckets: [Duration] = [

@@ -7,7 +7,8 @@ import HeraldRedis
 import Logging
 
 /// `herald doctor`: checks a configuration before it serves: the settings,
-/// Redis (version, persistence, eviction), that the scripts load, and each
+/// Redis (version, persistence, eviction, hash encodings, its clock against
+/// this host's), that the scripts load, and each
 /// configured provider's credentials by a read-only call, without sending a
 /// message. It prints what is wrong and how to fix it, and exits non-zero
 /// when anything would stop Herald or lose messages.
@@ -16,8 +17,14 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check the configuration, Redis and every configured provider's credentials, without sending a message.")
     @OptionGroup var options: GatewayOptions
+    @Flag(help: "Print every setting Herald knows, one a line, and exit (herald.conf.example documents each).")
+    var listSettings = false
 
     func run() async throws {
+        if listSettings {
+            print(HeraldConfiguration.knownKeys.sorted().joined(separator: "\n"))
+            return
+        }
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         var report = DoctorReport()
         let config: HeraldConfiguration
@@ -90,7 +97,11 @@ struct DoctorCommand: AsyncParsableCommand {
         let appendonly = try? await redis.send(["CONFIG", "GET", "appendonly"]).array.last?.string
         let fsync = try? await redis.send(["CONFIG", "GET", "appendfsync"]).array.last?.string
         switch (appendonly, fsync) {
-        case ("yes"?, let fsync?) where fsync != "no":
+        case ("yes"?, "no"?):
+            report.add(.warn, "redis", "AOF on, appendfsync no: the OS writes the AOF to disk when it likes (about every"
+                           + " 30 s on Linux), so a power loss or kernel crash loses messages already answered 202",
+                       fix: "CONFIG SET appendfsync everysec (and in redis.conf): at most a second is at risk")
+        case ("yes"?, let fsync?):
             report.add(.ok, "redis", "AOF on, fsync \(fsync)")
         case (nil, _), (_, nil):
             report.add(.warn, "redis", "cannot read the persistence settings (CONFIG disabled)",
@@ -108,6 +119,8 @@ struct DoctorCommand: AsyncParsableCommand {
         default:
             report.add(.warn, "redis", "cannot read maxmemory-policy", fix: "make sure it is noeviction")
         }
+        await checkHashEncoding(redis, &report)
+        await checkClock(redis, &report)
         do {
             try await redis.preload(Scripts.all)
             report.add(.ok, "scripts", "\(Scripts.all.count) Lua scripts load")
@@ -115,6 +128,51 @@ struct DoctorCommand: AsyncParsableCommand {
             report.add(.fail, "scripts", "SCRIPT LOAD failed: \(error)", fix: "the Redis user needs the scripting commands")
         }
         return redis
+    }
+
+    /// The listpack limits that decide whether Herald's hashes are stored compactly.
+    private func checkHashEncoding(_ redis: any RedisCommands, _ report: inout DoctorReport) async {
+        guard let settings = try? await HashEncodingSettings.current(redis) else {
+            report.add(.warn, "redis", "cannot read hash-max-listpack-entries and -value (CONFIG disabled)",
+                       fix: "make sure they are at least \(HashEncodingSettings.neededEntries) and"
+                           + " \(HashEncodingSettings.neededValueBytes) (Redis's defaults: 512 and 64)")
+            return
+        }
+        let seen = "hash-max-listpack-entries \(settings.maxEntries), hash-max-listpack-value \(settings.maxValueBytes)"
+        if settings.keepsHeraldHashesCompact {
+            report.add(.ok, "redis", seen)
+        } else {
+            report.add(.warn, "redis", seen + ": " + HashEncodingSettings.consequence,
+                       fix: "CONFIG SET hash-max-listpack-entries \(max(settings.maxEntries, HashEncodingSettings.neededEntries))"
+                           + " hash-max-listpack-value \(max(settings.maxValueBytes, HashEncodingSettings.neededValueBytes))"
+                           + " (and in redis.conf)")
+        }
+    }
+
+    /// This host's clock against Redis's `TIME`.
+    private func checkClock(_ redis: any RedisCommands, _ report: inout DoctorReport) async {
+        let skew: ClockSkew
+        do {
+            skew = try await ClockSkew.measure(redis)
+        } catch {
+            report.add(.warn, "clock", "cannot read Redis TIME: \(error)")
+            return
+        }
+        let millis = Int((abs(skew.seconds) * 1_000).rounded())
+        let amount = millis < 10_000 ? "\(millis) ms" : "\(millis / 1_000) s"
+        let side = skew.seconds > 0 ? "behind" : "ahead of"
+        let effect = "calendar fatigue windows (day, week, month) are chosen by this host's clock and end by Redis's,"
+            + " so messages sent within \(amount) of local midnight count in the wrong window and instances that"
+            + " disagree can let a person get a day's cap twice; send_at and retry times are off by as much"
+        let fix = "synchronise this host and the Redis host with NTP (chrony or systemd-timesyncd)"
+        switch skew.verdict {
+        case .ok:
+            let doubt = Int((skew.uncertaintySeconds * 1_000).rounded(.up))
+            report.add(.ok, "clock", "within \(amount) of Redis TIME (measured to ±\(doubt) ms)")
+        case .warn, .fail:
+            report.add(skew.verdict == .fail ? .fail : .warn, "clock",
+                       "this host's clock is \(amount) \(side) Redis's: " + effect, fix: fix)
+        }
     }
 
     /// Builds every enabled provider and webhook from the settings and checks its credentials.

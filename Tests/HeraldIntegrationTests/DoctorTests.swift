@@ -40,12 +40,57 @@ struct DoctorTests {
             #expect(run.status == 0, "\(run.output)")
             for line in ["version 7", "maxmemory-policy noeviction", "Lua scripts load", "twilio accepted the credentials",
                          "sendgrid accepted the credentials", "fcm: the service account minted an access token",
-                         "wechat: an access token was obtained"] {
+                         "wechat: an access token was obtained", "ok    clock      within"] {
                 #expect(run.output.contains(line), "missing '\(line)' in \(run.output)")
             }
             #expect(h.twilioLedger.requests == 0 && h.sendgridLedger.requests == 0 && h.fcmLedger.requests == 0,
                     "doctor must not send")
         }
+    }
+
+    @Test("listpack limits that make message hashes hashtables and appendfsync no are warned about, each with its fix")
+    func encodingsAndFsync() async throws {
+        let directory = NSTemporaryDirectory() + "herald-doctor-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withHarness { h in
+            let environment = try Self.environment(h, directory: directory)
+            _ = try await h.redis.send(["CONFIG", "SET", "appendonly", "yes", "appendfsync", "everysec",
+                                        "hash-max-listpack-entries", "128", "hash-max-listpack-value", "1024"]).orThrow()
+            let good = try await HeraldProcess.run(["doctor"], environment: environment)
+            #expect(good.status == 0, "\(good.output)")
+            #expect(good.output.contains("ok    redis      hash-max-listpack-entries 128, hash-max-listpack-value 1024"),
+                    "\(good.output)")
+            #expect(good.output.contains("ok    redis      AOF on, fsync everysec"), "\(good.output)")
+
+            // Redis's own defaults for the value, a lowered entry count, and fsync left to the OS.
+            _ = try await h.redis.send(["CONFIG", "SET", "appendfsync", "no",
+                                        "hash-max-listpack-entries", "16", "hash-max-listpack-value", "64"]).orThrow()
+            let bad = try await HeraldProcess.run(["doctor"], environment: environment)
+            #expect(bad.status == 0, "warnings only: \(bad.output)")
+            #expect(bad.output.contains("warn  redis      hash-max-listpack-entries 16, hash-max-listpack-value 64: message"
+                                        + " hashes are stored as hashtables"), "\(bad.output)")
+            #expect(bad.output.contains("fix: CONFIG SET hash-max-listpack-entries 32 hash-max-listpack-value 1024"),
+                    "\(bad.output)")
+            #expect(bad.output.contains("warn  redis      AOF on, appendfsync no: the OS writes the AOF to disk"),
+                    "\(bad.output)")
+            #expect(bad.output.contains("fix: CONFIG SET appendfsync everysec"), "\(bad.output)")
+        }
+    }
+
+    @Test("the clock skew against Redis TIME is measured on a real server, and judged: warn over 1 s, fail over 60 s")
+    func clockSkew() async throws {
+        try await withHarness { h in
+            let skew = try await ClockSkew.measure(h.redis)
+            #expect(skew.verdict == .ok && abs(skew.seconds) < 1, "\(skew)")
+            #expect(skew.uncertaintySeconds > 0 && skew.uncertaintySeconds < 1, "\(skew)")
+        }
+        // Judged on the skew the measurement is sure of (its round trip taken off).
+        #expect(ClockSkew(seconds: 0.4, uncertaintySeconds: 0.001).verdict == .ok)
+        #expect(ClockSkew(seconds: 1.4, uncertaintySeconds: 0.5).verdict == .ok)
+        #expect(ClockSkew(seconds: -2.5, uncertaintySeconds: 0.001).verdict == .warn)
+        #expect(ClockSkew(seconds: 59, uncertaintySeconds: 0.001).verdict == .warn)
+        #expect(ClockSkew(seconds: 61, uncertaintySeconds: 0.001).verdict == .fail)
+        #expect(ClockSkew(seconds: -3_600, uncertaintySeconds: 0.001).verdict == .fail)
     }
 
     @Test("a wrong Twilio token and an evicting Redis fail, each with its fix, and doctor exits non-zero")
