@@ -3,7 +3,12 @@
 # generator (`herald loadtest`), all on loopback and all stopped at exit;
 # then the verdict line every script prints:
 #   accepted N, terminal N, lost 0, duplicate sends K
-# A script exits non-zero when anything accepted is lost.
+# and the checks (assert_le, assert_ge, assert_traffic_flowing) that hold
+# every other figure a script prints to a bound the script states.
+# Exit status: 0 when every check held; 1 when anything accepted is lost or a
+# check failed (a failed check is remembered, and the exit trap turns a later
+# `exit 0` into 1); 2 when the run could not be judged: a report or a figure
+# that cannot be read, a process that did not start.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 HERALD=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
@@ -43,10 +48,17 @@ PY
 )
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 
+CHECKS_FAILED=0
+
 cleanup() {
+  local status=$?
   for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+  if [ "$status" -eq 0 ] && [ "$CHECKS_FAILED" -gt 0 ]; then
+    echo "FAILED: $CHECKS_FAILED check(s) did not hold"
+    exit 1
+  fi
 }
 trap cleanup EXIT
 
@@ -131,8 +143,10 @@ print(master[1].split("@")[0], replica[1].split("@")[0])' "$slot")
 
 is_master() { [ "$(redis-cli -p "$1" role | head -1)" = master ]; }
 
-# start_simulators [herald simulate options…]
+# start_simulators [herald simulate options…]; sets SIM_PID, and SIM_STARTED_MS (epoch ms,
+# just before the launch: an --outage-after-ms is counted from a little later).
 start_simulators() {
+  SIM_STARTED_MS=$(date +%s%3N)
   "$HERALD" simulate --port "$SIM_PORT" --herald-url "http://127.0.0.1:$API_PORT" --data-dir "$DATA" \
     --callback-delay-ms 20 "$@" > "$WORK/simulators.log" 2>&1 &
   SIM_PID=$!
@@ -163,48 +177,196 @@ run_load() {
   PIDS+=("$LOAD_PID")
 }
 
-# Accepted requests the provider simulators have taken so far (all providers).
-sim_accepted() {
-  curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c 'import json,sys; print(sum(v["accepted"] for v in json.load(sys.stdin).values()))'
+# The simulators' counters (GET /sim/stats), summed over every provider or for
+# one: sim_stat accepted | requests | duplicate_recipients [PROVIDER]. Prints
+# nothing when the simulators do not answer: the checks below then exit 2.
+sim_stat() {
+  curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c '
+import json, sys
+stats = json.load(sys.stdin)
+field, provider = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None
+print(stats[provider][field] if provider else sum(v[field] for v in stats.values()))' "$@" 2>/dev/null
 }
+
+# Accepted requests the provider simulators have taken so far (all providers).
+sim_accepted() { sim_stat accepted; }
+
+# Requests that reached the simulators so far, answered with success or not.
+sim_requests() { sim_stat requests; }
 
 # Whether the simulators have accepted at least $1 requests.
 sim_reached() { [ "$(sim_accepted)" -ge "$1" ]; }
 
 # Recipients a simulator accepted more than once: duplicate sends.
-sim_duplicates() {
-  curl -sf "http://127.0.0.1:$SIM_PORT/sim/stats" | python3 -c 'import json,sys; print(sum(v["duplicate_recipients"] for v in json.load(sys.stdin).values()))'
+sim_duplicates() { sim_stat duplicate_recipients; }
+
+# Messages the API instance on $API_PORT has accepted since it started
+# (herald_messages_accepted_total over every channel); nothing when it does not answer.
+api_accepted() {
+  local metrics
+  metrics=$(curl -sf "http://127.0.0.1:$API_PORT/metrics") || return 1
+  awk '/^herald_messages_accepted_total/ { total += $NF } END { printf "%d\n", total }' <<< "$metrics"
 }
 
-# Stream entries read by a consumer and not finished, over every channel and priority.
+# figure NAME COMMAND…: prints COMMAND's output when it is a number; exits 2
+# otherwise. Call it as `x=$(figure NAME COMMAND…) || exit 2`.
+figure() {
+  local name=$1 value; shift
+  value=$("$@" 2>/dev/null) || true
+  require_number "$name" "$value"
+  echo "$value"
+}
+
+# Stream entries read by a consumer and not finished, over every channel,
+# priority and partition, on the one redis-server or on every cluster master
+# (one pipelined XPENDING per node, so that it is quick to take at a fault).
 pending_entries() {
-  local total=0
-  for channel in sms email push wechat webhook; do
-    for priority in high normal low; do
-      local n
-      n=$(redis-cli -p "$REDIS_PORT" xpending "herald:{$channel}:q:$priority" dispatch 2>/dev/null | head -1)
-      [[ "$n" =~ ^[0-9]+$ ]] && total=$((total + n))
-    done
+  local ports=("$REDIS_PORT") total=0 port n
+  if [ -n "${CLUSTER_SEEDS:-}" ]; then
+    ports=()
+    for node in "${CLUSTER_NODES[@]}"; do is_master "${node##*:}" && ports+=("${node##*:}"); done
+  fi
+  for port in "${ports[@]}"; do
+    n=$(redis-cli -p "$port" --scan --pattern 'herald:*:q:*' | awk '{ print "XPENDING " $0 " dispatch" }' \
+      | redis-cli -p "$port" --json 2>/dev/null | python3 -c '
+import json, sys
+total = 0
+for line in sys.stdin:
+    try:
+        reply = json.loads(line)
+    except ValueError:
+        continue  # not a stream (WRONGTYPE) or no such group
+    if isinstance(reply, list) and reply and isinstance(reply[0], int):
+        total += reply[0]
+print(total)') || return 1
+    total=$((total + n))
   done
   echo "$total"
 }
 
-# Waits for the load generator and prints the verdict; exits 1 when anything was lost.
+# --- checks ---------------------------------------------------------------
+# Each prints one line, "check NAME: VALUE ≤ BOUND" when it holds and
+# "FAILED NAME: …" when it does not. A failure is remembered, not returned
+# (the script goes on printing its figures, and exits 1 at the end whatever
+# it says). A VALUE or BOUND that is not a number means a figure could not be
+# read: the script stops with exit 2 at once.
+
+# require_number NAME VALUE: exits 2 unless VALUE is a number.
+require_number() {
+  [[ "$2" =~ ^-?[0-9]+([.][0-9]+)?$ ]] || { echo "cannot judge the run: $1 is '$2', not a number"; exit 2; }
+}
+
+# check_bound NAME VALUE le|ge BOUND
+check_bound() {
+  local name=$1 value=$2 op=$3 bound=$4 sign
+  require_number "$name" "$value"
+  require_number "the bound of $name" "$bound"
+  if [ "$op" = le ]; then sign="≤"; else sign="≥"; fi
+  if awk -v v="$value" -v b="$bound" -v op="$op" 'BEGIN { exit !(op == "le" ? v + 0 <= b + 0 : v + 0 >= b + 0) }'; then
+    echo "check $name: $value $sign $bound"
+  else
+    echo "FAILED $name: $value, not $sign $bound"
+    CHECKS_FAILED=$((CHECKS_FAILED + 1))
+  fi
+}
+
+# assert_le NAME VALUE BOUND: VALUE is at most BOUND.
+assert_le() { check_bound "$1" "$2" le "$3"; }
+
+# assert_ge NAME VALUE BOUND: VALUE is at least BOUND.
+assert_ge() { check_bound "$1" "$2" ge "$3"; }
+
+# assert_true NAME COMMAND…: COMMAND succeeds.
+assert_true() {
+  local name=$1; shift
+  if "$@"; then echo "check $name"; else echo "FAILED $name"; CHECKS_FAILED=$((CHECKS_FAILED + 1)); fi
+}
+
+# Whether `sim_requests` / `api_accepted` has grown past $1.
+sim_requests_above() { local now; now=$(sim_requests) && [ "${now:-0}" -gt "$1" ]; }
+api_accepted_above() { local now; now=$(api_accepted) && [ "${now:-0}" -gt "$1" ]; }
+
+# assert_traffic_flowing WHAT [SECONDS]: a fault (named WHAT) strikes a run
+# that is still under way: the load generator is running, the API accepts new
+# messages (its count grows within SECONDS, default 3: the fault meets new
+# requests, not only a drain) and requests keep reaching the simulators (their
+# count grows within SECONDS too). Call it at the moment of the fault, and
+# again after it to show that traffic resumed. With NO_ACCEPT_CHECK=1 the API
+# is not asked (no API instance on $API_PORT at that moment).
+assert_traffic_flowing() {
+  local what=$1 seconds=${2:-3} requests accepted
+  requests=$(figure "simulator requests ($what)" sim_requests) || exit 2
+  assert_true "load generator still running ($what)" kill -0 "$LOAD_PID"
+  if [ -z "${NO_ACCEPT_CHECK:-}" ]; then
+    accepted=$(figure "API accepted ($what)" api_accepted) || exit 2
+    assert_true "the API accepts new messages within $seconds s ($what; $accepted so far)" \
+      wait_for "$seconds" api_accepted_above "$accepted"
+  fi
+  assert_true "requests reach the simulators within $seconds s ($what; $requests so far)" \
+    wait_for "$seconds" sim_requests_above "$requests"
+}
+
+# Waits for the load generator and checks its report, printing
+#   accepted N, terminal N, lost N, duplicate sends K
+# Delivered is the only good end: a message `failed`, `expired` (or any final
+# status other than delivered) or still waiting for its receipt counts as lost,
+# unless the scenario states that failures are expected: then it passes
+#   --failed-at-most N   failures (any final status other than delivered) allowed, counted as terminal
+# and the bound is checked. Other bounds the verdict checks:
+#   --duplicates-at-most N   duplicate sends (default 0)
+#   --accepted-at-least N    accepted messages (default 1: a run that accepted nothing proves nothing)
+# Sets ACCEPTED DELIVERED FAILED AWAITING LOST DUPLICATES for further checks.
+# Returns 1 when something was lost or a bound broke (remembered like any
+# check); exits 2 when the load generator failed or its report cannot be read.
 verdict() {
+  local failed_max=0 failures_expected= duplicates_max=0 accepted_min=1
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --failed-at-most) failed_max=$2; failures_expected=1; shift 2 ;;
+      --duplicates-at-most) duplicates_max=$2; shift 2 ;;
+      --accepted-at-least) accepted_min=$2; shift 2 ;;
+      *) echo "verdict: unknown option $1"; exit 2 ;;
+    esac
+  done
   wait "$LOAD_PID" || { echo "load generator failed:"; cat "$WORK/load.txt"; exit 2; }
   cat "$WORK/load.txt"
-  local accepted delivered failed awaiting lost duplicates terminal
-  read -r accepted delivered failed awaiting lost < <(python3 - "$WORK/load.txt" <<'PY'
+  local figures
+  figures=$(load_figures "$WORK/load.txt") || { echo "cannot judge the run: the load report has no delivery line"; exit 2; }
+  read -r ACCEPTED DELIVERED FAILED AWAITING <<< "$figures"
+  DUPLICATES=$(sim_duplicates)
+  require_number "duplicate sends" "$DUPLICATES"
+  local terminal=$DELIVERED
+  [ -n "$failures_expected" ] && terminal=$((DELIVERED + FAILED))
+  LOST=$((ACCEPTED - terminal))
+  echo "accepted $ACCEPTED, terminal $terminal, lost $LOST, duplicate sends $DUPLICATES"
+  echo "accepted $ACCEPTED, terminal $terminal, lost $LOST, duplicate sends $DUPLICATES" > "$WORK/verdict"
+  echo "delivered $DELIVERED, failed $FAILED (any final status but delivered), awaiting receipt $AWAITING"
+  local before=$CHECKS_FAILED
+  assert_le "lost" "$LOST" 0
+  [ -z "$failures_expected" ] || assert_le "failed (expected here)" "$FAILED" "$failed_max"
+  assert_le "duplicate sends" "$DUPLICATES" "$duplicates_max"
+  assert_ge "accepted" "$ACCEPTED" "$accepted_min"
+  [ "$CHECKS_FAILED" -eq "$before" ]
+}
+
+# load_figures REPORT: "accepted delivered failed awaiting" from a load report,
+# or a non-zero status when it has no delivery line.
+load_figures() {
+  python3 - "$1" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-line = re.search(r"accepted (\d+)\s+dispatched \d+\s+delivered (\d+)\s+failed (\d+)\s+awaiting receipt (\d+)\s+lost (\d+)", text)
+line = re.search(r"^accepted (\d+)\s+dispatched \d+\s+delivered (\d+)\s+failed (\d+)\s+awaiting receipt (\d+)\s+lost \d+", text, re.M)
+if not line:
+    sys.exit(1)
 print(*line.groups())
 PY
-)
-  duplicates=$(sim_duplicates)
-  terminal=$((delivered + failed))
-  lost=$((accepted - terminal))
-  echo "accepted $accepted, terminal $terminal, lost $lost, duplicate sends $duplicates"
-  echo "accepted $accepted, terminal $terminal, lost $lost, duplicate sends $duplicates" > "$WORK/verdict"
-  [ "$lost" -eq 0 ]
+}
+
+# load_p99 REPORT: the request latency p99 of a load report, in ms; exits 2
+# when absent (call it as `p99=$(load_p99 FILE) || exit 2`).
+load_p99() {
+  local p99
+  p99=$(sed -n 's/^request latency .*p99 \([0-9.]*\) ms.*/\1/p' "$1")
+  require_number "request latency p99 in $(basename "$1")" "$p99"
+  echo "$p99"
 }
