@@ -138,6 +138,7 @@ let package = Package(
                     dependencies: ["HeraldCore", "HeraldLogging", "HeraldDispatch", "HeraldProviders", "HeraldTemplates"]
                         + allAdapters
                         + [.product(name: "Logging", package: "swift-log")],
+                    exclude: ["Fixtures"],
                     swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests",
                     dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldHTTP",
