@@ -21,7 +21,8 @@ struct ChannelWorker: Sendable {
     let stopping: StopSignal
 
     func run() async {
-        let partitions = ChannelKeys.all(channel, store.settings.partitions)
+        // Every partition that may hold work, also those a lowered count no longer fills.
+        let partitions = ChannelKeys.all(channel, store.settings.layout.read)
         while !Task.isCancelled, !stopping.isStopping {
             do {
                 for keys in partitions { try await store.ensureGroups(keys) }

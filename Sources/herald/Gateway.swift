@@ -59,7 +59,14 @@ enum Gateway {
         try await redis.preload(Scripts.all)
         try await checkEvictionPolicy(redis, config: config, logger: logger)
         var settings = try config.storeSettings()
-        settings.partitions = try config.partitions(cluster: redis is RedisClusterClient)
+        settings.layout = try await PartitionLayout.record(
+            configured: try config.partitions(cluster: redis is RedisClusterClient), redis: redis,
+            nowMillis: WallClock.nowMillis())
+        if settings.layout.readCount > settings.layout.current.count {
+            logger.notice("partitions past the configured count may hold work: workers drain them in place", metadata: [
+                "partitions": "\(settings.layout.current.count)", "read": "\(settings.layout.readCount)",
+            ])
+        }
         settings.fingerprints = try await FingerprintKey.load(configured: try config.fingerprintKey(), redis: redis)
         let migrated = try await SuppressionStore(redis: redis, fingerprints: settings.fingerprints).migrateClearEntries()
         if migrated > 0 { logger.notice("suppression entries rekeyed by recipient fingerprint", metadata: ["count": "\(migrated)"]) }
@@ -88,7 +95,25 @@ enum Gateway {
             logger.notice("no provider configured for \(channel.rawValue): its messages are refused with 422")
         }
 
+        // A graceful stop runs in reverse order: the API stops taking requests,
+        // then the dispatcher finishes what it has in flight, and only then do
+        // the sandbox's simulators stop, so no send in flight loses its provider.
         var services: [any Service] = []
+        if role == .all, let sandbox, config.string("HERALD_SIMULATOR_URL") == nil {
+            let suite = SimulatorSuite(heraldURL: publicURL, secrets: sandbox.secrets)
+            let simulators = try config.simulatorPort(), apns = try config.apnsSimulatorPort()
+            services.append(ListeningService(server: try suite.http(port: simulators, client: httpClient, logger: logger),
+                                             role: "the provider simulators", host: "127.0.0.1", port: simulators))
+            services.append(ListeningService(server: try suite.apns(port: apns, logger: logger),
+                                             role: "the APNs simulator", host: "127.0.0.1", port: apns))
+        }
+
+        if role != .api {
+            let dispatcher = Dispatcher(
+                store: DispatchStore(redis: redis, settings: settings), providers: try enabled.map { try $0.makeProvider(context) },
+                configuration: dispatch, metrics: metrics, logger: logger)
+            services.append(DispatcherService(dispatcher: dispatcher))
+        }
         if role != .worker {
             let api = HeraldAPI(
                 store: MessageStore(redis: redis, settings: settings),
@@ -105,21 +130,6 @@ enum Gateway {
             }
             services.append(ListeningService(server: server, role: "the HTTP API", host: config.httpHost, port: port))
         }
-        if role != .api {
-            let dispatcher = Dispatcher(
-                store: DispatchStore(redis: redis, settings: settings), providers: try enabled.map { try $0.makeProvider(context) },
-                configuration: dispatch, metrics: metrics, logger: logger)
-            services.append(DispatcherService(dispatcher: dispatcher))
-        }
-        if role == .all, let sandbox, config.string("HERALD_SIMULATOR_URL") == nil {
-            let suite = SimulatorSuite(heraldURL: publicURL, secrets: sandbox.secrets)
-            let simulators = try config.simulatorPort(), apns = try config.apnsSimulatorPort()
-            services.append(ListeningService(server: try suite.http(port: simulators, client: httpClient, logger: logger),
-                                             role: "the provider simulators", host: "127.0.0.1", port: simulators))
-            services.append(ListeningService(server: try suite.apns(port: apns, logger: logger),
-                                             role: "the APNs simulator", host: "127.0.0.1", port: apns))
-        }
-
         var lifecycle = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // In-flight sends finish within the grace period; past it they are cancelled and the process exits.

@@ -10,7 +10,8 @@ struct HeraldCommand: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Herald message gateway: queue in Redis, deliver by SMS, email, push, WeChat and webhooks.",
         subcommands: [
-            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, SimulateCommand.self,
+            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, PartitionsCommand.self,
+            SimulateCommand.self,
             LoadtestCommand.self,
             FloorCommand.self, RenderBenchCommand.self,
         ],

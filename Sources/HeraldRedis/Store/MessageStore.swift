@@ -38,6 +38,41 @@ public struct MessageStore: Sendable {
     /// be stored: never stored twice because a caller retried what Herald
     /// told it was not stored.
     public func enqueue(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
+        let earlier = try await replaysUnderPreviousLayout(messages, nowMillis: nowMillis)
+        guard !earlier.isEmpty else { return try await store(messages, nowMillis: nowMillis) }
+        let fresh = messages.indices.filter { earlier[$0] == nil }
+        var results = earlier.mapValues { EnqueueResult.replayed(id: $0) }
+        for (index, result) in zip(fresh, try await store(fresh.map { messages[$0] }, nowMillis: nowMillis)) {
+            results[index] = result
+        }
+        return messages.indices.map { results[$0]! }
+    }
+
+    /// Originals of idempotency keys stored under the partition count before
+    /// the last change (within the idempotency window a key may hash to
+    /// another partition now), by message index; one pipelined lookup.
+    private func replaysUnderPreviousLayout(_ messages: [NewMessage], nowMillis: Int64) async throws -> [Int: String] {
+        let layout = settings.layout
+        guard layout.previous != layout.current else { return [:] }
+        var lookups: [(index: Int, key: String)] = []
+        for (index, message) in messages.enumerated() {
+            guard let key = message.idempotencyKey,
+                  let partition = layout.previousPartition(
+                      idempotencyKey: key, nowMillis: nowMillis, windowSeconds: settings.idempotencyTTLSeconds)
+            else { continue }
+            lookups.append((index, ChannelKeys(message.channel, partition: partition).idempotency(key)))
+        }
+        guard !lookups.isEmpty else { return [:] }
+        let replies = try await redis.pipeline(lookups.map { ["GET", $0.key] })
+        var found: [Int: String] = [:]
+        for (lookup, reply) in zip(lookups, replies) {
+            if let id = reply.string { found[lookup.index] = id }
+        }
+        return found
+    }
+
+    private func store(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
+        guard !messages.isEmpty else { return [] }
         var indexesBySlot: [String: (keys: ChannelKeys, indexes: [Int])] = [:]
         var ids: [String] = []
         ids.reserveCapacity(messages.count)
@@ -220,11 +255,11 @@ public struct MessageStore: Sendable {
     private func receiptPartitions(_ updates: [ReceiptUpdate]) async throws -> [[ChannelKeys]] {
         var found = updates.map { update -> [ChannelKeys]? in
             if let id = update.messageID, let keys = ChannelKeys(messageID: id) { return [keys] }
-            return settings.partitions.count == 1 ? [ChannelKeys(update.channel)] : nil
+            return settings.layout.readCount == 1 ? [ChannelKeys(update.channel)] : nil
         }
         let unknown = found.indices.filter { found[$0] == nil }
         guard !unknown.isEmpty else { return found.map { $0! } }
-        let candidates = unknown.map { ChannelKeys.all(updates[$0].channel, settings.partitions) }
+        let candidates = unknown.map { ChannelKeys.all(updates[$0].channel, settings.layout.read) }
         var lookups: [[String]] = []
         for (index, all) in zip(unknown, candidates) {
             for keys in all {
@@ -290,7 +325,7 @@ public struct MessageStore: Sendable {
     public func queueDepths(_ channels: [Channel], nowMillis: Int64) async throws -> [Channel: QueueDepth] {
         var commands: [[String]] = []
         for channel in channels {
-            for keys in ChannelKeys.all(channel, settings.partitions) {
+            for keys in ChannelKeys.all(channel, settings.layout.read) {
                 for stream in keys.streams {
                     commands += [["XLEN", stream], ["XRANGE", stream, "-", "+", "COUNT", "1"],
                                  ["XPENDING", stream, settings.consumerGroup]]
@@ -303,7 +338,7 @@ public struct MessageStore: Sendable {
         for channel in channels {
             var depth = QueueDepth(ready: 0, pending: 0, delayed: 0, oldestAgeSeconds: 0)
             var oldest: Int64?
-            for _ in settings.partitions.all {
+            for _ in settings.layout.read.all {
                 for _ in Priority.allCases {
                     let length = replies.popFirst(), first = replies.popFirst(), pending = replies.popFirst()
                     depth.ready += length?.integer ?? 0

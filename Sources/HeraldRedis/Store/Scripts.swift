@@ -19,9 +19,12 @@ public enum Scripts {
     public static let clickLink = RedisScript.bundled("click_link")
     public static let clickMessage = RedisScript.bundled("click_message")
     public static let release = RedisScript.bundled("release")
+    public static let partitionsRecord = RedisScript.bundled("partitions_record")
+    public static let partitionsRetire = RedisScript.bundled("partitions_retire")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
+        partitionsRecord, partitionsRetire,
     ]
 }

@@ -15,8 +15,13 @@ public struct StoreSettings: Sendable, Equatable {
     /// Keys suppressions and per-person caps by recipient without storing it
     /// in clear; every instance sharing the Redis must use the same key.
     public var fingerprints: RecipientFingerprint
-    /// How many partitions (hash tags) each channel's queue is split into.
-    public var partitions: ChannelPartitions
+    /// The partition counts in use, before and still to drain (see `PartitionLayout`).
+    public var layout: PartitionLayout
+    /// How many partitions (hash tags) each channel's new messages are spread over.
+    public var partitions: ChannelPartitions {
+        get { layout.current }
+        set { layout = PartitionLayout(current: newValue) }
+    }
     /// How long acceptance keeps trying a write Redis could not take
     /// (a master failing over, a restart) before it answers that it could not
     /// store the message. Long enough for a cluster failover.
@@ -29,7 +34,7 @@ public struct StoreSettings: Sendable, Equatable {
         partitions: ChannelPartitions = .single, storeRetryMillis: Int = 10_000
     ) {
         self.storeRetryMillis = storeRetryMillis
-        self.partitions = partitions
+        self.layout = PartitionLayout(current: partitions)
         self.fingerprints = fingerprints
         self.terminalTTLSeconds = terminalTTLSeconds
         self.idempotencyTTLSeconds = idempotencyTTLSeconds
