@@ -82,7 +82,7 @@ struct AcceptanceFaultTests {
         let admin = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { admin.close() }
         let store = MessageStore(redis: redis, settings: StoreSettings(storeRetryMillis: 10_000))
-        try await redis.preload(Scripts.all)
+        try await admin.preload(Scripts.all)
         let messages = try (0..<20).map(Self.sms)
         let busy = """
             local start = redis.call('TIME')

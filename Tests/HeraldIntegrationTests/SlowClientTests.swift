@@ -53,7 +53,7 @@ struct SlowClientTests {
         }
         let herald = try await ServedHerald.start([
             "HERALD_REDIS_URL": server.endpoint.description, "HERALD_DATA_DIR": directory + "/herald",
-            "HERALD_HTTP_IDLE_TIMEOUT_SECONDS": "2",
+            "HERALD_HTTP_IDLE_TIMEOUT_SECONDS": "5",
         ])
         do {
             try await Self.check(herald)

@@ -62,6 +62,9 @@ struct HarnessOptions: Sendable {
     var cluster = false
     /// Partitions per channel.
     var partitions = 1
+    /// How long acceptance retries a write Redis could not take (production: 10 s; short here,
+    /// so a test of an outage gets its 503 well within its HTTP client's timeout).
+    var storeRetryMillis = 1_000
     /// How long a short link leads somewhere (the default: 90 days).
     var linkLifetimeSeconds: Int?
 }
@@ -153,7 +156,8 @@ final class Harness: Sendable {
             singleServer = server
             redis = RedisClient(endpoint: server.endpoint)
         }
-        let settings = StoreSettings(partitions: ChannelPartitions(count: options.partitions))
+        let settings = StoreSettings(partitions: ChannelPartitions(count: options.partitions),
+                                     storeRetryMillis: options.storeRetryMillis)
         store = MessageStore(redis: redis, settings: settings)
         dispatchStore = DispatchStore(redis: redis, settings: settings)
         apiURL = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
