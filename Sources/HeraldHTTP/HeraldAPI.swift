@@ -70,6 +70,9 @@ public struct HeraldAPI: Sendable {
             .register(on: v1)
         AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)
+        // Last, so that it wraps only the not-found responder and knows every route.
+        router.add(middleware: MethodNotAllowedMiddleware(
+            routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))
         return router
     }
 

@@ -30,11 +30,14 @@ struct ProviderWebhooksController: Sendable {
                 }
             }
         }
-        for purpose in ["receipts", "inbound"] {
-            router.get("v1/\(purpose)/:provider", use: notConfigured)
-            router.post("v1/\(purpose)/:provider", use: notConfigured)
+        for path in Self.notConfiguredPaths {
+            router.get(RouterPath(path), use: notConfigured)
+            router.post(RouterPath(path), use: notConfigured)
         }
     }
+
+    /// Where any provider this deployment does not configure answers 404, whatever the method.
+    static let notConfiguredPaths = ["/v1/receipts/{provider}", "/v1/inbound/{provider}"]
 
     @Sendable func notConfigured(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let provider = context.parameters.get("provider") ?? ""

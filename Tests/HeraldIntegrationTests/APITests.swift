@@ -32,6 +32,23 @@ struct APITests {
         }
     }
 
+    @Test("a known path with an undeclared method answers 405 naming what is allowed; an unknown path 404")
+    func methodNotAllowed() async throws {
+        var options = HarnessOptions()
+        options.startDispatcher = false
+        try await withHarness(options) { h in
+            let put = try await h.api(.PUT, "/v1/messages")
+            #expect(put.status == 405)
+            #expect(put.json["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "method_not_allowed")
+            #expect(put.body.contains("allowed: POST"))
+            let post = try await h.api(.POST, "/v1/messages/sms_00000000000000000000000000")
+            #expect(post.status == 405)
+            #expect(post.body.contains("allowed: DELETE, GET"))
+            #expect(try await h.api(.PUT, "/v1/nothing-here").status == 404)
+            #expect(try await h.api(.GET, "/v1/messages/sms_00000000000000000000000000").status == 404)
+        }
+    }
+
     @Test("a queued message can be canceled and is then never sent; a sent one answers 409", arguments: RedisLayout.allCases)
     func cancelBeforeSend(layout: RedisLayout) async throws {
         var options = HarnessOptions()
