@@ -226,7 +226,7 @@ public struct MessageValidator: Sendable {
 
     private func validateTag(_ value: String?, field: String) throws(APIError) -> String? {
         guard let value else { return nil }
-        guard !value.isEmpty, value.count <= MessageLimits.maxTagCharacters,
+        guard !value.isEmpty, value.unicodeScalars.count <= MessageLimits.maxTagCharacters,
               !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw .invalid(field, "\(field) must be 1–\(MessageLimits.maxTagCharacters) printable characters") }
         return value

@@ -22,6 +22,13 @@ struct LinksController: Sendable {
             case url
             case messageID = "message_id"
         }
+
+        /// A `null` field is refused, as the contract types both as strings.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            url = container.contains(.url) ? try container.decode(String.self, forKey: .url) : nil
+            messageID = container.contains(.messageID) ? try container.decode(String.self, forKey: .messageID) : nil
+        }
     }
 
     @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {

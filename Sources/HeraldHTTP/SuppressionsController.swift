@@ -26,6 +26,15 @@ struct SuppressionsController: Sendable {
     struct Entry: Decodable {
         let reason: String?
         let category: String?
+
+        enum CodingKeys: String, CodingKey { case reason, category }
+
+        /// An absent field takes its default; a `null` one is refused, as the contract types both as strings.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            reason = container.contains(.reason) ? try container.decode(String.self, forKey: .reason) : nil
+            category = container.contains(.category) ? try container.decode(String.self, forKey: .category) : nil
+        }
     }
 
     @Sendable func put(_ request: Request, context: BasicRequestContext) async throws -> Response {

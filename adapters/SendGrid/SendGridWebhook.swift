@@ -31,8 +31,8 @@ public struct SendGridWebhook: ProviderWebhook {
         guard window.accepts(timestamp: timestamp, nowMillis: request.nowMillis) else {
             throw .stale("the Event Webhook timestamp is outside the replay window")
         }
-        guard let events = SendGridEvent.parse(Data(request.body)), events.count <= Self.maxEvents else {
-            throw .malformed("expected a JSON array of events with email, timestamp, event and sg_event_id")
+        guard let events = SendGridEvent.parse(Data(request.body)), !events.isEmpty, events.count <= Self.maxEvents else {
+            throw .malformed("expected a non-empty JSON array of events with email, timestamp, event and sg_event_id")
         }
         return WebhookResult(effects: events.map(Self.effect))
     }

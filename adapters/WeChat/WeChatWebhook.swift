@@ -29,7 +29,7 @@ public struct WeChatWebhook: ProviderWebhook {
             throw .stale("timestamp is outside the replay window")
         }
         if route.method == .get {
-            guard let echo = request.queryValue("echostr"), !echo.isEmpty, echo.utf8.count <= 256 else {
+            guard let echo = request.queryValue("echostr"), !echo.isEmpty, echo.unicodeScalars.count <= 256 else {
                 throw .malformed("echostr is required")
             }
             return WebhookResult(effects: [], reply: .text(echo))
