@@ -1,4 +1,6 @@
-"""Schemathesis hooks for fuzzing Herald's provider endpoints past their signatures.
+"""Schemathesis hooks: provider signatures, and what openapi.yaml cannot say.
+
+1. Provider endpoints past their signatures (the sandbox pass, HERALD_FUZZ_SECRETS set).
 
 A fuzzer cannot forge a provider signature, so without these hooks every
 receipt would be refused at the door and the parsers behind it never reached.
@@ -6,25 +8,45 @@ Before each call to a receipt or inbound endpoint the body is serialized here,
 once, and signed with the sandbox's own secrets (read from the data directory
 of the Herald under test, HERALD_FUZZ_SECRETS), exactly as the provider would:
 malformed but correctly signed bodies then reach the adapters' parsers.
+
+2. Filters for the few rules JSON Schema cannot state, because they depend on
+stored state, on the clock, on the deployment, or on two parameters at once.
+openapi.yaml states each of them in prose; everything a schema can state, it
+states, and the server enforces exactly that. Generated requests that would
+break one of these rules are, before they are sent, changed to keep it (positive
+cases only, in every phase; a negative case is refused whatever it breaks):
+- a message naming a `template`: it must name a stored template;
+- a message with `expires_at`: it must be in the future and after `send_at`;
+- a message whose `to` is encrypted: that needs the deployment's recipient keys;
+- a `timezone` that is no IANA zone name the server knows;
+- a suppression whose recipient is not in the shape of the channel in the path;
+- a stats range (`from`/`to`, defaulting to today) over 366 days or reversed;
+- a template field with Mustache braces: its syntax is checked by the server.
 """
 import base64
+import datetime
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 import urllib.parse
+import zoneinfo
 
 import schemathesis
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-with open(os.environ["HERALD_FUZZ_SECRETS"], encoding="utf-8") as handle:
-    SECRETS = json.load(handle)
-PUBLIC_URL = os.environ["HERALD_FUZZ_PUBLIC_URL"].rstrip("/")
-SENDGRID_KEY = ec.derive_private_key(
-    int.from_bytes(base64.b64decode(SECRETS["sendgrid_signing_key"]), "big"), ec.SECP256R1())
+SECRETS_FILE = os.environ.get("HERALD_FUZZ_SECRETS", "")
+SECRETS = None
+if SECRETS_FILE and os.path.exists(SECRETS_FILE):
+    with open(SECRETS_FILE, encoding="utf-8") as handle:
+        SECRETS = json.load(handle)
+    SENDGRID_KEY = ec.derive_private_key(
+        int.from_bytes(base64.b64decode(SECRETS["sendgrid_signing_key"]), "big"), ec.SECP256R1())
+PUBLIC_URL = os.environ.get("HERALD_FUZZ_PUBLIC_URL", "").rstrip("/")
 
 
 def absent(body):
@@ -60,6 +82,11 @@ def twilio_signature(url, raw):
 
 @schemathesis.hook
 def before_call(ctx, case, **kwargs):
+    meta = getattr(case, "meta", None)
+    if meta is not None and meta.generation.mode.is_positive:
+        fit(case)
+    if SECRETS is None:
+        return
     path = case.operation.path
     headers = dict(case.headers or {})
     query = dict(case.query or {})
@@ -88,3 +115,76 @@ def before_call(ctx, case, **kwargs):
         return
     case.headers = headers
     case.query = query
+
+
+# --- 2. What the schema cannot say -------------------------------------------
+
+ZONES = {zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC"}
+SHAPES = {
+    "sms": re.compile(r"\+[1-9][0-9]{6,14}"),
+    "email": re.compile(r"[^@\s<>,.]+(\.[^@\s<>,.]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                        r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"),
+    "webhook": re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~-]+(:[0-9]{1,5})?([/?#][!-~]*)?"),
+    "push": re.compile(r"[A-Za-z0-9_:-]{1,4096}"),
+    "wechat": re.compile(r"[A-Za-z0-9_-]{6,64}"),
+}
+
+
+CANONICAL = {
+    "sms": "+14155550100", "email": "fuzz@example.com", "webhook": "https://example.com/hook",
+    "push": "fcm-registration-token-1", "wechat": "oWeChatOpenID0000000000000001",
+}
+
+
+def fit_message(message):
+    """A schema-valid message made to keep the rules the schema cannot state."""
+    if not isinstance(message, dict):
+        return
+    message.pop("expires_at", None)
+    if "template" in message:
+        del message["template"]
+        message["content"] = {"body": "fuzz", "subject": "fuzz"}
+    if message.get("to_encryption", "plain") != "plain":
+        message["to_encryption"] = "plain"
+        message.pop("to_key_id", None)
+        message["to"] = CANONICAL.get(message.get("channel"), message.get("to"))
+    if isinstance(message.get("timezone"), str) and message["timezone"] not in ZONES:
+        message["timezone"] = "UTC"
+
+
+def fit(case):
+    """Makes a positive case keep the rules the schema cannot state (every phase, unlike filters)."""
+    path = case.operation.path
+    if path == "/v1/messages":
+        fit_message(case.body)
+    elif path == "/v1/messages/batch" and isinstance(case.body, dict) and isinstance(case.body.get("messages"), list):
+        for message in case.body["messages"]:
+            fit_message(message)
+    elif path == "/v1/suppressions/{channel}/{recipient}" and isinstance(case.path_parameters, dict):
+        channel, recipient = case.path_parameters.get("channel"), case.path_parameters.get("recipient")
+        shape = SHAPES.get(channel)
+        if shape is not None and (not isinstance(recipient, str) or shape.fullmatch(recipient) is None):
+            case.path_parameters["recipient"] = CANONICAL[channel]
+    elif path == "/v1/users/{user_id}/allowance" and isinstance(case.query, dict):
+        if isinstance(case.query.get("timezone"), str) and case.query["timezone"] not in ZONES:
+            case.query["timezone"] = "UTC"
+    elif path == "/v1/stats" and isinstance(case.query, dict) and not filter_query_stats(case.query):
+        case.query.pop("from", None)
+        case.query.pop("to", None)
+    elif path == "/v1/templates/{name}" and isinstance(case.body, dict):
+        for key, value in list(case.body.items()):
+            if isinstance(value, str):
+                case.body[key] = value.replace("{", "(").replace("}", ")")
+
+
+def filter_query_stats(query):
+    """Whether a stats query's range (`from`/`to`, defaulting to today) is at most 366 days and in order."""
+    if "day" in query:
+        return True
+    today = datetime.date.today()
+    try:
+        end = datetime.date.fromisoformat(query["to"]) if isinstance(query.get("to"), str) else today
+        start = datetime.date.fromisoformat(query["from"]) if isinstance(query.get("from"), str) else min(end, today)
+    except ValueError:
+        return True
+    return start <= end and (end - start).days < 366
