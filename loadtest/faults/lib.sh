@@ -253,7 +253,7 @@ print(total)') || return 1
 
 # require_number NAME VALUE: exits 2 unless VALUE is a number.
 require_number() {
-  [[ "$2" =~ ^-?[0-9]+([.][0-9]+)?$ ]] || { echo "cannot judge the run: $1 is '$2', not a number"; exit 2; }
+  [[ "$2" =~ ^-?[0-9]+([.][0-9]+)?$ ]] || { echo "cannot judge the run: $1 is '$2', not a number" >&2; exit 2; }
 }
 
 # check_bound NAME VALUE le|ge BOUND
