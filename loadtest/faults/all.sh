@@ -9,12 +9,12 @@ if [ -n "${SHORT:-}" ]; then
   export MESSAGES=5000 OUTAGE_MS=15000
 fi
 failed=()
-for scenario in kill9 redis_restart provider_down slow_provider sigterm cluster_failover; do
+for scenario in kill9 redis_restart redis_crash full_redis provider_down slow_provider sigterm cluster_failover master_crash; do
   echo "=== $scenario"
   started=$(date +%s)
   # Its own exit status, not grep's: PIPESTATUS, read right after the pipeline.
   ./"$scenario".sh 2>&1 | tee "/tmp/herald-fault-$scenario.log" \
-    | grep -E "^(accepted|delivered|check|FAILED|cannot judge|in flight|/ready|refused|enqueue|herald RSS|a exited|most sends|twilio-only|failover|\[)"
+    | grep -E "^(accepted|delivered|check|FAILED|cannot judge|in flight|/ready|refused|resent|after the kill|enqueue|herald RSS|a exited|most sends|twilio-only|failover|\[)"
   status=${PIPESTATUS[0]}
   echo "--- $scenario: exit $status in $(( $(date +%s) - started )) s"
   [ "$status" -eq 0 ] || failed+=("$scenario")

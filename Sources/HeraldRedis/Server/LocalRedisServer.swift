@@ -17,9 +17,10 @@ public final class LocalRedisServer: Sendable {
     /// - Parameters:
     ///   - directory: data folder; with `appendOnly` the AOF lives here.
     ///   - unixSocket: listen on this socket instead of TCP.
+    ///   - settings: further `--name value` settings (the private server's encodings).
     public init(
         directory: String, port: Int? = nil, unixSocket: String? = nil, appendOnly: Bool,
-        executable: String = "redis-server", startupTimeout: Duration = .seconds(10)
+        executable: String = "redis-server", startupTimeout: Duration = .seconds(10), settings: [String] = []
     ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var arguments = [
@@ -28,6 +29,7 @@ public final class LocalRedisServer: Sendable {
             "--protected-mode", "yes", "--logfile", directory + "/redis.log",
         ]
         if let unixSocket { arguments += ["--unixsocket", unixSocket, "--unixsocketperm", "700"] }
+        arguments += settings
         process = try ChildProcess(try Self.locate(executable).path, arguments: arguments)
         if let unixSocket {
             endpoint = RedisEndpoint(address: .unix(path: unixSocket))
