@@ -92,4 +92,22 @@ struct JSONParserTests {
         }
         #expect(BatchRequest(parsed: mixedObject) == nil, "one badly typed item sends the batch to JSONDecoder")
     }
+
+    @Test("a null to_key_id is refused naming the field, on the fast path, through JSONDecoder and in a batch")
+    func nullKeyID() throws {
+        let body = #"{"channel":"sms","to":"+14155550100","content":{"body":"x"},"to_key_id":null}"#
+        #expect(Self.viaParser(Array(body.utf8)) == nil, "null leaves the fast path")
+        for request in [Self.viaEntryPoint(Array(body.utf8)), Self.viaDecoder(Array(body.utf8))] {
+            let decoded = try request.get()
+            let error = try #require(decoded.typeError)
+            #expect(error.field == "to_key_id" && error.status == 422)
+        }
+        let batch = try Array(#"{"messages":[\#(body)]}"#.utf8).withUnsafeBytes { bytes in
+            try RequestDecoder.batchRequest(from: bytes)
+        }
+        let item = try #require(batch.messages?.first)
+        #expect {
+            _ = try MessageValidator().validate(item, nowMillis: 1_700_000_000_000)
+        } throws: { error in (error as? APIError)?.field == "to_key_id" }
+    }
 }
