@@ -118,6 +118,17 @@ struct TemplateTests {
         #expect(throws: APIError.self) { try TemplateDraft.validateName("a@b") }
         #expect(throws: Never.self) { try TemplateDraft.validateName("order_shipped.v2") }
     }
+
+    @Test("a null field of a draft is refused with 422 naming it (the contract types data as an object)",
+          arguments: ["data", "signature", "locale", "required", "shorten_links"])
+    func nullDraftField(field: String) {
+        #expect {
+            try RequestDecoder.decode(TemplateDraft.self, from: Data(#"{"channel":"push","body":"0","\#(field)":null}"#.utf8))
+        } throws: { error in
+            guard let error = error as? APIError else { return false }
+            return error.field == field && error.status == 422
+        }
+    }
 }
 
 @Suite("Short links and stats helpers")

@@ -27,6 +27,11 @@ public struct TemplateDraft: Sendable, Equatable, Decodable {
             throw APIError.invalid(unknown.stringValue, "'\(unknown.stringValue.prefix(64))' is not a template field",
                                    code: "unknown_field")
         }
+        // A null field is refused, not read as absent: the contract types each one
+        // (`data` as an object, the rest as strings, an array or a boolean).
+        if let null = try all.allKeys.first(where: { try all.decodeNil(forKey: $0) }) {
+            throw APIError.invalid(null.stringValue, "'\(null.stringValue)' must not be null", code: "invalid_type")
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         channel = try container.decodeIfPresent(String.self, forKey: .channel)
         locale = try container.decodeIfPresent(String.self, forKey: .locale)
