@@ -85,12 +85,13 @@ fuzz_pass() {
   # hooks.py signs provider calls with the sandbox's secrets (with API keys there are none),
   # and leaves out requests that break a rule the schema cannot state (see hooks.py).
   # No example database: a run depends on the seed alone, not on what earlier runs found.
+  # schemathesis.toml turns every check on (`--checks all`) and exempts one for one operation, saying why.
   # Run from the pass's own directory: Schemathesis keeps a cache of past crashes in its
   # working directory and replays them first, which would make a run depend on earlier ones.
   (cd "$dir" && HERALD_FUZZ_SECRETS="$dir/data/sandbox-secrets.json" HERALD_FUZZ_PUBLIC_URL="http://127.0.0.1:$port" \
     PYTHONPATH="$root/$here" SCHEMATHESIS_HOOKS=hooks \
-    "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.yaml" \
-      --checks all "$@" \
+    "$venv/bin/schemathesis" --config-file "$root/$here/schemathesis.toml" run "http://127.0.0.1:$port/openapi.yaml" \
+      "$@" \
       --phases examples,coverage,fuzzing,stateful --max-examples "$examples" --seed "$seed" \
       --generation-database none --workers 1 \
       --request-timeout 10 --no-color --warnings off ${FUZZ_ARGS:-}) || result=$?
