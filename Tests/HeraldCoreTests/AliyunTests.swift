@@ -33,6 +33,23 @@ struct AliyunAdapterTests {
         #expect(AliyunSmsReport.parse(Data(#"[{"success":true}]"#.utf8)) == nil)
     }
 
+    @Test("pushes are held to openapi.yaml: every declared member is typed, nulls read as absent")
+    func pushTypes() {
+        let report = #"{"phone_number":"13800138000","success":true,"biz_id":"1""#
+        #expect(AliyunSmsReport.parse(Data("[\(report),\"sms_size\":{}}]".utf8)) == nil, "sms_size must be a string")
+        #expect(AliyunSmsReport.parse(Data("[\(report),\"err_code\":null,\"other\":[1]}]".utf8))?.first?.errCode == .some(nil))
+        #expect(AliyunSmsReport.parse(Data(#"[{"success":true,"biz_id":"1"}]"#.utf8)) == nil, "phone_number is required")
+        let reply = #"{"phone_number":"13800138000","content":"TD""#
+        #expect(AliyunSmsUp.parse(Data("[\(reply),\"sequence_id\":123,\"sign_name\":null}]".utf8))?.count == 1)
+        #expect(AliyunSmsUp.parse(Data("[\(reply),\"sequence_id\":\"123\"}]".utf8))?.count == 1)
+        #expect(AliyunSmsUp.parse(Data("[\(reply),\"sequence_id\":1.5}]".utf8)) == nil)
+        #expect(AliyunSmsUp.parse(Data("[\(reply),\"sequence_id\":{}}]".utf8)) == nil)
+        #expect(AliyunSmsUp.parse(Data("[\(reply),\"sign_name\":7}]".utf8)) == nil)
+        #expect(AliyunSmsUp.parse(Data(#"[{"phone_number":"","content":""}]"#.utf8)) == nil)
+        #expect(AliyunSmsUp.parse(Data(#"[{"phone_number":" 0014155550100\t","content":""}]"#.utf8))?.first?.e164PhoneNumber
+            == "+14155550100")
+    }
+
     @Test("a send that may have reached a non-idempotent provider waits for its receipt before a retry")
     func ambiguousTimeout() {
         let ambiguous = HTTPOutcome.transportFailure(ProviderHTTPError.timeout(milliseconds: 15_000), ambiguousDelayMillis: 600_000)

@@ -23,6 +23,22 @@ public struct AliyunSmsReport: Sendable, Equatable, Decodable {
         case outID = "out_id"
         case sendTime = "send_time"
         case reportTime = "report_time"
+        case smsSize = "sms_size"
+    }
+
+    /// Every member openapi.yaml declares is checked for its type, `sms_size`
+    /// too though it is not kept; an optional member that is null reads as absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phoneNumber = try container.decode(String.self, forKey: .phoneNumber)
+        success = try container.decode(Bool.self, forKey: .success)
+        bizID = try container.decode(String.self, forKey: .bizID)
+        errCode = try container.decodeIfPresent(String.self, forKey: .errCode)
+        errMsg = try container.decodeIfPresent(String.self, forKey: .errMsg)
+        outID = try container.decodeIfPresent(String.self, forKey: .outID)
+        sendTime = try container.decodeIfPresent(String.self, forKey: .sendTime)
+        reportTime = try container.decodeIfPresent(String.self, forKey: .reportTime)
+        _ = try container.decodeIfPresent(String.self, forKey: .smsSize)
     }
 
     public init(

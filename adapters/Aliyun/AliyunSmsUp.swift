@@ -19,6 +19,29 @@ public struct AliyunSmsUp: Sendable, Equatable, Decodable {
         case content
         case sendTime = "send_time"
         case destCode = "dest_code"
+        case signName = "sign_name"
+        case sequenceID = "sequence_id"
+    }
+
+    /// Every member openapi.yaml declares is checked for its type, `sign_name`
+    /// and `sequence_id` (an integer or a string) too though they are not kept;
+    /// an optional member that is null reads as absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        phoneNumber = try container.decode(String.self, forKey: .phoneNumber)
+        content = try container.decode(String.self, forKey: .content)
+        sendTime = try container.decodeIfPresent(String.self, forKey: .sendTime)
+        destCode = try container.decodeIfPresent(String.self, forKey: .destCode)
+        _ = try container.decodeIfPresent(String.self, forKey: .signName)
+        if container.contains(.sequenceID), try !container.decodeNil(forKey: .sequenceID),
+           (try? container.decode(String.self, forKey: .sequenceID)) == nil
+        {
+            let number = try container.decode(Double.self, forKey: .sequenceID)
+            guard number.isFinite, number.rounded(.towardZero) == number else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .sequenceID, in: container, debugDescription: "sequence_id is an integer or a string")
+            }
+        }
     }
 
     public init(phoneNumber: String, content: String, sendTime: String? = nil, destCode: String? = nil) {
@@ -41,7 +64,7 @@ public struct AliyunSmsUp: Sendable, Equatable, Decodable {
     /// replies come from mainland numbers (11 digits from 1, given without
     /// +86); any other number is country code and number without `+`.
     public var e164PhoneNumber: String {
-        let number = phoneNumber.trimmingCharacters(in: .whitespaces)
+        let number = phoneNumber.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
         if number.hasPrefix("+") { return number }
         if number.hasPrefix("00") { return "+" + number.dropFirst(2) }
         if number.count == 11, number.hasPrefix("1") { return "+86" + number }
