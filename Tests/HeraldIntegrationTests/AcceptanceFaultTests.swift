@@ -74,25 +74,25 @@ struct AcceptanceFaultTests {
             server.stop()
             try? FileManager.default.removeItem(atPath: directory)
         }
-        // The client gives up on a reply after 300 ms; a script busy for
-        // 800 ms holds the server, so the enqueue runs after the client gave
-        // up on it: its answer is lost.
-        let redis = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 300)
+        // The client gives up on a reply after 1 s; a script busy for 2.5 s
+        // holds the server, so the enqueue runs after the client gave up on
+        // it: its answer is lost. (Margins wide enough for a loaded machine.)
+        let redis = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 1_000)
         defer { redis.close() }
         let admin = RedisClient(endpoint: server.endpoint, connections: 1)
         defer { admin.close() }
-        let store = MessageStore(redis: redis, settings: StoreSettings(storeRetryMillis: 10_000))
+        let store = MessageStore(redis: redis, settings: StoreSettings(storeRetryMillis: 30_000))
         try await admin.preload(Scripts.all)
         let messages = try (0..<20).map(Self.sms)
         let busy = """
             local start = redis.call('TIME')
             while true do
               local now = redis.call('TIME')
-              if (now[1] - start[1]) * 1000000 + (now[2] - start[2]) > 800000 then return 1 end
+              if (now[1] - start[1]) * 1000000 + (now[2] - start[2]) > 2500000 then return 1 end
             end
             """
         async let stalled: RedisValue = admin.send(["EVAL", busy, "0"])
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(200))
         let results = try await store.enqueue(messages, nowMillis: WallClock.nowMillis())
         _ = try await stalled
         let ids = results.compactMap { if case .created(let id) = $0 { id } else { nil } }

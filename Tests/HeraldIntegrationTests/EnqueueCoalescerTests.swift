@@ -74,16 +74,22 @@ struct EnqueueCoalescerTests {
         #expect(try await redis.call("XLEN", ChannelKeys(.sms).stream(.normal)).integer == 1)
     }
 
-    @Test("when Redis is gone every waiting caller gets an error, and none hangs")
+    @Test("when Redis is gone every waiting caller is told its message was not stored, and none hangs")
     func failsTogether() async throws {
         var (server, redis, directory, port) = try Self.redis()
         defer { redis.close() }
-        let coalescer = EnqueueCoalescer(store: MessageStore(redis: redis, settings: StoreSettings()), maxInFlight: 1)
+        let coalescer = EnqueueCoalescer(
+            store: MessageStore(redis: redis, settings: StoreSettings(storeRetryMillis: 500)), maxInFlight: 1)
         _ = try await coalescer.enqueue(try Self.sms(to: "+14155550001"))
         server.kill()
         let failures = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<20 {
-                group.addTask { (try? await coalescer.enqueue(try Self.sms(to: "+1415555\(2000 + index)"))) == nil }
+                group.addTask {
+                    // Refused as not stored (Redis refused the connection: nothing was written), or an error.
+                    guard let result = try? await coalescer.enqueue(try Self.sms(to: "+1415555\(2000 + index)")) else { return true }
+                    if case .refused(_, .unavailable) = result { return true }
+                    return false
+                }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
