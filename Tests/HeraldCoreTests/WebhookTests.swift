@@ -12,6 +12,15 @@ import WeChatAdapter
 /// the effects it asks for. No server: these are the adapters' contracts.
 @Suite("Provider webhooks")
 struct WebhookTests {
+    @Test("a SendGrid event's optional member may be absent but not null or of another type, as openapi.yaml says")
+    func sendGridEventTypes() {
+        let event = #"{"email":"a@b.com","timestamp":1,"event":"delivered","sg_event_id":"e""#
+        #expect(SendGridEvent.parse(Data("[\(event)}]".utf8))?.first?.heraldID == .some(nil))
+        #expect(SendGridEvent.parse(Data("[\(event),\"herald_id\":\"sms_1\"}]".utf8))?.first?.heraldID == "sms_1")
+        #expect(SendGridEvent.parse(Data("[\(event),\"herald_id\":null}]".utf8)) == nil)
+        #expect(SendGridEvent.parse(Data("[\(event),\"reason\":5}]".utf8)) == nil)
+    }
+
     static let now: Int64 = 1_790_000_000_000
 
     static func request(url: String = "https://herald.example/v1/receipts/x", query: [(String, String)] = [],

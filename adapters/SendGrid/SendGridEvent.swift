@@ -22,6 +22,24 @@ public struct SendGridEvent: Sendable, Equatable, Codable {
         case heraldID = "herald_id"
     }
 
+    /// As openapi.yaml types them: an optional member may be absent, but not
+    /// null (SendGrid leaves out what an event lacks); a wrong type is refused.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func optional(_ key: CodingKeys) throws -> String? {
+            container.contains(key) ? try container.decode(String.self, forKey: key) : nil
+        }
+        email = try container.decode(String.self, forKey: .email)
+        timestamp = try container.decode(Int64.self, forKey: .timestamp)
+        event = try container.decode(String.self, forKey: .event)
+        sgEventID = try container.decode(String.self, forKey: .sgEventID)
+        sgMessageID = try optional(.sgMessageID)
+        reason = try optional(.reason)
+        type = try optional(.type)
+        url = try optional(.url)
+        heraldID = try optional(.heraldID)
+    }
+
     public init(email: String, timestamp: Int64, event: String, sgEventID: String, sgMessageID: String?,
                 reason: String? = nil, type: String? = nil, url: String? = nil, heraldID: String? = nil)
     {
