@@ -65,10 +65,12 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         idempotencyKey = field(String.self, .idempotencyKey)
         toEncryption = field(String.self, .toEncryption)
         toKeyID = field(String.self, .toKeyID)
-        // A null key id is refused, not read as absent: the contract types it as a
-        // string and allows it only beside an encrypted 'to'.
-        if firstError == nil, container.contains(.toKeyID), (try? container.decodeNil(forKey: .toKeyID)) == true {
-            firstError = .invalid("to_key_id", "'to_key_id' must be a string, not null", code: "invalid_type")
+        // A null encryption or key id is refused, not read as absent: the contract
+        // types them as strings (`plain` says a clear recipient).
+        for (key, name) in [(CodingKeys.toEncryption, "to_encryption"), (.toKeyID, "to_key_id")]
+            where firstError == nil && container.contains(key) && (try? container.decodeNil(forKey: key)) == true
+        {
+            firstError = .invalid(name, "'\(name)' must be a string, not null", code: "invalid_type")
         }
         shortenLinks = field(Bool.self, .shortenLinks)
         typeError = firstError
@@ -86,8 +88,9 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
               let idempotencyKey = string(.idempotencyKey), let toEncryption = string(.toEncryption),
               let toKeyID = string(.toKeyID)
         else { return nil }
-        // A null key id is refused by the decoder (see `init(from:)`), which names it.
+        // A null encryption or key id is refused by the decoder (see `init(from:)`), which names it.
         if case .null? = object["to_key_id"] { return nil }
+        if case .null? = object["to_encryption"] { return nil }
         switch object["shorten_links"] {
         case nil, .null?: shortenLinks = nil
         case .bool(let flag)?: shortenLinks = flag

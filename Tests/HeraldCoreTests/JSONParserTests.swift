@@ -93,14 +93,15 @@ struct JSONParserTests {
         #expect(BatchRequest(parsed: mixedObject) == nil, "one badly typed item sends the batch to JSONDecoder")
     }
 
-    @Test("a null to_key_id is refused naming the field, on the fast path, through JSONDecoder and in a batch")
-    func nullKeyID() throws {
-        let body = #"{"channel":"sms","to":"+14155550100","content":{"body":"x"},"to_key_id":null}"#
+    @Test("a null to_key_id or to_encryption is refused naming the field, on the fast path, through JSONDecoder and in a batch",
+          arguments: ["to_key_id", "to_encryption"])
+    func nullKeyID(field: String) throws {
+        let body = #"{"channel":"sms","to":"+14155550100","content":{"body":"x"},"\#(field)":null}"#
         #expect(Self.viaParser(Array(body.utf8)) == nil, "null leaves the fast path")
         for request in [Self.viaEntryPoint(Array(body.utf8)), Self.viaDecoder(Array(body.utf8))] {
             let decoded = try request.get()
             let error = try #require(decoded.typeError)
-            #expect(error.field == "to_key_id" && error.status == 422)
+            #expect(error.field == field && error.status == 422)
         }
         let batch = try Array(#"{"messages":[\#(body)]}"#.utf8).withUnsafeBytes { bytes in
             try RequestDecoder.batchRequest(from: bytes)
@@ -108,6 +109,6 @@ struct JSONParserTests {
         let item = try #require(batch.messages?.first)
         #expect {
             _ = try MessageValidator().validate(item, nowMillis: 1_700_000_000_000)
-        } throws: { error in (error as? APIError)?.field == "to_key_id" }
+        } throws: { error in (error as? APIError)?.field == field }
     }
 }
