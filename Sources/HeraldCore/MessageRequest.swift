@@ -65,9 +65,11 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         idempotencyKey = field(String.self, .idempotencyKey)
         toEncryption = field(String.self, .toEncryption)
         toKeyID = field(String.self, .toKeyID)
-        // A null encryption or key id is refused, not read as absent: the contract
-        // types them as strings (`plain` says a clear recipient).
-        for (key, name) in [(CodingKeys.toEncryption, "to_encryption"), (.toKeyID, "to_key_id")]
+        // A null content, template, encryption or key id is refused, not read as
+        // absent: the contract types them (`content` or `template` must say
+        // which; `plain` says a clear recipient).
+        for (key, name) in [(CodingKeys.content, "content"), (.template, "template"), (.toEncryption, "to_encryption"),
+                            (.toKeyID, "to_key_id")]
             where firstError == nil && container.contains(key) && (try? container.decodeNil(forKey: key)) == true
         {
             firstError = .invalid(name, "'\(name)' must be a string, not null", code: "invalid_type")
@@ -91,6 +93,8 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         // A null encryption or key id is refused by the decoder (see `init(from:)`), which names it.
         if case .null? = object["to_key_id"] { return nil }
         if case .null? = object["to_encryption"] { return nil }
+        if case .null? = object["template"] { return nil }
+        if case .null? = object["content"] { return nil }
         switch object["shorten_links"] {
         case nil, .null?: shortenLinks = nil
         case .bool(let flag)?: shortenLinks = flag
