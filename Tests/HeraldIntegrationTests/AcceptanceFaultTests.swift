@@ -45,7 +45,9 @@ struct AcceptanceFaultTests {
             switch result {
             case .created(let id): created.append(id)
             case .refused(let id, let reason):
-                #expect(reason == .unavailable, "a master refusing connections ran nothing: \(reason)")
+                // Unavailable when the connection was refused; outcome unknown when a write went out on a
+                // connection that had not yet seen the kill. Either way it must not be stored (checked below).
+                #expect(reason == .unavailable || reason == .outcomeUnknown, "\(reason)")
                 refused.append(id)
             case .replayed: Issue.record("no idempotency key was given")
             }
@@ -67,7 +69,7 @@ struct AcceptanceFaultTests {
         }
     }
 
-    @Test("a write whose answer was lost is tried again and stored once, not twice")
+    @Test("a write whose answer is lost to a client timeout is tried again and stored once, not twice")
     func lostAnswerStoredOnce() async throws {
         let (server, directory) = try Self.scratchServer()
         defer {
@@ -92,7 +94,12 @@ struct AcceptanceFaultTests {
             end
             """
         async let stalled: RedisValue = admin.send(["EVAL", busy, "0"])
-        try await Task.sleep(for: .milliseconds(200))
+        // Wait until the busy script holds the server: a probe's PING then goes unanswered.
+        let probe = RedisClient(endpoint: server.endpoint, connections: 1, timeoutMillis: 100)
+        defer { probe.close() }
+        try await eventually("the busy script holds the server", timeout: .seconds(10)) {
+            (try? await probe.send(["PING"])) == nil
+        }
         let results = try await store.enqueue(messages, nowMillis: WallClock.nowMillis())
         _ = try await stalled
         let ids = results.compactMap { if case .created(let id) = $0 { id } else { nil } }
@@ -101,7 +108,35 @@ struct AcceptanceFaultTests {
         let stats = try await admin.call("INFO", "commandstats").string ?? ""
         let line = stats.split(separator: "\r\n").first { $0.hasPrefix("cmdstat_evalsha:") } ?? ""
         let calls = line.dropFirst("cmdstat_evalsha:calls=".count).split(separator: ",").first.flatMap { Int($0) } ?? 0
-        #expect(calls >= 2, "the enqueue ran, its answer was lost, and it was tried again: \(line)")
+        // Whether Redis ran the first try (its answer lost) or dropped it with its closed
+        // connection depends on timing; either way it ran at least once and stored once.
+        #expect(calls >= 1, "\(line)")
+    }
+
+    @Test("enqueue.lua's retry of a call that may have run reports a stored message created and stores nothing again")
+    func retryOfStoredCall() async throws {
+        let (server, directory) = try Self.scratchServer()
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let redis = RedisClient(endpoint: server.endpoint, connections: 1)
+        defer { redis.close() }
+        let keys = ChannelKeys(.sms)
+        let id = MessageID.make(channel: .sms, nowMillis: WallClock.nowMillis())
+        func call(mode: String) async throws -> [RedisValue] {
+            try await redis.run(
+                Scripts.enqueue, keys: [keys.message(id), keys.idempotency(""), keys.stream(.normal), keys.delayed],
+                arguments: ["1700000000000", "86400", "604800", id, mode, "0", "1", "2", "p", "to:12:+14155550100"]).array
+        }
+        #expect(try await call(mode: "0").first?.integer == 1, "stored")
+        // The same call again, as a retry of a call that may have run: the hash shows it was stored.
+        let again = try await call(mode: "2")
+        #expect(again.first?.integer == 1 && again.last?.string == id, "reported created, under its id")
+        #expect(try await redis.call("XLEN", keys.stream(.normal)).integer == 1, "queued once")
+        // Without the recheck the same call would queue it twice: what mode 2 exists to prevent.
+        _ = try await call(mode: "0")
+        #expect(try await redis.call("XLEN", keys.stream(.normal)).integer == 2)
     }
 
     @Test("a full Redis (noeviction at maxmemory) refuses with store_full, stores nothing, and takes messages once it has room")

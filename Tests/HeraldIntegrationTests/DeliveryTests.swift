@@ -82,7 +82,8 @@ struct DeliveryTests {
     @Test("a message with send_at waits as scheduled, then is sent", arguments: RedisLayout.allCases)
     func scheduled(layout: RedisLayout) async throws {
         try await withHarness(on: layout) { h in
-            let sendAt = Date().addingTimeInterval(1.5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            // Far enough ahead that a loaded machine still reads it scheduled.
+            let sendAt = Date().addingTimeInterval(5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let reply = try await h.api(
                 .POST, "/v1/messages",
                 json: #"{"channel":"sms","to":"+14155550101","content":{"body":"later"},"send_at":"\#(sendAt)"}"#)
