@@ -402,7 +402,7 @@ final class Harness: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 4 << 20)
         return Reply(status: response.status.code, body: String(decoding: collected.readableBytesView, as: UTF8.self))
     }
@@ -472,7 +472,7 @@ final class Harness: Sendable {
 
     /// Waits until the message reaches `status`.
     /// On timeout the error names where the message stands and its history.
-    func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(15)) async throws {
+    func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(30)) async throws {
         do {
             try await eventually("\(id) reaches \(status)", timeout: timeout) {
                 (try? await self.status(id)) == status
