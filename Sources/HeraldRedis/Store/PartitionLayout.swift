@@ -41,7 +41,9 @@ public struct PartitionLayout: Sendable, Equatable {
     public static func record(configured: ChannelPartitions, redis: any RedisCommands, nowMillis: Int64) async throws
         -> PartitionLayout
     {
-        let probed = try await highestHoldingWork(from: configured.count, redis: redis)
+        // Once recorded, `high` already covers every partition that may hold work: no probe.
+        let recorded = try await redis.send(["EXISTS", key]).orThrow().integer == 1
+        let probed = recorded ? configured.count : try await highestHoldingWork(from: configured.count, redis: redis)
         let reply = try await redis.run(
             Scripts.partitionsRecord, keys: [key],
             arguments: [String(configured.count), String(nowMillis), String(probed)]).array
