@@ -349,6 +349,24 @@ verdict() {
   [ "$CHECKS_FAILED" -eq "$before" ]
 }
 
+# after_fault_checks ACCEPTED_AT_FAULT SENT_AT_FAULT: after the verdict of a
+# crash scenario whose client resends what replies say was not stored: no
+# item's outcome was left unknown, and acceptance and sending both resumed
+# after the fault (at least a tenth of the messages each).
+after_fault_checks() {
+  local resent unknown accepted_end sent_end
+  read -r resent unknown < <(sed -n 's/^resent \([0-9]*\), outcome unknown \([0-9]*\)$/\1 \2/p' "$WORK/load.txt")
+  require_number "messages resent" "${resent:-}"
+  require_number "items of unknown outcome" "${unknown:-}"
+  echo "resent because a reply said they were not stored: $resent; outcome unknown: $unknown"
+  assert_le "items whose outcome was unknown" "$unknown" 0
+  accepted_end=$(figure "accepted at the end" api_accepted) || exit 2
+  sent_end=$(figure "sent at the end" sim_accepted) || exit 2
+  echo "after the fault: $(( accepted_end - $1 )) accepted, $(( sent_end - $2 )) sent"
+  assert_ge "accepted after the fault" $(( accepted_end - $1 )) $(( MESSAGES / 10 ))
+  assert_ge "sent after the fault" $(( sent_end - $2 )) $(( MESSAGES / 10 ))
+}
+
 # load_figures REPORT: "accepted delivered failed awaiting" from a load report,
 # or a non-zero status when it has no delivery line.
 load_figures() {

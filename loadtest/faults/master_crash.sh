@@ -81,15 +81,7 @@ log "a replica serves the slot again after $(( $(date +%s%3N) - killed_at )) ms"
 # so acceptance is judged by what was accepted after the fault, below.
 NO_ACCEPT_CHECK=1 assert_traffic_flowing "after the promotion" 10
 verdict --duplicates-at-most "$in_flight" --accepted-at-least "$MESSAGES" || status=$?
-read -r resent unknown < <(sed -n 's/^resent \([0-9]*\), outcome unknown \([0-9]*\)$/\1 \2/p' "$WORK/load.txt")
-require_number "messages resent" "${resent:-}"
-echo "resent because a reply said they were not stored: $resent; outcome unknown: $unknown"
-assert_le "items whose outcome was unknown" "$unknown" 0
-accepted_after=$(( $(figure "accepted at the end" api_accepted) - accepted_at_fault )) || exit 2
-sent_after=$(( $(figure "sent at the end" sim_accepted) - sent_at_fault )) || exit 2
-echo "after the fault: $accepted_after accepted, $sent_after sent"
-assert_ge "accepted after the fault" "$accepted_after" $(( MESSAGES / 10 ))
-assert_ge "sent after the fault" "$sent_after" $(( MESSAGES / 10 ))
+after_fault_checks "$accepted_at_fault" "$sent_at_fault"
 # How long sending stopped after the kill: from the kill until the simulators' count grew again.
 # (A few entries whose read reply died with the master are reclaimed after the
 # visibility timeout; they end the run later but do not stop sending.)
