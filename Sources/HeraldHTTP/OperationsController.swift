@@ -9,7 +9,7 @@ struct OperationsController: Sendable {
     let store: MessageStore
     let metrics: HeraldMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<HeraldRequestContext>) {
         router.get("health") { _, _ in JSONResponse.make(.ok, #"{"status":"ok"}"#) }
         router.get("ready") { _, _ in
             let ready = (try? await store.ping()) ?? false

@@ -10,7 +10,7 @@ struct HeraldCommand: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Herald message gateway: queue in Redis, deliver by SMS, email, push, WeChat and webhooks.",
         subcommands: [
-            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, PartitionsCommand.self,
+            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, PartitionsCommand.self, KeysCommand.self,
             SimulateCommand.self,
             LoadtestCommand.self,
             FloorCommand.self, RenderBenchCommand.self,
