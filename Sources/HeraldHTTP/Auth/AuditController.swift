@@ -20,7 +20,16 @@ struct AuditController: Sendable {
 
     struct Page: Encodable {
         let entries: [Entry]
+        /// Always present: null at the end of the log.
         let next: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(entries, forKey: .entries)
+            try container.encode(next, forKey: .next)
+        }
+
+        enum CodingKeys: String, CodingKey { case entries, next }
     }
 
     struct Entry: Encodable {
