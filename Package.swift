@@ -135,7 +135,8 @@ let package = Package(
                           swiftSettings: strict),
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests",
-                    dependencies: ["HeraldCore", "HeraldLogging", "HeraldDispatch", "HeraldProviders", "HeraldTemplates"]
+                    dependencies: ["HeraldCore", "HeraldLogging", "HeraldDispatch", "HeraldProviders", "HeraldTemplates",
+                                   "HeraldRedis"]
                         + allAdapters
                         + [.product(name: "Logging", package: "swift-log")],
                     exclude: ["Fixtures"],

@@ -15,7 +15,7 @@ public struct APIKeyToken: Sendable, Equatable {
     /// A new key with a random id and secret.
     public static func generate() -> APIKeyToken {
         var generator = SystemRandomNumberGenerator()
-        let id = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let id = String(hash(Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })).prefix(16))
         let random = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return APIKeyToken(id: id, secret: prefix + id + "_" + Base64URL.encode(random))
     }
@@ -36,7 +36,40 @@ public struct APIKeyToken: Sendable, Equatable {
 
     /// SHA-256 of the bearer string, lowercase hex: what a key's record keeps.
     public static func hash(_ bearer: String) -> String {
-        SHA256.hash(data: Array(bearer.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in digest(bearer) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// SHA-256 of the bearer string as bytes: what a request's key is compared by.
+    public static func digest(_ bearer: String) -> [UInt8] {
+        var bearer = bearer
+        return bearer.withUTF8 { Array(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+    }
+
+    /// The bytes of a lowercase hex digest (`hash`); nil for anything else.
+    public static func digest(hex: String) -> [UInt8]? {
+        let text = Array(hex.utf8)
+        guard text.count == 64 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let high = nibble(text[index]), let low = nibble(text[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
     }
 
     init(id: String, secret: String) {

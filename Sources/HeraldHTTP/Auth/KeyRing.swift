@@ -10,7 +10,8 @@ import Synchronization
 /// remembered too, so guessing costs Redis nothing.
 final class KeyRing: Sendable {
     private struct Cached {
-        let key: APIKey?
+        /// The key's caller and the digest its secret must hash to; nil for no such key.
+        let entry: (caller: Caller, digest: [UInt8], expiresAtMillis: Int64?)?
         let fetchedAtMillis: Int64
     }
 
@@ -33,12 +34,12 @@ final class KeyRing: Sendable {
     /// The caller `bearer` authenticates, or 401 for an unknown, revoked or expired key.
     func authenticate(_ bearer: String, nowMillis: Int64) async throws -> Caller {
         if let id = APIKeyToken.id(of: bearer), let key = try await key(id, nowMillis: nowMillis),
-           ConstantTime.equal(APIKeyToken.hash(bearer), key.secretHash)
+           ConstantTime.equal(APIKeyToken.digest(bearer), key.digest)
         {
-            guard !key.isExpired(nowMillis: nowMillis) else {
+            if let expires = key.expiresAtMillis, nowMillis >= expires {
                 throw APIError(status: 401, code: "key_expired", message: "this API key expired")
             }
-            return Caller(key)
+            return key.caller
         }
         // Every flat key is compared in full and in constant time: neither a hash lookup's
         // early exit nor the position of a first difference tells an attacker anything.
@@ -53,14 +54,16 @@ final class KeyRing: Sendable {
         _ = cache.withLock { $0.removeValue(forKey: id) }
     }
 
-    private func key(_ id: String, nowMillis: Int64) async throws -> APIKey? {
+    private func key(_ id: String, nowMillis: Int64) async throws -> (caller: Caller, digest: [UInt8], expiresAtMillis: Int64?)? {
         let cached = cache.withLock { $0[id] }
-        if let cached, nowMillis - cached.fetchedAtMillis < cacheMillis { return cached.key }
-        let key = try await store.key(id)
+        if let cached, nowMillis - cached.fetchedAtMillis < cacheMillis { return cached.entry }
+        let entry = try await store.key(id).flatMap { key in
+            APIKeyToken.digest(hex: key.secretHash).map { (Caller(key), $0, key.expiresAtMillis) }
+        }
         cache.withLock { cache in
             if cache.count >= Self.maxCached { cache.removeAll(keepingCapacity: true) }
-            cache[id] = Cached(key: key, fetchedAtMillis: nowMillis)
+            cache[id] = Cached(entry: entry, fetchedAtMillis: nowMillis)
         }
-        return key
+        return entry
     }
 }
