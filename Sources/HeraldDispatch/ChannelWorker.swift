@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldMetrics
 import HeraldProviders
 import HeraldRedis
 import Logging
@@ -76,7 +77,7 @@ struct ChannelWorker: Sendable {
                     connection?.close()
                     connection = nil
                     recoverOwn = true
-                    metrics.redisErrors("read")
+                    metrics.redisErrors(.read)
                     logger.warning("stream read failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
                     // A Redis that came back empty has no consumer group: make it again.
                     if case RedisError.reply(let message)? = error as? RedisError, message.hasPrefix("NOGROUP") {
@@ -104,7 +105,7 @@ struct ChannelWorker: Sendable {
             logger.notice("reclaimed stalled entries", metadata: ["partition": "\(keys.prefix)", "count": "\(entries.count)"])
             await start(entries, keys: keys, in: &group, limiter: limiter, reserved: 0)
         } catch {
-            metrics.redisErrors("reclaim")
+            metrics.redisErrors(.reclaim)
             logger.warning("reclaim failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
         }
     }
@@ -132,7 +133,7 @@ struct ChannelWorker: Sendable {
                     "partition": "\(keys.prefix)", "count": "\(released)",
                 ])
             } catch {
-                metrics.redisErrors("release")
+                metrics.redisErrors(.release)
                 logger.warning("stopping: entries could not be given back; another instance reclaims them",
                                metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
             }
@@ -146,7 +147,7 @@ struct ChannelWorker: Sendable {
         } catch {
             limiter.settle(reserved: reserved, acquiring: [])
             // The entries stay pending under this consumer: read again once Redis answers.
-            metrics.redisErrors("claim")
+            metrics.redisErrors(.claim)
             logger.warning("claim failed", metadata: ["partition": "\(keys.prefix)", "error": "\(error)"])
             return false
         }
@@ -193,7 +194,7 @@ struct ChannelWorker: Sendable {
         await recordWithRetries(claimed) {
             switch outcome {
             case .accepted(let providerMessageID, let status):
-                metrics.attempt(channel, provider: provider.name, outcome: "accepted")
+                metrics.attempt(channel, provider: provider.name, outcome: .accepted)
                 try await store.markAccepted(
                     claimed, provider: provider.name, providerMessageID: providerMessageID, status: status,
                     nowMillis: now,
@@ -210,24 +211,24 @@ struct ChannelWorker: Sendable {
                 let result = try await store.markFailed(
                     claimed, provider: provider.name, code: code, message: message, permanent: false,
                     dueMillis: now + delay, maxAttempts: backoff.maxAttempts, nowMillis: now)
-                metrics.attempt(channel, provider: provider.name, outcome: result)
+                metrics.attempt(channel, provider: provider.name, outcome: AttemptOutcome(rawValue: result) ?? .failed)
                 logger.info("send attempt failed", metadata: [
                     "id": "\(claimed.message.id)", "to": "\(PIIMask.recipient(claimed.message.to, channel: channel))",
                     "provider": "\(provider.name)", "code": "\(code)", "result": "\(result)", "delay_ms": "\(delay)",
                 ])
             case .permanent(let code, let message):
-                metrics.attempt(channel, provider: provider.name, outcome: "failed")
+                metrics.attempt(channel, provider: provider.name, outcome: .failed)
                 try await store.markFailed(
                     claimed, provider: provider.name, code: code, message: message, permanent: true, dueMillis: now,
                     maxAttempts: backoff.maxAttempts, nowMillis: now)
             case .invalidRecipient(let code, let message):
-                metrics.attempt(channel, provider: provider.name, outcome: "invalid_recipient")
+                metrics.attempt(channel, provider: provider.name, outcome: .invalidRecipient)
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "invalid_recipient:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .invalidRecipient))
             case .optedOut(let code, let message):
-                metrics.attempt(channel, provider: provider.name, outcome: "opted_out")
+                metrics.attempt(channel, provider: provider.name, outcome: .optedOut)
                 try await store.markFailed(
                     claimed, provider: provider.name, code: "opted_out:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
@@ -247,7 +248,7 @@ struct ChannelWorker: Sendable {
         do {
             clear = try configuration.recipientKeys.decrypt(claimed.message.to, mode: mode, keyID: claimed.keyID)
         } catch {
-            metrics.attempt(channel, provider: "none", outcome: "decrypt_failed")
+            metrics.attempt(channel, provider: "none", outcome: .decryptFailed)
             logger.warning("recipient could not be decrypted", metadata: [
                 "id": "\(claimed.message.id)", "key_id": "\(claimed.keyID ?? "default")", "reason": "\(error)",
             ])
@@ -264,14 +265,14 @@ struct ChannelWorker: Sendable {
             if let suppression = try await store.revealFingerprint(claimed, fingerprint: fingerprint),
                suppression.blocks(claimed.message.category)
             {
-                metrics.policy(channel, decision: "suppressed")
+                metrics.policy(channel, decision: .suppressed)
                 try await store.hold(claimed, .suppress(reason: suppression.reason.rawValue), event: "suppressed",
                                      detail: suppression.reason.rawValue, nowMillis: now)
                 return nil
             }
         } catch {
             // The entry stays pending under this consumer and is tried again.
-            metrics.redisErrors("reveal")
+            metrics.redisErrors(.reveal)
             logger.warning("recipient suppression check failed", metadata: ["id": "\(claimed.message.id)", "error": "\(error)"])
             return nil
         }
@@ -316,7 +317,7 @@ struct ChannelWorker: Sendable {
                 person: person, channel: channel, windows: windows, messageID: message.id, zone: zone, nowMillis: now)
         } catch {
             // Sending unchecked could break a cap: try again in a second.
-            metrics.redisErrors("fatigue")
+            metrics.redisErrors(.fatigue)
             await recordWithRetries(claimed) {
                 try await store.hold(claimed, .until(dueMillis: now + 1_000), event: "fatigue_unavailable",
                                      detail: "the fatigue counters could not be read", nowMillis: now)
@@ -325,11 +326,11 @@ struct ChannelWorker: Sendable {
         }
         switch decision {
         case .admitted:
-            metrics.policy(channel, decision: "fatigue_admitted")
+            metrics.policy(channel, decision: .fatigueAdmitted)
             return .admitted(FatigueHolding(person: person, windows: windows, zone: zone, takenAtMillis: now))
         case .refused(let window, let retryAfter):
             let defer_ = configuration.fatigueDefers
-            metrics.policy(channel, decision: defer_ ? "fatigue_deferred" : "fatigue_suppressed")
+            metrics.policy(channel, decision: defer_ ? .fatigueDeferred : .fatigueSuppressed)
             await recordWithRetries(claimed) {
                 if defer_ {
                     try await store.hold(claimed, .until(dueMillis: now + max(1_000, retryAfter)), event: "fatigue_deferred",
@@ -349,7 +350,7 @@ struct ChannelWorker: Sendable {
                 person: holding.person, channel: channel, windows: holding.windows, messageID: claimed.message.id,
                 zone: holding.zone, takenAtMillis: holding.takenAtMillis)
         } catch {
-            metrics.redisErrors("fatigue")
+            metrics.redisErrors(.fatigue)
         }
     }
 
@@ -365,7 +366,7 @@ struct ChannelWorker: Sendable {
         do {
             reservation = try await store.reserveToken(provider: provider, limit: limit)
         } catch {
-            metrics.redisErrors("rate_limit")
+            metrics.redisErrors(.rateLimit)
             return false
         }
         switch reservation {
@@ -398,7 +399,7 @@ struct ChannelWorker: Sendable {
         guard let end = quiet.windowEnd(containing: now, in: zone) else { return false }
         let due = end + Int64.random(in: 0...max(0, quiet.rampMillis))
         let expire = message.expiresAtMillis.map { $0 <= due } ?? false
-        metrics.policy(channel, decision: expire ? "quiet_expired" : "quiet_deferred")
+        metrics.policy(channel, decision: expire ? .quietExpired : .quietDeferred)
         await recordWithRetries(claimed) {
             try await store.hold(
                 claimed, expire ? .expire : .until(dueMillis: due), event: expire ? "expired" : "quiet_hours",
@@ -410,7 +411,7 @@ struct ChannelWorker: Sendable {
     /// Returns a message that has no send slot now to the delayed set, its
     /// stream entry finished: no attempt is counted and nothing stays pending.
     private func putBack(_ claimed: ClaimedMessage, provider: String, dueMillis: Int64) async {
-        metrics.attempt(channel, provider: provider, outcome: "throttled")
+        metrics.attempt(channel, provider: provider, outcome: .throttled)
         await recordWithRetries(claimed) {
             try await store.markThrottled(claimed, provider: provider, dueMillis: dueMillis, nowMillis: WallClock.nowMillis())
         }
@@ -419,13 +420,13 @@ struct ChannelWorker: Sendable {
     private func report(_ transition: ProviderChain.Transition) {
         switch transition {
         case .opened(let name):
-            metrics.breaker(channel, provider: name, state: "open")
+            metrics.breaker(channel, provider: name, state: .open)
             logger.warning("provider failing: circuit opened, traffic moves to the next provider", metadata: [
                 "channel": "\(channel)", "provider": "\(name)",
                 "cooldown_ms": "\(configuration.breaker.cooldownMillis)",
             ])
         case .closed(let name):
-            metrics.breaker(channel, provider: name, state: "closed")
+            metrics.breaker(channel, provider: name, state: .closed)
             logger.notice("provider recovered: circuit closed", metadata: ["channel": "\(channel)", "provider": "\(name)"])
         }
     }
@@ -443,7 +444,7 @@ struct ChannelWorker: Sendable {
                 try await record()
                 return
             } catch {
-                metrics.redisErrors("record")
+                metrics.redisErrors(.record)
                 logger.warning("cannot record send outcome", metadata: [
                     "id": "\(claimed.message.id)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
@@ -462,7 +463,7 @@ struct ChannelWorker: Sendable {
                 if total > 0 { metrics.promoted(channel, count: total) }
                 if moved.contains(where: { $0 >= 1_000 }) { continue }
             } catch {
-                metrics.redisErrors("promote")
+                metrics.redisErrors(.promote)
             }
             await stopping.sleep(until: ContinuousClock.now.advanced(by: .milliseconds(configuration.promoteIntervalMillis)))
         }

@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldTemplates
 import HeraldProviders
 import HeraldRedis

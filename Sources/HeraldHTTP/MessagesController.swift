@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import HTTPTypes
 import Hummingbird

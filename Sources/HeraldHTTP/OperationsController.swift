@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import Hummingbird
 
@@ -29,7 +29,7 @@ struct OperationsController: Sendable {
                 }
             } catch {
                 // The process's own counters are still worth serving when Redis is away.
-                metrics.redisErrors("metrics")
+                metrics.redisErrors(.metrics)
                 context.logger.warning("cannot read queue depths", metadata: ["error": "\(error)"])
             }
             return Response(

@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import HTTPTypes
 import Hummingbird
@@ -37,7 +37,7 @@ struct RedirectController: Sendable {
         }
         let agent = UserAgentClass.of(userAgent: request.headers[.userAgent], isHead: request.method == .head)
         recorder.record(.init(code: code, atMillis: now, agent: agent, messageID: target.messageID))
-        metrics.linkFetched(kind: agent == .preview ? "preview" : "click")
+        metrics.linkFetched(kind: agent == .preview ? .preview : .click)
         return Response(status: .found, headers: [.location: target.url, .cacheControl: "private, no-store",
                                                   HTTPField.Name("Referrer-Policy")!: "no-referrer"])
     }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldDispatch
+import HeraldMetrics
 import HeraldHTTP
 import HeraldLogging
 import HeraldProviders
