@@ -26,6 +26,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
+        .executable(name: "herald-bench", targets: ["herald-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -127,7 +128,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "herald",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldTemplates",
-                                         "HeraldSimulators", "HeraldLoadGenerator"] + allAdapters + [
+                                         "HeraldSimulators"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Configuration", package: "swift-configuration"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -135,6 +136,16 @@ let package = Package(
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOCore", package: "swift-nio"),
                                          .product(name: "Hummingbird", package: "hummingbird")],
+                          swiftSettings: strict),
+        .executableTarget(name: "herald-bench",
+                          dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldProviders", "HeraldTemplates",
+                                         "HeraldSimulators", "HeraldLoadGenerator",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                         .product(name: "Hummingbird", package: "hummingbird"),
+                                         .product(name: "Logging", package: "swift-log"),
+                                         .product(name: "NIOPosix", package: "swift-nio"),
+                                         .product(name: "NIOCore", package: "swift-nio")],
                           swiftSettings: strict),
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests",

@@ -102,23 +102,11 @@ struct HeraldConfiguration {
 
     /// Parses a `HERALD_REDIS_CLUSTER` value (also read by `herald loadtest`).
     static func clusterSeeds(_ text: String) throws -> [RedisEndpoint] {
-        let seeds = try text.split(separator: ",").map { item -> RedisEndpoint in
-            let item = item.trimmingCharacters(in: .whitespaces)
-            let url = item.contains("://") ? item : "redis://" + item
-            do {
-                let endpoint = try RedisEndpoint(url: url)
-                guard case .tcp = endpoint.address, endpoint.database == 0 else {
-                    throw ConfigurationError("HERALD_REDIS_CLUSTER nodes are host:port (a cluster has only database 0), got '\(item)'")
-                }
-                return endpoint
-            } catch let error as ConfigurationError {
-                throw error
-            } catch {
-                throw ConfigurationError("HERALD_REDIS_CLUSTER: '\(item)' is not a Redis address: \(error)")
-            }
+        do {
+            return try ClusterSeeds.parse(text)
+        } catch {
+            throw ConfigurationError("HERALD_REDIS_CLUSTER: \(error)")
         }
-        guard !seeds.isEmpty else { throw ConfigurationError("HERALD_REDIS_CLUSTER names no node") }
-        return seeds
     }
 
     /// `HERALD_PARTITIONS`: partitions per channel; 32 on a cluster (spread
