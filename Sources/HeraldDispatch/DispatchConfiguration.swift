@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldRedis
 
 /// How the dispatcher reads, sends and retries.
 public struct DispatchConfiguration: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 import HeraldMetrics
 import HeraldProviders
 import Logging

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 import HeraldDispatch
 import HeraldProviders
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldRedis
 import HeraldDispatch
 import Testing
 

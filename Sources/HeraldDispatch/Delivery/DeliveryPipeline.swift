@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 import HeraldProviders
 
 /// One claimed message from claim to record: reveal → quiet hours → choose a

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldRedis
 
 /// Step 2 of delivery: holds a marketing message while its recipient's quiet
 /// hours last: back to the delayed set until the window ends, at a random

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 
 /// Step 3 of delivery: reserves a send slot of the chosen provider's rate
 /// limit, if it has one, and waits for it; without a slot within the horizon

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldRedis
 
 /// Step 1 of delivery: the message with its recipient in clear. An encrypted
 /// recipient is decrypted here, in memory, just before sending; it is never

@@ -1,5 +1,4 @@
 import Foundation
-import HeraldCore
 
 /// What a provider adapter needs to send one message: the recipient and the
 /// rendered content, plus the ids providers use to deduplicate retries.

@@ -1,6 +1,4 @@
 import HeraldCore
-import HeraldProviders
-import HeraldRedis
 
 /// The dispatcher's side of the Redis model: reading and reclaiming stream
 /// entries, and the claim / sent / retry / promote transitions.

@@ -1,6 +1,4 @@
 import HeraldCore
-import HeraldProviders
-import HeraldRedis
 
 /// A message whose status is now `sending`, with the entry to acknowledge when done.
 public struct ClaimedMessage: Sendable, Equatable {
