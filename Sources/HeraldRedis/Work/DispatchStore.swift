@@ -98,29 +98,31 @@ public struct DispatchStore: Sendable {
         guard !entries.isEmpty else { return [] }
         let channel = keys.channel
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
-            ([keys.message(entry.messageID), entry.stream],
-             [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
+            ClaimTransition.call(entry, keys: keys, settings: settings, nowMillis: nowMillis)
         })
         var claimed: [ClaimedMessage] = []
         claimed.reserveCapacity(entries.count)
-        for (entry, reply) in zip(entries, replies) {
-            let parts = reply.array
-            guard parts.count == 6, parts[0].string == "send" else {
-                if parts.count == 2, parts[0].string == "skip" { skipped(parts[1].string ?? "missing") }
+        for (entry, value) in zip(entries, replies) {
+            let (attempt, payload, expiresAt, campaign, fingerprint): (Int, String, Int64?, String?, String?)
+            switch try ClaimTransition.Reply(value) {
+            case .skip(let reason):
+                skipped(reason)
                 continue
+            case .send(let a, let p, let e, let c, let f):
+                (attempt, payload, expiresAt, campaign, fingerprint) = (a, p, e, c, f)
             }
             var fields: [String: String] = [:]
-            for (name, value) in MessagePayload.decode(parts[2].string ?? "") ?? [] { fields[name] = value }
+            for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
             let message = OutboundMessage(
                 id: entry.messageID, channel: channel, to: fields["to"] ?? "", body: fields["body"] ?? "",
                 subject: fields["subject"], title: fields["title"], dataJSON: fields["data"],
                 category: fields["category"].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: parts[1].integer ?? 1, idempotencyKey: fields["idempotency_key"], html: fields["html"],
-                timezone: fields["timezone"], expiresAtMillis: parts[3].string.flatMap { Int64($0) },
-                userID: fields["user_id"], campaign: parts[4].string)
+                attempt: attempt, idempotencyKey: fields["idempotency_key"], html: fields["html"],
+                timezone: fields["timezone"], expiresAtMillis: expiresAt, userID: fields["user_id"], campaign: campaign)
             claimed.append(ClaimedMessage(
-                entry: entry, partition: keys, message: message, encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: fields["to_key_id"], fingerprint: parts[5].string))
+                entry: entry, partition: keys, message: message,
+                encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
+                keyID: fields["to_key_id"], fingerprint: fingerprint))
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
     }
