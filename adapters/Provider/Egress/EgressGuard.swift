@@ -6,7 +6,9 @@ import NIOCore
 /// connects to exactly the addresses returned cannot be steered elsewhere by
 /// a second, different DNS answer (DNS rebinding).
 public struct EgressGuard: Sendable {
+    /// What the resolved addresses are judged by.
     public var policy: EgressPolicy
+    /// How host names are resolved (off the event loops, with a timeout).
     public var resolver: HostResolver
 
     public init(policy: EgressPolicy, resolver: HostResolver = HostResolver()) {

@@ -70,6 +70,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         high == 0 && low >> 32 == 0xffff ? UInt32(truncatingIfNeeded: low) : nil
     }
 
+    /// Whether this is an IPv4 address (given in either form): its networks' prefixes count IPv4 bits.
     public var isIPv4: Bool { ipv4 != nil }
 
     /// Dotted-quad for IPv4, RFC 5952 text for IPv6.
