@@ -28,7 +28,7 @@ final class WebhookTargetCheck: Sendable {
 
     /// Throws the refusal of one message's target, if any.
     func check(_ message: NewMessage) async throws(APIError) {
-        guard let target = try Self.target(of: message) else { return }
+        guard let target = Self.target(of: message) else { return }
         if let refusal = await verdict(host: target.host, port: target.port) { throw refusal }
     }
 
@@ -39,13 +39,9 @@ final class WebhookTargetCheck: Sendable {
         var hostOf: [Int: String] = [:]
         var ports: [String: Int] = [:]
         for item in items {
-            do {
-                guard let target = try Self.target(of: item.message) else { continue }
-                hostOf[item.index] = target.host
-                ports[target.host] = target.port
-            } catch {
-                refusals[item.index] = error
-            }
+            guard let target = Self.target(of: item.message) else { continue }
+            hostOf[item.index] = target.host
+            ports[target.host] = target.port
         }
         guard !ports.isEmpty else { return refusals }
         let byHost = await withTaskGroup(of: (String, APIError?).self) { group in
@@ -65,11 +61,12 @@ final class WebhookTargetCheck: Sendable {
     }
 
     /// The host and port to vet: nil for what is not a webhook in clear (an
-    /// encrypted `to` is read only by the worker, whose client checks it).
-    private static func target(of message: NewMessage) throws(APIError) -> (host: String, port: Int)? {
+    /// encrypted `to` is read only by the worker, whose client checks it),
+    /// and for a URL the webhook client cannot use at all (a fragment, port
+    /// 0): it never opens a connection for one, so it reaches nothing.
+    private static func target(of message: NewMessage) -> (host: String, port: Int)? {
         guard message.channel == .webhook, message.toEncryption == nil else { return nil }
-        guard let target = EgressGuard.target(ofURL: message.to) else { throw error(for: .invalidURL) }
-        return target
+        return EgressGuard.target(ofURL: message.to)
     }
 
     /// The refusal for `host`, from a verdict still fresh or a new lookup. A
@@ -96,8 +93,6 @@ final class WebhookTargetCheck: Sendable {
     /// learns that the target is refused, not what lies behind the name.
     static func error(for refusal: EgressRefusal) -> APIError {
         switch refusal {
-        case .invalidURL:
-            .invalid("to", "'to' must be an http(s) URL", code: "invalid_recipient")
         case .unresolvable(let reason):
             .invalid("to", "the host in 'to' \(reason)", code: "unresolvable_host")
         case .notAllowed:

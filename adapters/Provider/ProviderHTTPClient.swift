@@ -143,7 +143,7 @@ public final class ProviderHTTPClient: Sendable {
         } catch {
             switch error {
             case .notAllowed(let scope): throw ProviderHTTPError.addressNotAllowed(scope)
-            case .unresolvable, .invalidURL: throw ProviderHTTPError.connectFailed("\(error)")
+            case .unresolvable: throw ProviderHTTPError.connectFailed("\(error)")
             }
         }
     }

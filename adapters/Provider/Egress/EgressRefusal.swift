@@ -1,7 +1,5 @@
 /// Why `EgressGuard` refuses a target.
 public enum EgressRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The URL is not `http(s)://host[:port]/…` as the provider client reads it.
-    case invalidURL
     /// The host gave no address.
     case unresolvable(HostResolutionError)
     /// The host resolves to an address of `scope` that the policy does not allow.
@@ -9,7 +7,6 @@ public enum EgressRefusal: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidURL: "not an http(s) URL"
         case .unresolvable(let error): "host \(error)"
         case .notAllowed(let scope): "host resolves to an address that is not allowed (\(scope))"
         }
