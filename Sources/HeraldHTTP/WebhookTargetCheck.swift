@@ -35,7 +35,6 @@ final class WebhookTargetCheck: Sendable {
     /// The refusals among a batch's valid items, by index. Each host is
     /// looked up once, and the lookups run at once.
     func refusals(_ items: [(index: Int, message: NewMessage)]) async -> [Int: APIError] {
-        var refusals: [Int: APIError] = [:]
         var hostOf: [Int: String] = [:]
         var ports: [String: Int] = [:]
         for item in items {
@@ -43,7 +42,7 @@ final class WebhookTargetCheck: Sendable {
             hostOf[item.index] = target.host
             ports[target.host] = target.port
         }
-        guard !ports.isEmpty else { return refusals }
+        guard !ports.isEmpty else { return [:] }
         let byHost = await withTaskGroup(of: (String, APIError?).self) { group in
             for (host, port) in ports {
                 group.addTask { (host, await self.verdict(host: host, port: port)) }
@@ -54,10 +53,7 @@ final class WebhookTargetCheck: Sendable {
             }
             return byHost
         }
-        for (index, host) in hostOf {
-            if let refusal = byHost[host] { refusals[index] = refusal }
-        }
-        return refusals
+        return hostOf.compactMapValues { byHost[$0] }
     }
 
     /// The host and port to vet: nil for what is not a webhook in clear (an
