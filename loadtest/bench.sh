@@ -10,8 +10,8 @@
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
 # socket, or with CLUSTER=N a fresh N-master Redis Cluster (AOF everysec, TCP),
-# `herald simulate` (every provider's simulator, receipts posted back),
-# `herald serve` (API + dispatcher) and `herald loadtest`. On a cluster the
+# `herald-bench simulate` (every provider's simulator, receipts posted back),
+# `herald serve` (API + dispatcher) and `herald-bench loadtest`. On a cluster the
 # Redis CPU is also reported per master.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,7 @@ mode=${1:-single}
 messages=${2:-200000}
 connections=${CONNECTIONS:-64}
 herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+bench=${HERALD_BENCH_BIN:-$(dirname "$herald")/herald-bench}
 work=$(mktemp -d /tmp/herald-bench.XXXXXX)
 sock=$work/redis.sock
 api_port=${API_PORT:-18080}
@@ -49,7 +50,7 @@ else
   rcli() { redis-cli -s "$sock" "$@"; }
 fi
 
-"$herald" simulate --port "$sim_port" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
+"$bench" simulate --port "$sim_port" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
   > "$work/sim.log" 2>&1 &
 pids+=($!); sim_pid=$!
 env "${redis_env[@]}" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://127.0.0.1:$sim_port" \
@@ -78,7 +79,7 @@ start=$(date +%s.%N)
 extra=()
 [ "$mode" = batch ] && extra=(--batch-size 1000 --connections "${BATCH_CONNECTIONS:-4}") || extra=(--connections "$connections")
 loadgen_redis=(--redis-url "unix://$sock"); [ -n "${CLUSTER:-}" ] && loadgen_redis=()
-env "${redis_env[@]}" /usr/bin/time -f "loadgen cpu %U+%S s" "$herald" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
+env "${redis_env[@]}" /usr/bin/time -f "loadgen cpu %U+%S s" "$bench" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
   "${loadgen_redis[@]}" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
 c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(redis_cpu); cmd1=$(commands)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the least CPU one HTTP exchange costs on this machine in SwiftNIO:
-# `herald floor` (NIO's HTTP codec + one synchronous handler, fixed 202 reply)
-# driven by `herald loadtest --accept-only` (a raw NIO client) over the same 64
+# `herald-bench floor` (NIO's HTTP codec + one synchronous handler, fixed 202 reply)
+# driven by `herald-bench loadtest --accept-only` (a raw NIO client) over the same 64
 # keep-alive connections as the end-to-end benchmark. Prints CPU µs per
 # request on each side. With wrk installed, also drives the server with wrk.
 #
@@ -10,15 +10,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-200000}
 herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+bench=${HERALD_BENCH_BIN:-$(dirname "$herald")/herald-bench}
 port=${FLOOR_PORT:-18090}
-"$herald" floor --port "$port" & server=$!
+"$bench" floor --port "$port" & server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
 c0=$(cpu $server)
-/usr/bin/time -f "client cpu %U %S" -o /tmp/floor-client.$$ "$herald" loadtest --port "$port" --mode single \
+/usr/bin/time -f "client cpu %U %S" -o /tmp/floor-client.$$ "$bench" loadtest --port "$port" --mode single \
   --messages "$requests" --connections 64 --accept-only | grep -E "accepted/s|http errors"
 c1=$(cpu $server)
 read -r _ _ user sys < /tmp/floor-client.$$; rm -f /tmp/floor-client.$$

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+bench=${HERALD_BENCH_BIN:-$(dirname "$herald")/herald-bench}
 n=${N:-50000}
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 redis_port=$(free_port)
@@ -27,7 +28,7 @@ pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$api_port/ready" > /dev/null && break; sleep 0.2; done
 used() { redis-cli -p "$redis_port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r'; }
 before=$(used)
-"$herald" loadtest --port "$api_port" --mode batch --batch-size 1000 --messages "$n" --connections 4 --accept-only \
+"$bench" loadtest --port "$api_port" --mode batch --batch-size 1000 --messages "$n" --connections 4 --accept-only \
   > "$work/load.txt"
 after=$(used)
 key=$(redis-cli -p "$redis_port" --scan --pattern 'herald:*:m:*' | head -1)

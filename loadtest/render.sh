@@ -6,4 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
-"$herald" render-bench --renders "${RENDERS:-200000}" --rounds "${ROUNDS:-5}"
+bench=${HERALD_BENCH_BIN:-$(dirname "$herald")/herald-bench}
+"$bench" render-bench --renders "${RENDERS:-200000}" --rounds "${ROUNDS:-5}"

@@ -8,12 +8,15 @@ public struct APIError: Error, Sendable, Equatable {
     public var code: String
     public var message: String
     public var field: String?
+    /// Sent as `Retry-After` (a 429 or 503 that knows when to come back).
+    public var retryAfterSeconds: Int?
 
-    public init(status: Int, code: String, message: String, field: String? = nil) {
+    public init(status: Int, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public static func invalid(_ field: String, _ message: String, code: String = "invalid_field") -> APIError {

@@ -187,7 +187,8 @@ public struct DispatchStore: Sendable {
         let parts = reply.array
         // An early receipt said the recipient cannot or will not receive.
         if parts.count == 4, let fingerprint = parts[2].string, !fingerprint.isEmpty, let entry = parts[3].string {
-            try await redis.send(SuppressionStore.addCommand(fingerprint: fingerprint, on: keys.channel, entry: entry)).orThrow()
+            try await SuppressionStore.add(fingerprint: fingerprint, on: keys.channel, entry: entry, by: .provider(provider),
+                                           audit: settings.audit, redis: redis)
         }
         return parts.count > 1 ? parts[1].string ?? "" : parts.last?.string ?? ""
     }
@@ -203,8 +204,8 @@ public struct DispatchStore: Sendable {
     ) async throws -> String {
         let keys = claimed.partition
         if let suppress, let fingerprint = claimed.fingerprint {
-            try await redis.send(SuppressionStore.addCommand(fingerprint: fingerprint, on: keys.channel, entry: suppress.stored))
-                .orThrow()
+            try await SuppressionStore.add(fingerprint: fingerprint, on: keys.channel, entry: suppress.stored,
+                                           by: .provider(provider), audit: settings.audit, redis: redis)
         }
         let reply = try await retry.run(
             keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],

@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldMetrics
 import HeraldProviders
 import Logging
 

@@ -3,8 +3,14 @@ import HeraldCore
 
 /// Settings of the HTTP API.
 public struct APIConfiguration: Sendable, Equatable {
-    /// Accepted bearer keys; empty means local sandbox (no auth), announced at start.
+    /// `HERALD_API_KEYS`: bearer keys with every scope, as before keys had scopes.
     public var apiKeys: Set<String>
+    /// The local sandbox: no key anywhere (neither `HERALD_API_KEYS` nor a
+    /// stored one), every `/v1` call let in. By default, when `apiKeys` is empty.
+    public var openAccess: Bool
+    /// How long a stored key is answered from memory before Redis is asked
+    /// again: the longest a revocation takes to reach an instance.
+    public var keyCacheMillis: Int64 = 500
     /// The externally reachable base URL; provider signatures (Twilio's) are computed over it.
     public var publicURL: String
     /// Verifies the `/u/{token}` links of marketing mail; nil serves no unsubscribe page.
@@ -37,6 +43,7 @@ public struct APIConfiguration: Sendable, Equatable {
     ) {
         self.unsubscribeLinks = unsubscribeLinks
         self.apiKeys = apiKeys
+        self.openAccess = apiKeys.isEmpty
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.shortURLBase = self.publicURL + "/s/"
         self.maxMessageBodyBytes = maxMessageBodyBytes

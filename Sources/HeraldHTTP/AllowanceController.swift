@@ -12,11 +12,11 @@ struct AllowanceController: Sendable {
     let validator: MessageValidator
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.get("users/:user/allowance", use: show)
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let raw = context.parameters.get("user") ?? ""
         let user = raw.removingPercentEncoding ?? raw
         try validator.validateUserID(user)

@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldTemplates
 import HeraldProviders
 import HeraldRedis
@@ -42,11 +42,12 @@ public struct HeraldAPI: Sendable {
         await clicks.flush()
     }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<HeraldRequestContext> {
+        let router = Router(context: HeraldRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(metrics: metrics))
-        let suppressions = SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints)
+        let audit = store.settings.audit
+        let suppressions = SuppressionStore(redis: store.redis, fingerprints: store.settings.fingerprints, audit: audit)
         OperationsController(store: store, metrics: metrics).register(on: router)
         ProviderWebhooksController(
             webhooks: webhooks, store: store, suppressions: suppressions,
@@ -55,8 +56,11 @@ public struct HeraldAPI: Sendable {
         if let links = configuration.unsubscribeLinks {
             UnsubscribeController(suppressions: suppressions, links: links).register(on: router)
         }
-        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(keys: configuration.apiKeys))
-        let templateStore = TemplateStore(redis: store.redis)
+        let keyStore = KeyStore(redis: store.redis, audit: audit)
+        let keyRing = KeyRing(flatKeys: configuration.apiKeys, store: keyStore, cacheMillis: configuration.keyCacheMillis)
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(
+            open: configuration.openAccess, keys: keyRing, limiter: KeyRateLimiter(redis: store.redis)))
+        let templateStore = TemplateStore(redis: store.redis, audit: audit)
         let templates = TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions())
         let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
         let shortener = LinkShortener(store: links, base: configuration.shortURLBase, ids: store)
@@ -76,6 +80,8 @@ public struct HeraldAPI: Sendable {
             .register(on: v1)
         AllowanceController(store: FatigueStore(redis: store.redis), validator: validator, configuration: configuration)
             .register(on: v1)
+        KeysController(store: keyStore, ring: keyRing).register(on: v1)
+        AuditController(log: AuditLog(redis: store.redis)).register(on: v1)
         // Last, so that it wraps only the not-found responder and knows every route.
         router.add(middleware: MethodNotAllowedMiddleware(
             routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))

@@ -29,8 +29,10 @@ enum JSONResponse {
     }
 
     static func error(_ error: APIError) -> Response {
-        encode(
+        var response = encode(
             HTTPResponse.Status(code: error.status),
             ErrorBody(error: .init(code: error.code, message: error.message, field: error.field)))
+        if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 }

@@ -9,7 +9,7 @@ struct LinksController: Sendable {
     let store: LinkStore
     let shortener: LinkShortener
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.post("links", use: create)
         group.get("links/:code", use: show)
     }
@@ -31,7 +31,7 @@ struct LinksController: Sendable {
         }
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: 16 * 1024)
         let draft = try RequestDecoder.decode(Draft.self, from: Data(buffer: body))
         guard let url = draft.url, !url.isEmpty else { throw APIError.missing("url") }
@@ -58,7 +58,7 @@ struct LinksController: Sendable {
         else { throw APIError.invalid("url", "url must be an absolute http(s) URL of at most \(MessageLimits.maxURLCharacters) characters") }
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let code = try context.parameters.require("code")
         guard ShortLinkCode.isWellFormed(Substring(code)), let stored = try await store.link(code) else {
             throw APIError.notFound("link \(code.prefix(16))")

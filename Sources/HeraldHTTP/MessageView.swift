@@ -89,8 +89,5 @@ struct MessageView: Encodable {
 
     static func time(_ millis: String) -> String? { Int64(millis).map(time) }
 
-    static func time(_ millis: Int64) -> String {
-        Date(timeIntervalSince1970: Double(millis) / 1000).formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func time(_ millis: Int64) -> String { RFC3339.format(millis: millis) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import HTTPTypes
 import Hummingbird
@@ -18,14 +18,14 @@ struct MessagesController: Sendable {
     /// Refuses webhooks to hosts Herald may not connect to; nil checks none.
     var webhookTargets: WebhookTargetCheck? = nil
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.post("messages", use: create)
         group.post("messages/batch", use: createBatch)
         group.get("messages/:id", use: show)
         group.delete("messages/:id", use: cancel)
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: configuration.maxMessageBodyBytes)
         let decoded = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.messageRequest(from: bytes) }
         let now = WallClock.nowMillis()
@@ -33,6 +33,7 @@ struct MessagesController: Sendable {
         let rendered = try await templates.render(decoded, latest: &latest)
         var message = try validator.validate(
             decoded, rendered: rendered, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
+        try context.caller?.requireChannel(message.channel)
         try await webhookTargets?.check(message)
         if message.shortenLinks {
             try await shortener.shorten(&message, nowMillis: now)
@@ -66,7 +67,7 @@ struct MessagesController: Sendable {
 
     /// Counts and logs messages the store refused: a full Redis is an
     /// operator's problem, named as such.
-    private func refused(_ refusal: EnqueueRefusal, count: Int, context: BasicRequestContext) {
+    private func refused(_ refusal: EnqueueRefusal, count: Int, context: HeraldRequestContext) {
         metrics.storeRefused(refusal, count: count)
         let text = switch refusal {
         case .storeFull: "message store full: Redis is at maxmemory and refuses writes; messages refused"
@@ -117,7 +118,7 @@ struct MessagesController: Sendable {
     /// that resends exactly those causes no duplicate. When nothing was stored
     /// because of the store, the whole request gets 503 (or 507 when Redis is
     /// full): resend all of it. 422 when every item was invalid.
-    @Sendable func createBatch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func createBatch(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let body = try await request.collectBody(limit: configuration.maxBatchBodyBytes)
         let batch = try body.withUnsafeReadableBytes { bytes throws(APIError) in try RequestDecoder.batchRequest(from: bytes) }
         guard let items = batch.messages else { throw APIError.missing("messages") }
@@ -140,7 +141,9 @@ struct MessagesController: Sendable {
         for (index, item) in items.enumerated() {
             do {
                 let rendered = try await templates.render(item, latest: &latest)
-                valid.append((index, try validator.validate(item, rendered: rendered, nowMillis: now)))
+                let message = try validator.validate(item, rendered: rendered, nowMillis: now)
+                try context.caller?.requireChannel(message.channel)
+                valid.append((index, message))
             } catch let error as APIError {
                 reject(index, error, typed: item.typeError == nil)
             }
@@ -197,13 +200,13 @@ struct MessagesController: Sendable {
             Self.batchReply(accepted: accepted, rejected: items.count - accepted, results: results.compactMap { $0 }))
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let message = try await store.message(id: id) else { throw APIError.notFound("message \(id.prefix(64))") }
         return JSONResponse.encode(.ok, MessageView(message))
     }
 
-    @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func cancel(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         switch try await store.cancel(id: id, nowMillis: WallClock.nowMillis()) {
         case .canceled:

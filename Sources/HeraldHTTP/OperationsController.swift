@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import Hummingbird
 
@@ -9,7 +9,7 @@ struct OperationsController: Sendable {
     let store: MessageStore
     let metrics: HeraldMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<HeraldRequestContext>) {
         router.get("health") { _, _ in JSONResponse.make(.ok, #"{"status":"ok"}"#) }
         router.get("ready") { _, _ in
             let ready = (try? await store.ping()) ?? false
@@ -29,7 +29,7 @@ struct OperationsController: Sendable {
                 }
             } catch {
                 // The process's own counters are still worth serving when Redis is away.
-                metrics.redisErrors("metrics")
+                metrics.redisErrors(.metrics)
                 context.logger.warning("cannot read queue depths", metadata: ["error": "\(error)"])
             }
             return Response(

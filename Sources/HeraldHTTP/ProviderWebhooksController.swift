@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldProviders
 import HeraldRedis
 import HTTPTypes
@@ -18,10 +18,10 @@ struct ProviderWebhooksController: Sendable {
     let configuration: APIConfiguration
     let metrics: HeraldMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<HeraldRequestContext>) {
         for webhook in webhooks {
             for route in webhook.routes {
-                let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+                let handler: @Sendable (Request, HeraldRequestContext) async throws -> Response = { request, context in
                     try await receive(request, context: context, webhook: webhook, route: route)
                 }
                 switch route.method {
@@ -39,14 +39,14 @@ struct ProviderWebhooksController: Sendable {
     /// Where any provider this deployment does not configure answers 404, whatever the method.
     static let notConfiguredPaths = ["/v1/receipts/{provider}", "/v1/inbound/{provider}"]
 
-    @Sendable func notConfigured(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func notConfigured(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let provider = context.parameters.get("provider") ?? ""
         throw APIError(status: 404, code: "provider_not_configured",
                        message: "no configured provider takes \(request.method.rawValue) \(request.uri.path)"
                            + (provider.isEmpty ? "" : " (is \(provider) configured?)"))
     }
 
-    func receive(_ request: Request, context: BasicRequestContext, webhook: any ProviderWebhook, route: WebhookRoute)
+    func receive(_ request: Request, context: HeraldRequestContext, webhook: any ProviderWebhook, route: WebhookRoute)
         async throws -> Response
     {
         let body = route.method == .post ? try await request.collectBody(limit: configuration.maxReceiptBodyBytes) : ByteBuffer()
@@ -99,14 +99,12 @@ struct ProviderWebhooksController: Sendable {
             case .receipt:
                 continue
             case .suppress(let recipient, let channel, let suppression, let label):
-                try await suppressions.suppress(recipient, on: channel, as: suppression)
+                try await suppressions.suppress(recipient, on: channel, as: suppression, by: .recipient)
                 context.logger.info("\(label): \(channel.rawValue) recipient suppressed",
                                     metadata: ["recipient": "\(PIIMask.recipient(recipient, channel: channel))"])
                 outcome = label
             case .liftUnsubscribe(let recipient, let channel, let label):
-                if try await suppressions.lookup(recipient, on: channel)?.reason == .unsubscribed {
-                    _ = try await suppressions.lift(recipient, on: channel)
-                }
+                _ = try await suppressions.lift(recipient, on: channel, by: .recipient, onlyIf: [.unsubscribed])
                 outcome = label
             case .ignored(let label):
                 outcome = label

@@ -1,5 +1,5 @@
 import HeraldCore
-import HeraldDispatch
+import HeraldMetrics
 import HeraldRedis
 import HTTPTypes
 import Hummingbird
@@ -14,12 +14,12 @@ struct RedirectController: Sendable {
     let recorder: ClickRecorder
     let metrics: HeraldMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<HeraldRequestContext>) {
         router.get("s/:code", use: redirect)
         router.head("s/:code", use: redirect)
     }
 
-    @Sendable func redirect(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func redirect(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         guard let code = context.parameters.get("code"), ShortLinkCode.isWellFormed(Substring(code)) else {
             return Self.page(.notFound, "Link not found", "This link does not exist. Check that it was copied whole.")
         }
@@ -37,7 +37,7 @@ struct RedirectController: Sendable {
         }
         let agent = UserAgentClass.of(userAgent: request.headers[.userAgent], isHead: request.method == .head)
         recorder.record(.init(code: code, atMillis: now, agent: agent, messageID: target.messageID))
-        metrics.linkFetched(kind: agent == .preview ? "preview" : "click")
+        metrics.linkFetched(kind: agent == .preview ? .preview : .click)
         return Response(status: .found, headers: [.location: target.url, .cacheControl: "private, no-store",
                                                   HTTPField.Name("Referrer-Policy")!: "no-referrer"])
     }

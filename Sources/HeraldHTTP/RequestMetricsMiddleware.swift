@@ -1,4 +1,4 @@
-import HeraldDispatch
+import HeraldMetrics
 import Hummingbird
 
 /// Times every request into `herald_http_request_seconds{method,route,status}`.

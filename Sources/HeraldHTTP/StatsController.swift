@@ -13,7 +13,7 @@ struct StatsController: Sendable {
     /// The longest range one call may read.
     static let maxDays = 366
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.get("stats", use: show)
     }
 
@@ -36,7 +36,7 @@ struct StatsController: Sendable {
         }
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         let campaign = query["campaign"].map(String.init)
         if let campaign, campaign.isEmpty || campaign.count > MessageLimits.maxTagCharacters {

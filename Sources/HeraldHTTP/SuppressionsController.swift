@@ -13,7 +13,7 @@ struct SuppressionsController: Sendable {
     let validator: MessageValidator
     let configuration: APIConfiguration
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.put("suppressions/users/:user", use: putUser)
         group.get("suppressions/users/:user", use: showUser)
         group.delete("suppressions/users/:user", use: liftUser)
@@ -37,33 +37,33 @@ struct SuppressionsController: Sendable {
         }
     }
 
-    @Sendable func put(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func put(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let (channel, recipient) = try target(context)
         let suppression = try await entry(request)
-        let created = try await store.suppress(recipient, on: channel, as: suppression)
+        let created = try await store.suppress(recipient, on: channel, as: suppression, by: context.actor)
         return JSONResponse.make(created ? .created : .ok, Self.json(channel, recipient, suppression))
     }
 
-    @Sendable func putUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func putUser(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let user = try userTarget(context)
         let suppression = try await entry(request)
-        let created = try await store.suppressUser(user, as: suppression)
+        let created = try await store.suppressUser(user, as: suppression, by: context.actor)
         return JSONResponse.make(created ? .created : .ok, Self.userJSON(user, suppression))
     }
 
-    @Sendable func showUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func showUser(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let user = try userTarget(context)
         guard let suppression = try await store.lookupUser(user) else { throw APIError.notFound("suppression") }
         return JSONResponse.make(.ok, Self.userJSON(user, suppression))
     }
 
-    @Sendable func liftUser(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func liftUser(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let user = try userTarget(context)
-        guard try await store.liftUser(user) else { throw APIError.notFound("suppression") }
+        guard try await store.liftUser(user, by: context.actor) else { throw APIError.notFound("suppression") }
         return Response(status: .noContent)
     }
 
-    private func userTarget(_ context: BasicRequestContext) throws -> String {
+    private func userTarget(_ context: HeraldRequestContext) throws -> String {
         let raw = context.parameters.get("user") ?? ""
         let user = raw.removingPercentEncoding ?? raw
         try validator.validateUserID(user)
@@ -98,7 +98,7 @@ struct SuppressionsController: Sendable {
         return suppression
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let (channel, recipient) = try target(context)
         guard let suppression = try await store.lookup(recipient, on: channel) else {
             throw APIError.notFound("suppression")
@@ -106,13 +106,13 @@ struct SuppressionsController: Sendable {
         return JSONResponse.make(.ok, Self.json(channel, recipient, suppression))
     }
 
-    @Sendable func lift(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func lift(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let (channel, recipient) = try target(context)
-        guard try await store.lift(recipient, on: channel) else { throw APIError.notFound("suppression") }
+        guard try await store.lift(recipient, on: channel, by: context.actor) else { throw APIError.notFound("suppression") }
         return Response(status: .noContent)
     }
 
-    private func target(_ context: BasicRequestContext) throws -> (Channel, String) {
+    private func target(_ context: HeraldRequestContext) throws -> (Channel, String) {
         let name = context.parameters.get("channel") ?? ""
         guard let channel = Channel(rawValue: name) else {
             throw APIError(status: 404, code: "unknown_channel", message: "unknown channel '\(name.prefix(32))'",

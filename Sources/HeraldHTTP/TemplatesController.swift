@@ -13,7 +13,7 @@ struct TemplatesController: Sendable {
     let cache: TemplateCache
     let latestVersions: LatestVersions
 
-    func register(on group: RouterGroup<BasicRequestContext>) {
+    func register(on group: RouterGroup<HeraldRequestContext>) {
         group.get("templates", use: list)
         group.put("templates/:name", use: put)
         group.get("templates/:name", use: show)
@@ -22,13 +22,13 @@ struct TemplatesController: Sendable {
 
     private static let maxBodyBytes = 1024 * 1024
 
-    @Sendable func put(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func put(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let name = try templateName(context)
         let body = try await request.collectBody(limit: Self.maxBodyBytes)
         let draft = try RequestDecoder.decode(TemplateDraft.self, from: Data(buffer: body))
         let (channel, locale, variant) = try draft.validated()
         try CompiledTemplate.check(variant, locale: locale)
-        let stored = try await store.put(name, nowMillis: WallClock.nowMillis()) { (current) throws(APIError) in
+        let stored = try await store.put(name, nowMillis: WallClock.nowMillis(), by: context.actor) { (current) throws(APIError) in
             if let current, current.channel != channel {
                 throw APIError(status: 409, code: "template_channel_mismatch",
                                message: "template \(name) is for \(current.channel.rawValue); delete it to change its channel",
@@ -46,7 +46,7 @@ struct TemplatesController: Sendable {
         return JSONResponse.encode(stored.version == 1 ? .created : .ok, TemplateView(stored))
     }
 
-    @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let name = try templateName(context)
         var version: Int?
         if let text = request.uri.queryParameters["version"] {
@@ -61,10 +61,10 @@ struct TemplatesController: Sendable {
         return JSONResponse.encode(.ok, TemplateView(template))
     }
 
-    @Sendable func delete(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func delete(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let name = try templateName(context)
         latestVersions.set(name, nil, nowMillis: WallClock.nowMillis())
-        guard try await store.delete(name) else { throw APIError.notFound("template \(name)") }
+        guard try await store.delete(name, by: context.actor) else { throw APIError.notFound("template \(name)") }
         return JSONResponse.make(.ok, #"{"name":\#(JSONText.quoted(name)),"deleted":true}"#)
     }
 
@@ -76,12 +76,12 @@ struct TemplatesController: Sendable {
         }
     }
 
-    @Sendable func list(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let entries = try await store.latestVersions().map { Listing.Entry(name: $0.name, version: $0.version) }
         return JSONResponse.encode(.ok, Listing(templates: entries))
     }
 
-    private func templateName(_ context: BasicRequestContext) throws(APIError) -> String {
+    private func templateName(_ context: HeraldRequestContext) throws(APIError) -> String {
         guard let name = context.parameters.get("name") else { throw .missing("name") }
         try TemplateDraft.validateName(name)
         return name

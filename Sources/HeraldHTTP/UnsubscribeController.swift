@@ -11,12 +11,12 @@ struct UnsubscribeController: Sendable {
     let suppressions: SuppressionStore
     let links: UnsubscribeLinks
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<HeraldRequestContext>) {
         router.get("u/:token", use: page)
         router.post("u/:token", use: unsubscribe)
     }
 
-    @Sendable func page(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func page(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         guard links.verify(token) != nil else { throw APIError.notFound("unsubscribe link") }
         return Self.html("""
@@ -25,12 +25,13 @@ struct UnsubscribeController: Sendable {
             """)
     }
 
-    @Sendable func unsubscribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func unsubscribe(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         guard let (channel, recipient) = links.verify(context.parameters.get("token") ?? "") else {
             throw APIError.notFound("unsubscribe link")
         }
         _ = try await request.collectBody(limit: 4 * 1024)
-        try await suppressions.suppress(recipient, on: channel, as: Suppression(scope: .marketing, reason: .unsubscribed))
+        try await suppressions.suppress(recipient, on: channel, as: Suppression(scope: .marketing, reason: .unsubscribed),
+                                        by: .recipient)
         return Self.html("<p>You are unsubscribed. You will receive no more marketing messages at this address.</p>")
     }
 

@@ -1,4 +1,5 @@
 import HeraldDispatch
+import HeraldMetrics
 import ServiceLifecycle
 
 /// Runs the dispatcher under service-lifecycle: SIGTERM stops it taking new

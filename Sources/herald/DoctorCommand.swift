@@ -35,16 +35,18 @@ struct DoctorCommand: AsyncParsableCommand {
             report.add(.fail, "settings", "\(error)")
             throw ExitCode(1)
         }
+        let redis = await checkRedis(config, &report)
         var sandbox: SandboxProviders?
         do {
-            sandbox = try Sandbox.decide(config: config, role: .all)
+            var stored = 0
+            if let redis { stored = try await KeyStore(redis: redis).all().count }
+            sandbox = try Sandbox.decide(config: config, role: .all, storedKeys: stored > 0)
             report.add(.ok, "mode", sandbox == nil
-                ? "\(config.apiKeys.count) API key(s): providers are real accounts"
+                ? "\(config.apiKeys.count) key(s) in HERALD_API_KEYS, \(stored) stored: providers are real accounts"
                 : "local sandbox: no API keys, loopback only, every provider simulated")
         } catch {
             report.add(.fail, "mode", "\(error)")
         }
-        let redis = await checkRedis(config, &report)
         await checkProviders(config, sandbox: sandbox, redis: redis, &report)
         redis?.close()
         if report.failed { throw ExitCode(1) }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldDispatch
+import HeraldMetrics
 import HeraldHTTP
 import HeraldLogging
 import HeraldProviders
@@ -24,9 +25,6 @@ enum Gateway {
         let level = config.logLevel
         LoggingSystem.bootstrap { label in HeraldLogHandler(label: label, level: level) }
         let logger = Logger(label: "herald")
-        // Decided before anything starts: an unsafe configuration never serves a single request.
-        let sandbox = try Sandbox.decide(config: config, role: role)
-
         let redis: any RedisCommands
         var privateServer: LocalRedisServer?
         if let seeds = try config.redisClusterSeeds() {
@@ -43,6 +41,9 @@ enum Gateway {
             redis = RedisClient(endpoint: endpoint, connections: try config.int("HERALD_REDIS_CONNECTIONS", default: 2))
         }
         do {
+            // Decided before anything serves: an unsafe configuration never answers a single request.
+            let storedKeys = try await !KeyStore(redis: redis).isEmpty()
+            let sandbox = try Sandbox.decide(config: config, role: role, storedKeys: storedKeys)
             try await serve(role: role, config: config, sandbox: sandbox, redis: redis, logger: logger)
         } catch {
             privateServer?.stop()
@@ -118,7 +119,8 @@ enum Gateway {
         if role != .worker {
             let api = HeraldAPI(
                 store: MessageStore(redis: redis, settings: settings),
-                configuration: try config.apiConfiguration(publicURL: publicURL, unsubscribeLinks: unsubscribeLinks),
+                configuration: try config.apiConfiguration(
+                    publicURL: publicURL, unsubscribeLinks: unsubscribeLinks, openAccess: sandbox != nil),
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
                 validator: MessageValidator(
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),

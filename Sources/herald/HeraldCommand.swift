@@ -2,18 +2,16 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 
-/// The one `herald` executable: the gateway (`serve`, or `api` and `worker`
-/// apart to scale each half), the provider simulators, and the load generator.
+/// The production `herald` executable: the gateway (`serve`, or `api` and
+/// `worker` apart to scale each half), the doctor, and the operator's
+/// commands (`keys`, `partitions`). Load tools are in `herald-bench`.
 @main
 struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald message gateway: queue in Redis, deliver by SMS, email, push, WeChat and webhooks.",
         subcommands: [
-            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, PartitionsCommand.self,
-            SimulateCommand.self,
-            LoadtestCommand.self,
-            FloorCommand.self, RenderBenchCommand.self,
+            ServeCommand.self, APICommand.self, WorkerCommand.self, DoctorCommand.self, PartitionsCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 

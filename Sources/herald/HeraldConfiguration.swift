@@ -61,6 +61,7 @@ struct HeraldConfiguration {
         "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
         "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
         "HERALD_STORE_RETRY_MS", "HERALD_HTTP_IDLE_TIMEOUT_SECONDS", "HERALD_HTTP_MAX_CONNECTIONS",
+        "HERALD_AUDIT_RETENTION_DAYS",
     ]
 
     /// Every key Herald reads.
@@ -101,23 +102,11 @@ struct HeraldConfiguration {
 
     /// Parses a `HERALD_REDIS_CLUSTER` value (also read by `herald loadtest`).
     static func clusterSeeds(_ text: String) throws -> [RedisEndpoint] {
-        let seeds = try text.split(separator: ",").map { item -> RedisEndpoint in
-            let item = item.trimmingCharacters(in: .whitespaces)
-            let url = item.contains("://") ? item : "redis://" + item
-            do {
-                let endpoint = try RedisEndpoint(url: url)
-                guard case .tcp = endpoint.address, endpoint.database == 0 else {
-                    throw ConfigurationError("HERALD_REDIS_CLUSTER nodes are host:port (a cluster has only database 0), got '\(item)'")
-                }
-                return endpoint
-            } catch let error as ConfigurationError {
-                throw error
-            } catch {
-                throw ConfigurationError("HERALD_REDIS_CLUSTER: '\(item)' is not a Redis address: \(error)")
-            }
+        do {
+            return try ClusterSeeds.parse(text)
+        } catch {
+            throw ConfigurationError("HERALD_REDIS_CLUSTER: \(error)")
         }
-        guard !seeds.isEmpty else { throw ConfigurationError("HERALD_REDIS_CLUSTER names no node") }
-        return seeds
     }
 
     /// `HERALD_PARTITIONS`: partitions per channel; 32 on a cluster (spread
@@ -158,8 +147,11 @@ struct HeraldConfiguration {
     var logLevel: Logger.Level { string("HERALD_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info }
 
     /// The API's settings.
-    func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?) throws -> APIConfiguration {
+    func apiConfiguration(publicURL: String, unsubscribeLinks: UnsubscribeLinks?, openAccess: Bool) throws
+        -> APIConfiguration
+    {
         var configuration = APIConfiguration(apiKeys: apiKeys, publicURL: publicURL, unsubscribeLinks: unsubscribeLinks)
+        configuration.openAccess = openAccess
         configuration.fatigue = try fatigue()
         configuration.defaultTimeZone = try defaultTimeZone()
         if let base = string("HERALD_SHORT_URL_BASE") {
@@ -209,8 +201,17 @@ struct HeraldConfiguration {
     func storeSettings() throws -> StoreSettings {
         let retry = try int("HERALD_STORE_RETRY_MS", default: 10_000)
         guard (0...120_000).contains(retry) else { throw ConfigurationError("HERALD_STORE_RETRY_MS must be 0–120000") }
-        return StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400),
-                             storeRetryMillis: retry)
+        var settings = StoreSettings(terminalTTLSeconds: try int("HERALD_MESSAGE_TTL_SECONDS", default: 7 * 86_400),
+                                     storeRetryMillis: retry)
+        settings.audit = try audit()
+        return settings
+    }
+
+    /// How long audit entries are kept (`HERALD_AUDIT_RETENTION_DAYS`).
+    func audit() throws -> AuditTrail {
+        let days = try int("HERALD_AUDIT_RETENTION_DAYS", default: AuditTrail.defaultRetentionDays)
+        guard (1...3_650).contains(days) else { throw ConfigurationError("HERALD_AUDIT_RETENTION_DAYS must be 1–3650") }
+        return AuditTrail(retentionDays: days)
     }
 
     func dispatch() throws -> DispatchConfiguration {

@@ -18,16 +18,7 @@ struct PartitionsCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
         let config = try await HeraldConfiguration.load(file: options.config)
-        let redis: any RedisCommands
-        if let seeds = try config.redisClusterSeeds() {
-            let cluster = RedisClusterClient(seeds: seeds)
-            try await cluster.refreshTopology()
-            redis = cluster
-        } else if let url = config.redisURL {
-            redis = RedisClient(endpoint: try RedisEndpoint(url: url), connections: 1)
-        } else {
-            throw ValidationError("set HERALD_REDIS_URL or HERALD_REDIS_CLUSTER: the private sandbox Redis has one layout only")
-        }
+        let redis = try await CommandLineRedis.connect(config, purpose: "the private sandbox Redis has one layout only")
         defer { redis.close() }
         let fields = try await redis.send(["HGETALL", PartitionLayout.key]).orThrow().array.map { $0.string ?? "" }
         var layout: [String: String] = [:]

@@ -6,11 +6,22 @@ import HeraldSimulators
 /// it from being an open relay: without API keys Herald serves only on
 /// loopback and only with simulated providers.
 enum Sandbox {
-    /// The sandbox's providers when there are no API keys; nil otherwise.
-    /// Throws, naming the reason, when no API keys meet a non-loopback address
-    /// or a real provider account.
-    static func decide(config: HeraldConfiguration, role: Gateway.Role) throws -> SandboxProviders? {
-        guard config.apiKeys.isEmpty else { return nil }
+    /// The sandbox's providers when there are no API keys, neither in
+    /// `HERALD_API_KEYS` nor stored (`herald keys create`); nil otherwise.
+    /// Throws, naming the reason, when no API keys meet a non-loopback
+    /// address or a real provider account.
+    static func decide(config: HeraldConfiguration, role: Gateway.Role, storedKeys: Bool) throws -> SandboxProviders? {
+        guard config.apiKeys.isEmpty, !storedKeys else { return nil }
+        try refuseUnsafe(config: config, role: role)
+        return SandboxProviders(
+            secrets: try SandboxSecrets.load(directory: config.dataDirectory), simulatorURL: try config.simulatorURL(),
+            apnsSimulatorURL: try config.apnsSimulatorURL(), apnsTrustRootsPEM: SimulatorTLS.certificatePEM)
+    }
+
+    /// Throws when a gateway without `HERALD_API_KEYS` would be an open relay
+    /// if Redis held no key either: a real provider account, or a non-loopback
+    /// address.
+    static func refuseUnsafe(config: HeraldConfiguration, role: Gateway.Role) throws {
         let real = ProviderRegistry.realAccountKeys(in: config.providerSettings)
         if !real.isEmpty {
             throw ConfigurationError(
@@ -23,9 +34,6 @@ enum Sandbox {
                 "refusing to start: HERALD_HTTP_HOST=\(config.httpHost) is not a loopback address, but HERALD_API_KEYS is "
                     + "empty. Set HERALD_API_KEYS, or listen on 127.0.0.1 to run the local sandbox.")
         }
-        return SandboxProviders(
-            secrets: try SandboxSecrets.load(directory: config.dataDirectory), simulatorURL: try config.simulatorURL(),
-            apnsSimulatorURL: try config.apnsSimulatorURL(), apnsTrustRootsPEM: SimulatorTLS.certificatePEM)
     }
 
     /// 127.0.0.0/8, ::1 and localhost.

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HeraldRedis
 import Testing
@@ -62,6 +63,59 @@ struct StartupTests {
             #expect(run.output.contains("cannot listen on 127.0.0.1:\(apiPort) for the HTTP API"), "\(run.output)")
             #expect(run.output.contains("Address already in use"), "\(run.output)")
         }
+    }
+
+    @Test("a key made by `herald keys create` is the gateway's first key: with no HERALD_API_KEYS it is no sandbox, on any address")
+    func firstKeyFromTheCommandLine() async throws {
+        let directory = NSTemporaryDirectory() + "herald-keys-" + UUID().uuidString
+        let server = try LocalRedisServer(directory: directory, port: try LocalRedisServer.freePort(), appendOnly: false)
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let redis = ["HERALD_REDIS_URL": server.endpoint.description]
+        let refused = try await HeraldProcess.run(["keys", "create", "--name", "ops", "--scopes", "admin,sudo"], environment: redis)
+        #expect(refused.status != 0 && refused.output.contains("unknown scope 'sudo'"), "\(refused.output)")
+        let created = try await HeraldProcess.run(["keys", "create", "--name", "ops", "--scopes", "admin,read"], environment: redis)
+        #expect(created.status == 0, "\(created.output)")
+        let secret = try #require(created.output.split(separator: "\n").first { $0.hasPrefix("secret  ") }?.dropFirst(8))
+        let id = try #require(created.output.split(separator: "\n").first { $0.hasPrefix("id      ") }?.dropFirst(8))
+
+        // Not a loopback address and no HERALD_API_KEYS: only a stored key makes this safe to start.
+        let port = try LocalRedisServer.freePort()
+        let running = try HeraldProcess.start(["api"], environment: redis.merging([
+            "HERALD_HTTP_HOST": "0.0.0.0", "HERALD_HTTP_PORT": String(port),
+        ]) { _, new in new })
+        let base = "http://127.0.0.1:\(port)"
+        func stats(_ bearer: String?) async throws -> UInt {
+            var request = HTTPClientRequest(url: base + "/v1/stats")
+            if let bearer { request.headers.add(name: "Authorization", value: "Bearer " + bearer) }
+            return try await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+        }
+        do {
+            try await eventually("herald api answers", timeout: .seconds(60)) {
+                guard running.process.isRunning else { throw ConditionTimeout(what: "herald api runs: \(running.printed)") }
+                return (try? await stats(nil)) != nil
+            }
+            #expect(try await stats(nil) == 401)
+            #expect(try await stats(String(secret)) == 200)
+        } catch {
+            _ = try? await running.stop()
+            throw error
+        }
+        let stopped = try await running.stop()
+        #expect(!stopped.output.contains(String(secret)), "the secret is never logged")
+
+        let listed = try await HeraldProcess.run(["keys", "list"], environment: redis)
+        #expect(listed.output.contains(String(id)) && listed.output.contains("scopes=admin,read"), "\(listed.output)")
+        #expect(!listed.output.contains(String(secret)))
+        let revoked = try await HeraldProcess.run(["keys", "revoke", String(id)], environment: redis)
+        #expect(revoked.status == 0, "\(revoked.output)")
+        // With no key left, the same settings are an open relay on 0.0.0.0 again: refused.
+        let unsafe = try await HeraldProcess.run(["api"], environment: redis.merging([
+            "HERALD_HTTP_HOST": "0.0.0.0", "HERALD_HTTP_PORT": String(port),
+        ]) { _, new in new })
+        #expect(unsafe.status != 0 && unsafe.output.contains("is not a loopback address"), "\(unsafe.output)")
     }
 
     @Test("a malformed APNs key is a configuration error naming the setting, not a crash")

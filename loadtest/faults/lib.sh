@@ -1,6 +1,6 @@
 # Shared by the fault scripts: a private redis-server (AOF everysec) or a
-# local Redis Cluster (start_cluster), the provider simulators (`herald simulate`), Herald instances and the load
-# generator (`herald loadtest`), all on loopback and all stopped at exit;
+# local Redis Cluster (start_cluster), the provider simulators (`herald-bench simulate`), Herald instances and the load
+# generator (`herald-bench loadtest`), all on loopback and all stopped at exit;
 # then the verdict line every script prints:
 #   accepted N, terminal N, lost 0, duplicate sends K
 # and the checks (assert_le, assert_ge, assert_traffic_flowing) that hold
@@ -12,13 +12,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 HERALD=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+# The load generator and the simulators: herald-bench, built beside herald.
+HERALD_BENCH=${HERALD_BENCH_BIN:-$(dirname "$HERALD")/herald-bench}
 MESSAGES=${MESSAGES:-5000}
 WORK=$(mktemp -d /tmp/herald-fault.XXXXXX)
 DATA=$WORK/data
 PIDS=()
 
 # Four free loopback ports: API, simulators, APNs simulator (the simulators' port + 1, as
-# `herald simulate` binds it), Redis.
+# `herald-bench simulate` binds it), Redis.
 read -r API_PORT SIM_PORT APNS_PORT REDIS_PORT < <(python3 - <<'PY'
 import socket
 def free(port):
@@ -143,11 +145,11 @@ print(master[1].split("@")[0], replica[1].split("@")[0])' "$slot")
 
 is_master() { [ "$(redis-cli -p "$1" role | head -1)" = master ]; }
 
-# start_simulators [herald simulate options…]; sets SIM_PID, and SIM_STARTED_MS (epoch ms,
+# start_simulators [herald-bench simulate options…]; sets SIM_PID, and SIM_STARTED_MS (epoch ms,
 # just before the launch: an --outage-after-ms is counted from a little later).
 start_simulators() {
   SIM_STARTED_MS=$(date +%s%3N)
-  "$HERALD" simulate --port "$SIM_PORT" --herald-url "http://127.0.0.1:$API_PORT" --data-dir "$DATA" \
+  "$HERALD_BENCH" simulate --port "$SIM_PORT" --herald-url "http://127.0.0.1:$API_PORT" --data-dir "$DATA" \
     --callback-delay-ms 20 "$@" > "$WORK/simulators.log" 2>&1 &
   SIM_PID=$!
   PIDS+=("$SIM_PID")
@@ -168,11 +170,11 @@ start_herald() {
   fi
 }
 
-# run_load [herald loadtest options…]: in the background; sets LOAD_PID, report in $WORK/load.txt.
+# run_load [herald-bench loadtest options…]: in the background; sets LOAD_PID, report in $WORK/load.txt.
 run_load() {
   local redis_args=(--redis-url "$REDIS_URL")
   [ -n "${CLUSTER_SEEDS:-}" ] && redis_args=()
-  env "$(redis_env)" "$HERALD" loadtest --port "$API_PORT" "${redis_args[@]}" --messages "$MESSAGES" "$@" > "$WORK/load.txt" 2>&1 &
+  env "$(redis_env)" "$HERALD_BENCH" loadtest --port "$API_PORT" "${redis_args[@]}" --messages "$MESSAGES" "$@" > "$WORK/load.txt" 2>&1 &
   LOAD_PID=$!
   PIDS+=("$LOAD_PID")
 }

@@ -291,14 +291,15 @@ public struct MessageStore: Sendable {
     /// Adds the recipients the receipts said cannot or will not receive to
     /// their channel's suppressions (in the channel's slot, so not inside receipt.lua).
     private func suppress(_ applied: [(ReceiptUpdate, RedisValue)]) async throws {
-        let commands = applied.compactMap { receipt, reply -> [String]? in
+        let calls = applied.compactMap { receipt, reply -> (keys: [String], arguments: [String])? in
             let parts = reply.array
             guard let entry = receipt.suppress?.stored, parts.count > 2, let fingerprint = parts[2].string,
                   !fingerprint.isEmpty else { return nil }
-            return SuppressionStore.addCommand(fingerprint: fingerprint, on: receipt.channel, entry: entry)
+            return SuppressionStore.addCall(fingerprint: fingerprint, on: receipt.channel, entry: entry,
+                                            by: .provider(receipt.provider), audit: settings.audit)
         }
-        guard !commands.isEmpty else { return }
-        for reply in try await redis.pipeline(commands) { try reply.orThrow() }
+        guard !calls.isEmpty else { return }
+        _ = try await redis.runMany(Scripts.suppressionPut, calls: calls)
     }
 
     private func receiptCall(_ receipt: ReceiptUpdate, keys: ChannelKeys, nowMillis: Int64)

@@ -21,10 +21,14 @@ public enum Scripts {
     public static let release = RedisScript.bundled("release")
     public static let partitionsRecord = RedisScript.bundled("partitions_record")
     public static let partitionsRetire = RedisScript.bundled("partitions_retire")
+    public static let keyCreate = RedisScript.bundled("key_create")
+    public static let keyRevoke = RedisScript.bundled("key_revoke")
+    public static let suppressionPut = RedisScript.bundled("suppression_put")
+    public static let suppressionLift = RedisScript.bundled("suppression_lift")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
-        partitionsRecord, partitionsRetire,
+        partitionsRecord, partitionsRetire, keyCreate, keyRevoke, suppressionPut, suppressionLift,
     ]
 }

@@ -26,6 +26,8 @@ public struct StoreSettings: Sendable, Equatable {
     /// (a master failing over, a restart) before it answers that it could not
     /// store the message. Long enough for a cluster failover.
     public var storeRetryMillis: Int
+    /// How long audit entries are kept (`HERALD_AUDIT_RETENTION_DAYS`).
+    public var audit = AuditTrail()
 
     public init(
         terminalTTLSeconds: Int = 7 * 86_400, idempotencyTTLSeconds: Int = 86_400,

@@ -3,31 +3,49 @@ import HeraldCore
 /// The suppression lists of DESIGN §4: one Redis hash per channel,
 /// recipient fingerprint → `Suppression.stored`. Entries are keyed by
 /// `RecipientFingerprint`, never by the clear address, so a recipient Herald
-/// only saw encrypted is suppressed too and the list leaks no numbers. Each
-/// operation is a single command; the worker reads the same hash for every
-/// claimed batch, before any send.
+/// only saw encrypted is suppressed too and the list leaks no numbers. Every
+/// add and lift is one script that writes its audit entry with it (the
+/// channel's audit stream, same slot); the worker reads the same hash for
+/// every claimed batch, before any send.
 public struct SuppressionStore: Sendable {
     public let redis: any RedisCommands
     public let fingerprints: RecipientFingerprint
+    public let audit: AuditTrail
 
-    public init(redis: any RedisCommands, fingerprints: RecipientFingerprint) {
+    public init(redis: any RedisCommands, fingerprints: RecipientFingerprint, audit: AuditTrail = AuditTrail()) {
         self.redis = redis
         self.fingerprints = fingerprints
+        self.audit = audit
     }
 
     /// Adds or replaces the entry; returns true when the recipient was not suppressed before.
     @discardableResult
-    public func suppress(_ recipient: String, on channel: Channel, as suppression: Suppression) async throws -> Bool {
-        try await redis.send(["HSET", ChannelKeys(channel).suppressions, fingerprints.of(recipient, on: channel),
-                              suppression.stored])
-            .orThrow().integer == 1
+    public func suppress(_ recipient: String, on channel: Channel, as suppression: Suppression, by actor: AuditActor)
+        async throws -> Bool
+    {
+        let call = Self.addCall(
+            fingerprint: fingerprints.of(recipient, on: channel), on: channel, entry: suppression.stored, by: actor,
+            audit: audit)
+        return try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments).orThrow().integer == 1
     }
 
-    /// The command that adds `entry` (`Suppression.stored`) for a recipient
-    /// known only by fingerprint: what a transition reports to suppress, sent
-    /// by its caller because the hash lives in another slot than the message.
-    public static func addCommand(fingerprint: String, on channel: Channel, entry: String) -> [String] {
-        ["HSET", ChannelKeys(channel).suppressions, fingerprint, entry]
+    /// The `suppression_put.lua` call that adds `entry` (`Suppression.stored`)
+    /// for a recipient known only by fingerprint: what a transition reports to
+    /// suppress, run by its caller because the hash lives in another slot than the message.
+    public static func addCall(fingerprint: String, on channel: Channel, entry: String, by actor: AuditActor,
+                               audit: AuditTrail) -> (keys: [String], arguments: [String])
+    {
+        ([ChannelKeys(channel).suppressions, AuditTrail.stream(tag: channel.rawValue)],
+         audit.arguments(actor) + [fingerprint, entry, channel.rawValue + ":" + fingerprint])
+    }
+
+    /// Adds `entry` for a recipient known only by fingerprint (a send's
+    /// outcome, an early receipt), in its own round trip.
+    public static func add(fingerprint: String, on channel: Channel, entry: String, by actor: AuditActor,
+                           audit: AuditTrail, redis: any RedisCommands) async throws
+    {
+        let call = addCall(fingerprint: fingerprint, on: channel, entry: entry, by: actor, audit: audit)
+        _ = try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments)
     }
 
     /// The entry for a recipient, or nil when they are not suppressed.
@@ -41,10 +59,17 @@ public struct SuppressionStore: Sendable {
             .flatMap(Suppression.init(stored:))
     }
 
-    /// Lifts the entry; returns false when there was none.
-    public func lift(_ recipient: String, on channel: Channel) async throws -> Bool {
-        try await redis.send(["HDEL", ChannelKeys(channel).suppressions, fingerprints.of(recipient, on: channel)])
-            .orThrow().integer == 1
+    /// Lifts the entry; returns false when there was none, or (with `onlyIf`)
+    /// when its reason is not one of those, checked in the same script.
+    public func lift(_ recipient: String, on channel: Channel, by actor: AuditActor,
+                     onlyIf reasons: [Suppression.Reason] = []) async throws -> Bool
+    {
+        let fingerprint = fingerprints.of(recipient, on: channel)
+        return try await redis.run(
+            Scripts.suppressionLift, keys: [ChannelKeys(channel).suppressions, AuditTrail.stream(tag: channel.rawValue)],
+            arguments: audit.arguments(actor) + [fingerprint, channel.rawValue + ":" + fingerprint,
+                                                  reasons.map(\.rawValue).joined(separator: " ")]
+        ).orThrow().integer == 1
     }
 
     /// Rewrites entries written before fingerprints (keyed by the clear
@@ -79,11 +104,13 @@ public struct SuppressionStore: Sendable {
     }
 
     /// Suppresses a user (by the `user_id` messages carry) on every channel,
-    /// in one pipelined round trip; returns true when they were not suppressed before.
+    /// one audited script per channel's hash, all in one round trip; returns
+    /// true when they were not suppressed before.
     @discardableResult
-    public func suppressUser(_ userID: String, as suppression: Suppression) async throws -> Bool {
-        let replies = try await redis.pipeline(Channel.allCases.map {
-            ["HSET", ChannelKeys($0).suppressedUsers, userID, suppression.stored]
+    public func suppressUser(_ userID: String, as suppression: Suppression, by actor: AuditActor) async throws -> Bool {
+        let replies = try await redis.runMany(Scripts.suppressionPut, calls: Channel.allCases.map {
+            ([ChannelKeys($0).suppressedUsers, AuditTrail.stream(tag: $0.rawValue)],
+             audit.arguments(actor) + [userID, suppression.stored, "user:" + userID])
         })
         return try replies.map { try $0.orThrow() }.contains { $0.integer == 1 }
     }
@@ -95,8 +122,11 @@ public struct SuppressionStore: Sendable {
     }
 
     /// Lifts the user's entry on every channel; returns false when there was none.
-    public func liftUser(_ userID: String) async throws -> Bool {
-        let replies = try await redis.pipeline(Channel.allCases.map { ["HDEL", ChannelKeys($0).suppressedUsers, userID] })
+    public func liftUser(_ userID: String, by actor: AuditActor) async throws -> Bool {
+        let replies = try await redis.runMany(Scripts.suppressionLift, calls: Channel.allCases.map {
+            ([ChannelKeys($0).suppressedUsers, AuditTrail.stream(tag: $0.rawValue)],
+             audit.arguments(actor) + [userID, "user:" + userID, ""])
+        })
         return try replies.map { try $0.orThrow() }.contains { $0.integer == 1 }
     }
 }

@@ -8,13 +8,17 @@ public struct TemplateStore: Sendable {
     public let redis: any RedisCommands
     /// How many versions of a template are kept; older ones can no longer be read back.
     public let keptVersions: Int
+    /// Every put and delete writes its audit entry in the same script.
+    public let audit: AuditTrail
 
-    public init(redis: any RedisCommands, keptVersions: Int = 100) {
+    public init(redis: any RedisCommands, keptVersions: Int = 100, audit: AuditTrail = AuditTrail()) {
         self.redis = redis
         self.keptVersions = keptVersions
+        self.audit = audit
     }
 
     static let names = "herald:{tpl}:names"
+    static let auditStream = AuditTrail.stream(tag: "tpl")
     static func key(_ name: String) -> String { "herald:{tpl}:t:" + name }
 
     /// The latest version's number, nil when the template does not exist.
@@ -35,7 +39,7 @@ public struct TemplateStore: Sendable {
     /// Stores a new version made from the latest by `change` (nil for a new
     /// template), retrying when a concurrent PUT stored one first. `change`
     /// may throw to refuse (a channel that does not match, say).
-    public func put(_ name: String, nowMillis: Int64,
+    public func put(_ name: String, nowMillis: Int64, by actor: AuditActor,
                     change: (MessageTemplate?) throws(APIError) -> MessageTemplate) async throws -> MessageTemplate
     {
         let encoder = JSONEncoder()
@@ -48,8 +52,8 @@ public struct TemplateStore: Sendable {
             next.createdAtMillis = nowMillis
             let json = String(decoding: try encoder.encode(next), as: UTF8.self)
             let stored = try await redis.run(
-                Scripts.templatePut, keys: [Self.key(name), Self.names],
-                arguments: [String(current?.version ?? 0), json, name, String(keptVersions)]
+                Scripts.templatePut, keys: [Self.key(name), Self.names, Self.auditStream],
+                arguments: audit.arguments(actor) + [String(current?.version ?? 0), json, name, String(keptVersions)]
             ).orThrow().integer
             if stored == next.version { return next }
         }
@@ -57,8 +61,9 @@ public struct TemplateStore: Sendable {
     }
 
     /// Deletes every version; false when there was none.
-    public func delete(_ name: String) async throws -> Bool {
-        try await redis.run(Scripts.templateDelete, keys: [Self.key(name), Self.names], arguments: [name])
+    public func delete(_ name: String, by actor: AuditActor) async throws -> Bool {
+        try await redis.run(Scripts.templateDelete, keys: [Self.key(name), Self.names, Self.auditStream],
+                            arguments: audit.arguments(actor) + [name])
             .orThrow().integer == 1
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldDispatch
+import HeraldMetrics
 import HeraldHTTP
 import HeraldProviders
 import HeraldRedis
@@ -141,6 +142,8 @@ final class Harness: Sendable {
     let options: HarnessOptions
     let logger: Logger
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    /// API instances past the first (`startSecondAPI`), shut down gracefully by `stop()`.
+    private let extraServers = Mutex<[(group: ServiceGroup, task: Task<Void, Never>)]>([])
     private let servers = ServerGroupBox()
     private let serversTask = Mutex<Task<Void, Never>?>(nil)
     /// Why the HTTP servers stopped, if they failed.
@@ -213,8 +216,9 @@ final class Harness: Sendable {
 
     private func port(_ url: String) -> Int { Int(url.split(separator: ":").last!)! }
 
-    private func startServers() async throws {
-        let api = HeraldAPI(
+    /// The API as this harness configures it; every instance of a test is made alike.
+    private func makeAPI() -> HeraldAPI {
+        HeraldAPI(
             store: store,
             configuration: {
                 var configuration = APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks)
@@ -224,6 +228,23 @@ final class Harness: Sendable {
             }(),
             metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
             validator: MessageValidator(recipientKeys: options.recipientKeys), webhookEgress: EgressGuard(policy: webhookPolicy))
+    }
+
+    /// A second API instance on the same Redis, on its own port, as a second
+    /// gateway process would be; it stops with the harness. Returns its base URL.
+    func startSecondAPI() async throws -> String {
+        let url = "http://127.0.0.1:\(try LocalRedisServer.freePort())"
+        let app = makeAPI().application(host: "127.0.0.1", port: port(url), logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        extraServers.withLock { $0.append((group, Task { try? await group.run() })) }
+        try await eventually("the second API answers") {
+            (try? await self.request(.GET, url + "/health"))?.status == 200
+        }
+        return url
+    }
+
+    private func startServers() async throws {
+        let api = makeAPI()
         heraldAPIBox.withLock { $0 = api }
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
         let twilio = TwilioSimulator(
@@ -383,6 +404,10 @@ final class Harness: Sendable {
     }
 
     func stop() async {
+        for server in extraServers.withLock({ $0 }) {
+            await server.group.triggerGracefulShutdown()
+            await server.task.value
+        }
         for task in tasks.withLock({ $0 }) { task.cancel() }
         for task in tasks.withLock({ $0 }) { await task.value }
         await servers.triggerGracefulShutdown()
@@ -400,6 +425,7 @@ final class Harness: Sendable {
     struct Reply {
         let status: UInt
         let body: String
+        var headers = HTTPHeaders()
         var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
         }
@@ -414,7 +440,8 @@ final class Harness: Sendable {
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 4 << 20)
-        return Reply(status: response.status.code, body: String(decoding: collected.readableBytesView, as: UTF8.self))
+        return Reply(status: response.status.code, body: String(decoding: collected.readableBytesView, as: UTF8.self),
+                     headers: response.headers)
     }
 
     /// An authenticated API call.

@@ -56,18 +56,18 @@ final class ServedHerald: Sendable {
         let items = recipients.map { #"{"channel":"sms","to":"\#($0)","content":{"body":"\#(body)"}}"# }
         let reply = try await post("/v1/messages/batch", #"{"messages":["# + items.joined(separator: ",") + "]}")
         guard reply.status == 202, let results = reply.json["results"] as? [[String: Any]] else {
-            throw BatchRefused(status: reply.status, reply: reply.json)
+            throw BatchRefused(status: reply.status, reply: String(describing: reply.json).prefix(500))
         }
         let ids = results.compactMap { $0["id"] as? String }
-        guard ids.count == recipients.count else { throw BatchRefused(status: reply.status, reply: reply.json) }
+        guard ids.count == recipients.count else { throw BatchRefused(status: reply.status, reply: String(describing: reply.json).prefix(500)) }
         return ids
     }
 
     /// A batch not accepted whole: its status and reply.
     struct BatchRefused: Error, CustomStringConvertible {
         let status: UInt
-        let reply: [String: Any]
-        var description: String { "batch answered \(status): \(String(describing: reply).prefix(500))" }
+        let reply: Substring
+        var description: String { "batch answered \(status): \(reply)" }
     }
 
     /// SIGKILL: no shutdown, no draining, as a crash.

@@ -1,19 +1,31 @@
 import HeraldProviders
-import HeraldSimulators
 import Hummingbird
 import Logging
 
 /// Every provider simulator with the sandbox's credentials: the HTTP ones on
 /// one port, APNs (HTTP/2 over TLS) on the next. Receipts go to `heraldURL`.
-struct SimulatorSuite {
-    var heraldURL: String
-    var secrets: SandboxSecrets
-    var latency: Duration = .zero
-    var callbackDelay: Duration = .milliseconds(200)
-    var twilioStatuses = ["sent", "delivered"]
-    var faults = RandomFaults()
+/// The sandbox serves it beside Herald; `herald-bench simulate` serves it alone.
+public struct SimulatorSuite {
+    public var heraldURL: String
+    public var secrets: SandboxSecrets
+    public var latency: Duration = .zero
+    public var callbackDelay: Duration = .milliseconds(200)
+    public var twilioStatuses = ["sent", "delivered"]
+    public var faults = RandomFaults()
 
-    func http(port: Int, client: ProviderHTTPClient, logger: Logger,
+    public init(heraldURL: String, secrets: SandboxSecrets, latency: Duration = .zero,
+                callbackDelay: Duration = .milliseconds(200), twilioStatuses: [String] = ["sent", "delivered"],
+                faults: RandomFaults = RandomFaults())
+    {
+        self.heraldURL = heraldURL
+        self.secrets = secrets
+        self.latency = latency
+        self.callbackDelay = callbackDelay
+        self.twilioStatuses = twilioStatuses
+        self.faults = faults
+    }
+
+    public func http(port: Int, client: ProviderHTTPClient, logger: Logger,
               onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol
     {
         let simulators: [any SimulatedProvider] = [
@@ -51,7 +63,7 @@ struct SimulatorSuite {
         return try SimulatorServer(simulators).application(port: port, logger: logger, onServerRunning: onRunning)
     }
 
-    func apns(port: Int, logger: Logger) throws -> some ApplicationProtocol {
+    public func apns(port: Int, logger: Logger) throws -> some ApplicationProtocol {
         let simulator = APNsSimulator(
             configuration: .init(
                 teamID: SandboxSecrets.apnsTeamID, keyID: SandboxSecrets.apnsKeyID,

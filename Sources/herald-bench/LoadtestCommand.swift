@@ -3,7 +3,7 @@ import Foundation
 import HeraldLoadGenerator
 import HeraldRedis
 
-/// `herald loadtest`: drives a running Herald and reports accepted/s,
+/// `herald-bench loadtest`: drives a running Herald and reports accepted/s,
 /// dispatched/s, delivered/s and latency percentiles (HdrHistogram).
 struct LoadtestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +41,7 @@ struct LoadtestCommand: AsyncParsableCommand {
         var redis: (any RedisCommands)?
         if !acceptOnly {
             if let seeds = ProcessInfo.processInfo.environment["HERALD_REDIS_CLUSTER"], redisUrl == nil {
-                let cluster = RedisClusterClient(seeds: try HeraldConfiguration.clusterSeeds(seeds), timeoutMillis: 30_000)
+                let cluster = RedisClusterClient(seeds: try ClusterSeeds.parse(seeds), timeoutMillis: 30_000)
                 try await cluster.refreshTopology()
                 redis = cluster
             } else {

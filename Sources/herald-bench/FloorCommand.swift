@@ -1,7 +1,7 @@
 import ArgumentParser
 import HeraldLoadGenerator
 
-/// `herald floor`: the cheapest HTTP server SwiftNIO makes, for measuring what
+/// `herald-bench floor`: the cheapest HTTP server SwiftNIO makes, for measuring what
 /// one HTTP exchange costs on this machine at the least (`loadtest/floor.sh`).
 struct FloorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,7 +7,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// `herald simulate`: the provider simulators as their own process, for load
+/// `herald-bench simulate`: the provider simulators as their own process, for load
 /// tests where Herald should not share a process with its providers. They
 /// accept the sandbox credentials of `--data-dir` (`SandboxSecrets`, drawn at
 /// random on first use), which a sandbox Herald on the same data directory

@@ -75,26 +75,26 @@ public final class HeraldMetrics: Sendable {
     }
 
     /// Short-link fetches by kind: click or preview.
-    public func linkFetched(kind: String) {
-        count("link_fetches", help: "Short-link redirects served, by kind (click, preview).", [("kind", kind)])
+    public func linkFetched(kind: LinkFetchKind) {
+        count("link_fetches", help: "Short-link redirects served, by kind (click, preview).", [("kind", kind.rawValue)])
     }
 
     /// One send attempt's outcome: accepted, retrying, failed, invalid_recipient.
-    public func attempt(_ channel: Channel, provider: String, outcome: String) {
+    public func attempt(_ channel: Channel, provider: String, outcome: AttemptOutcome) {
         count("send_attempts", help: "Provider send attempts by outcome.",
-              [("channel", channel.rawValue), ("provider", provider), ("outcome", outcome)])
+              [("channel", channel.rawValue), ("provider", provider), ("outcome", outcome.rawValue)])
     }
 
     /// A provider's circuit breaker opened (traffic fails over) or closed again.
     /// Also sets `herald_provider_breaker_open` (1 open, 0 closed), the state an
     /// alert can hold on: the transition counter alone cannot say whether a
     /// breaker is open now, since a half-open breaker re-opens without closing.
-    public func breaker(_ channel: Channel, provider: String, state: String) {
+    public func breaker(_ channel: Channel, provider: String, state: BreakerState) {
         let labels = [("channel", channel.rawValue), ("provider", provider)]
         count("provider_breaker_transitions", help: "Provider circuit breaker transitions, by new state.",
-              labels + [("state", state)])
+              labels + [("state", state.rawValue)])
         gauge("provider_breaker_open", help: "1 while this instance's circuit breaker for the provider is open, else 0.",
-              labels).set(Int64(state == "open" ? 1 : 0))
+              labels).set(Int64(state == .open ? 1 : 0))
     }
 
     private static let latencyBuckets: [Duration] = [
@@ -171,9 +171,9 @@ public final class HeraldMetrics: Sendable {
     }
 
     /// A policy decision about a message before any provider call: quiet_deferred, quiet_expired.
-    public func policy(_ channel: Channel, decision: String) {
+    public func policy(_ channel: Channel, decision: PolicyDecision) {
         count("policy_decisions", help: "Decisions of the sending policies (quiet hours), by channel and decision.",
-              [("channel", channel.rawValue), ("decision", decision)])
+              [("channel", channel.rawValue), ("decision", decision.rawValue)])
     }
 
     public func reclaimed(_ channel: Channel, count amount: Int) {
@@ -181,8 +181,8 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue)], by: amount)
     }
 
-    public func redisErrors(_ place: String) {
-        count("redis_errors", help: "Redis failures seen by the dispatcher and API.", [("where", place)])
+    public func redisErrors(_ place: RedisErrorPlace) {
+        count("redis_errors", help: "Redis failures seen by the dispatcher and API.", [("where", place.rawValue)])
     }
 
     /// The Prometheus text exposition.

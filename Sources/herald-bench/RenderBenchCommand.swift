@@ -2,7 +2,7 @@ import ArgumentParser
 import HeraldCore
 import HeraldTemplates
 
-/// `herald render-bench`: what rendering a typical SMS template costs per
+/// `herald-bench render-bench`: what rendering a typical SMS template costs per
 /// message on this machine (the compiled version from the cache, rendered with
 /// fresh data each time), as `loadtest/render.sh` reports it.
 struct RenderBenchCommand: AsyncParsableCommand {

@@ -1,0 +1,36 @@
+import HeraldCore
+
+/// One recorded change, as `GET /v1/audit` lists it.
+public struct AuditEntry: Sendable, Equatable {
+    /// The cursor of this entry (`AuditCursor`), unique across streams.
+    public var cursor: AuditCursor
+    public var actorID: String
+    public var actorName: String
+    public var action: String
+    public var target: String
+    public var before: String
+    public var after: String
+
+    /// When the change was made: the stream id's time, Redis's clock.
+    public var atMillis: Int64 { cursor.millis }
+
+    /// Reads an `XRANGE` item (`[id, [field, value, …]]`); nil for anything else.
+    init?(tag: String, item: RedisValue) {
+        let parts = item.array
+        guard parts.count == 2, let id = parts[0].string, let cursor = AuditCursor(streamID: id, tag: tag) else {
+            return nil
+        }
+        var fields: [String: String] = [:]
+        let values = parts[1].array
+        for index in stride(from: 0, to: values.count - 1, by: 2) {
+            if let name = values[index].string { fields[name] = values[index + 1].string ?? "" }
+        }
+        self.cursor = cursor
+        actorID = fields["actor_id"] ?? ""
+        actorName = fields["actor_name"] ?? ""
+        action = fields["action"] ?? ""
+        target = fields["target"] ?? ""
+        before = fields["before"] ?? ""
+        after = fields["after"] ?? ""
+    }
+}
