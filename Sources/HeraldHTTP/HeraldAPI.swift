@@ -17,10 +17,16 @@ public struct HeraldAPI: Sendable {
     let webhooks: [any ProviderWebhook]
     /// Short-link fetches waiting to be written; flushed at shutdown (`flushClicks`).
     let clicks: ClickRecorder
+    /// Refuses webhooks to hosts Herald may not connect to; nil checks none.
+    let webhookTargets: WebhookTargetCheck?
 
+    /// - Parameter webhookEgress: where webhooks may connect (`WebhookEgress`),
+    ///   checked when a webhook is accepted; nil accepts any http(s) URL.
     public init(store: MessageStore, configuration: APIConfiguration, metrics: HeraldMetrics,
-                webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator())
+                webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator(),
+                webhookEgress: EgressGuard? = nil)
     {
+        webhookTargets = webhookEgress.map { WebhookTargetCheck(egress: $0) }
         self.store = store
         self.webhooks = webhooks
         self.configuration = configuration
@@ -60,7 +66,7 @@ public struct HeraldAPI: Sendable {
         let shortener = LinkShortener(store: links, base: configuration.shortURLBase, ids: store)
         MessagesController(
             store: store, enqueuer: EnqueueCoalescer(store: store), validator: validator, configuration: configuration,
-            metrics: metrics, templates: templates, shortener: shortener)
+            metrics: metrics, templates: templates, shortener: shortener, webhookTargets: webhookTargets)
             .register(on: v1)
         TemplatesController(store: templateStore, cache: templates.cache, latestVersions: templates.latestVersions)
             .register(on: v1)

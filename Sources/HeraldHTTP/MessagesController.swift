@@ -15,6 +15,8 @@ struct MessagesController: Sendable {
     let metrics: HeraldMetrics
     let templates: TemplateResolver
     let shortener: LinkShortener
+    /// Refuses webhooks to hosts Herald may not connect to; nil checks none.
+    var webhookTargets: WebhookTargetCheck? = nil
 
     func register(on group: RouterGroup<HeraldRequestContext>) {
         group.post("messages", use: create)
@@ -32,6 +34,7 @@ struct MessagesController: Sendable {
         var message = try validator.validate(
             decoded, rendered: rendered, idempotencyHeader: request.headers[values: .idempotencyKey].first, nowMillis: now)
         try context.caller?.requireChannel(message.channel)
+        try await webhookTargets?.check(message)
         if message.shortenLinks {
             try await shortener.shorten(&message, nowMillis: now)
             try validator.countSegments(&message)
@@ -144,6 +147,11 @@ struct MessagesController: Sendable {
             } catch let error as APIError {
                 reject(index, error, typed: item.typeError == nil)
             }
+        }
+        if let webhookTargets, valid.contains(where: { $0.message.channel == .webhook }) {
+            let refused = await webhookTargets.refusals(valid)
+            for (index, error) in refused { reject(index, error, typed: true) }
+            valid.removeAll { refused[$0.index] != nil }
         }
         if valid.contains(where: { $0.message.shortenLinks }) {
             var messages = valid.map(\.message)

@@ -72,6 +72,7 @@ enum Gateway {
         let migrated = try await SuppressionStore(redis: redis, fingerprints: settings.fingerprints).migrateClearEntries()
         if migrated > 0 { logger.notice("suppression entries rekeyed by recipient fingerprint", metadata: ["count": "\(migrated)"]) }
         let recipientKeys = try config.recipientKeys()
+        let webhookEgress = try WebhookEgress.policy(settings: config.providerSettings, sandbox: sandbox != nil)
         let metrics = HeraldMetrics()
         var dispatch = try config.dispatch()
         dispatch.recipientKeys = recipientKeys
@@ -124,7 +125,8 @@ enum Gateway {
                 validator: MessageValidator(
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
-                    smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys))
+                    smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys),
+                webhookEgress: EgressGuard(policy: webhookEgress))
             shutdownHooks.add { await api.flushClicks() }
             let server = api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil && config.string("HERALD_REDIS_CLUSTER") == nil,

@@ -33,7 +33,7 @@ public enum HTTPOutcome {
     public static func neverSent(_ error: any Error) -> Bool {
         if let error = error as? ProviderHTTPError {
             switch error {
-            case .connectFailed, .invalidURL: return true
+            case .connectFailed, .invalidURL, .addressNotAllowed: return true
             case .connectionClosed, .timeout, .responseTooLarge: return false
             }
         }

@@ -16,25 +16,34 @@ final class ProviderConnection: Sendable {
     }
 
     /// Connects and, for https, completes the TLS handshake, so that every
-    /// failure here means the request was never written.
+    /// failure here means the request was never written. With `addresses`
+    /// (vetted by an `EgressGuard`) it connects to those, in order, and to
+    /// nothing else; the host name still goes in TLS SNI and certificate
+    /// verification.
     static func connect(
-        to origin: ProviderOrigin, tls: NIOSSLContext?, connectTimeout: TimeAmount, maxResponseBytes: Int
+        to origin: ProviderOrigin, at addresses: [SocketAddress]? = nil, tls: NIOSSLContext?, connectTimeout: TimeAmount,
+        maxResponseBytes: Int, truncatesLongResponses: Bool = false
     ) async throws -> ProviderConnection {
         let serverName = (try? SocketAddress(ipAddress: origin.host, port: 0)) == nil ? origin.host : nil
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls { try sync.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
+                    try sync.addHTTPClientHandlers()
+                    try sync.addHandler(ProviderResponseHandler(
+                        maxResponseBytes: maxResponseBytes, truncates: truncatesLongResponses, awaitsTLS: tls != nil))
+                }
+            }
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(connectTimeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let sync = channel.pipeline.syncOperations
-                        if let tls { try sync.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
-                        try sync.addHTTPClientHandlers()
-                        try sync.addHandler(ProviderResponseHandler(maxResponseBytes: maxResponseBytes, awaitsTLS: tls != nil))
-                    }
-                }
-                .connect(host: origin.host, port: origin.port).get()
+            if let addresses {
+                channel = try await connect(bootstrap, toFirstOf: addresses)
+            } else {
+                channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
+            }
         } catch {
             throw ProviderHTTPError.connectFailed(error)
         }
@@ -49,6 +58,21 @@ final class ProviderConnection: Sendable {
             channel.close(promise: nil)
             throw ProviderHTTPError.connectFailed(error)
         }
+    }
+
+    /// The first of `addresses` that accepts a connection.
+    private static func connect(_ bootstrap: ClientBootstrap, toFirstOf addresses: [SocketAddress]) async throws
+        -> any Channel
+    {
+        var lastError: any Error = ProviderHTTPError.connectFailed("no address")
+        for address in addresses {
+            do {
+                return try await bootstrap.connect(to: address).get()
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     /// Sends one request and waits for the whole response; `keepAlive` says
@@ -90,6 +114,8 @@ final class ProviderResponseHandler: ChannelInboundHandler {
     /// latest when it leaves.
     private(set) var ready: EventLoopPromise<Void>?
     private let maxResponseBytes: Int
+    /// Whether a body over `maxResponseBytes` completes the response, cut, instead of failing it.
+    private let truncates: Bool
     private let awaitsTLS: Bool
     private var readySettled = false
     private var pending: EventLoopPromise<Completed>?
@@ -97,8 +123,9 @@ final class ProviderResponseHandler: ChannelInboundHandler {
     private var body: ByteBuffer?
     private var closed = false
 
-    init(maxResponseBytes: Int, awaitsTLS: Bool) {
+    init(maxResponseBytes: Int, truncates: Bool = false, awaitsTLS: Bool) {
         self.maxResponseBytes = maxResponseBytes
+        self.truncates = truncates
         self.awaitsTLS = awaitsTLS
     }
 
@@ -145,7 +172,15 @@ final class ProviderResponseHandler: ChannelInboundHandler {
             guard head != nil else { return }
             if body == nil { body = part } else { body!.writeBuffer(&part) }
             if body!.readableBytes > maxResponseBytes {
-                fail(ProviderHTTPError.responseTooLarge(limit: maxResponseBytes))
+                if truncates, let head, let promise = pending {
+                    // The rest is never read: the connection closes, and its later parts are ignored.
+                    pending = nil
+                    self.head = nil
+                    let cut = body!.getSlice(at: body!.readerIndex, length: maxResponseBytes) ?? ByteBuffer()
+                    promise.succeed((ProviderResponse(status: head.status.code, headers: head.headers, body: cut), false))
+                } else {
+                    fail(ProviderHTTPError.responseTooLarge(limit: maxResponseBytes))
+                }
                 context.close(promise: nil)
             }
         case .end:

@@ -24,6 +24,13 @@ public final class ProviderHTTPClient: Sendable {
     /// provider may already have dropped it.
     public let idleTimeout: Duration
     public let maxResponseBytes: Int
+    /// Whether a response longer than `maxResponseBytes` is cut there and
+    /// returned (its connection then closed) instead of failing: for callers
+    /// that need little more than the status.
+    public let truncatesLongResponses: Bool
+    /// When set, every connection is vetted first: its host is resolved, the
+    /// addresses are checked, and only those addresses are connected to.
+    public let egress: EgressGuard?
     private let tls: NIOSSLContext
     private let pools = Mutex<[ProviderOrigin: Pool]>([:])
     private let isShutDown = Atomic<Bool>(false)
@@ -31,7 +38,8 @@ public final class ProviderHTTPClient: Sendable {
     /// - Parameter trustRootsPEM: certificates to trust instead of the system's (test providers).
     public init(
         maxConnectionsPerHost: Int = 256, connectTimeout: TimeAmount = .seconds(5), readTimeout: TimeAmount = .seconds(15),
-        idleTimeout: Duration = .seconds(30), maxResponseBytes: Int = 1 << 20, trustRootsPEM: String? = nil
+        idleTimeout: Duration = .seconds(30), maxResponseBytes: Int = 1 << 20, truncatesLongResponses: Bool = false,
+        egress: EgressGuard? = nil, trustRootsPEM: String? = nil
     ) throws {
         precondition(maxConnectionsPerHost > 0)
         self.maxConnectionsPerHost = maxConnectionsPerHost
@@ -39,6 +47,8 @@ public final class ProviderHTTPClient: Sendable {
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.truncatesLongResponses = truncatesLongResponses
+        self.egress = egress
         var configuration = TLSConfiguration.makeClientConfiguration()
         if let trustRootsPEM {
             configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(trustRootsPEM.utf8)))
@@ -114,11 +124,27 @@ public final class ProviderHTTPClient: Sendable {
             guard !isShutDown.load(ordering: .sequentiallyConsistent) else {
                 throw ProviderHTTPError.connectFailed("client shut down")
             }
+            let addresses = try await vetted(origin)
             return try await ProviderConnection.connect(
-                to: origin, tls: origin.secure ? tls : nil, connectTimeout: connectTimeout, maxResponseBytes: maxResponseBytes)
+                to: origin, at: addresses, tls: origin.secure ? tls : nil, connectTimeout: connectTimeout,
+                maxResponseBytes: maxResponseBytes, truncatesLongResponses: truncatesLongResponses)
         } catch {
             freeSlot(of: origin)
             throw error
+        }
+    }
+
+    /// The addresses `egress` lets a connection to `origin` use; nil without
+    /// a guard (the bootstrap resolves the host itself).
+    private func vetted(_ origin: ProviderOrigin) async throws -> [SocketAddress]? {
+        guard let egress else { return nil }
+        do {
+            return try await egress.vet(host: origin.host, port: origin.port)
+        } catch {
+            switch error {
+            case .notAllowed(let scope): throw ProviderHTTPError.addressNotAllowed(scope)
+            case .unresolvable: throw ProviderHTTPError.connectFailed("\(error)")
+            }
         }
     }
 

@@ -13,6 +13,9 @@ public enum ProviderHTTPError: Error, CustomStringConvertible {
     case timeout(milliseconds: Int64)
     /// The response body exceeded the client's limit.
     case responseTooLarge(limit: Int)
+    /// The client's `EgressGuard` refused the host: it resolves to an address
+    /// of this scope that its policy does not allow. Nothing was sent.
+    case addressNotAllowed(AddressScope)
 
     /// A failed connect or TLS handshake, described in at most 200 characters.
     static func connectFailed(_ error: any Error) -> ProviderHTTPError {
@@ -26,6 +29,7 @@ public enum ProviderHTTPError: Error, CustomStringConvertible {
         case .connectionClosed: "connection closed before the response was complete"
         case .timeout(let milliseconds): "no response within \(milliseconds) ms"
         case .responseTooLarge(let limit): "response body larger than \(limit) bytes"
+        case .addressNotAllowed(let scope): "refused to connect: the host resolves to an address that is not allowed (\(scope))"
         }
     }
 }

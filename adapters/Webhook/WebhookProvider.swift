@@ -6,6 +6,9 @@ import NIOHTTP1
 
 /// Delivers a message as a signed JSON POST to the URL in `to`. A 2xx reply
 /// is delivery; 410 Gone means the endpoint is retired (invalid recipient).
+/// Redirects are not followed (a 3xx fails the message). `client` should be
+/// `WebhookEgress.client`: a host it refuses to connect to fails the message
+/// for good, as `address_not_allowed`.
 public struct WebhookProvider: ChannelProvider {
     public let name = "webhook"
     public let channel = Channel.webhook
@@ -54,6 +57,11 @@ public struct WebhookProvider: ChannelProvider {
                     status: response.status, headers: response.headers, code: "http_\(response.status)",
                     message: "webhook answered HTTP \(response.status)")
             }
+        } catch ProviderHTTPError.addressNotAllowed {
+            return .permanent(
+                code: "address_not_allowed",
+                message: "the webhook's host resolves to an address Herald may not connect to (not public, and not in "
+                    + WebhookEgress.allowedNetworksKey + ")")
         } catch {
             return HTTPOutcome.transportFailure(error)
         }

@@ -71,7 +71,7 @@ fuzz_pass() {
   [ -n "$key" ] && run=(api HERALD_API_KEYS="$key" HERALD_TWILIO_ACCOUNT_SID=ACfuzz HERALD_TWILIO_AUTH_TOKEN=fuzz
     HERALD_SMTP_URL=smtp://127.0.0.1:9 HERALD_UNSUBSCRIBE_SECRET=fuzz-unsubscribe-secret
     HERALD_APNS_KEY_FILE=/dev/null HERALD_WECHAT_APP_ID=fuzz HERALD_WECHAT_APP_SECRET=fuzz HERALD_WECHAT_TOKEN=fuzz
-    HERALD_WEBHOOK_SECRET=fuzz-webhook-secret)
+    HERALD_WEBHOOK_SECRET=fuzz-webhook-secret HERALD_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8)
   env -i PATH="$PATH" HOME="$dir" HERALD_DATA_DIR="$dir/data" HERALD_HTTP_PORT="$port" \
     HERALD_SIMULATOR_PORT="$sim_port" HERALD_APNS_SIMULATOR_PORT="$apns_port" HERALD_LOG_LEVEL=error \
     "${run[@]:1}" "$herald" "${run[0]}" > "$dir/herald.log" 2>&1 &

@@ -68,6 +68,9 @@ struct HarnessOptions: Sendable {
     var storeRetryMillis = 1_000
     /// How long a short link leads somewhere (the default: 90 days).
     var linkLifetimeSeconds: Int?
+    /// The non-public networks webhooks may reach (`HERALD_WEBHOOK_ALLOWED_NETWORKS`):
+    /// loopback, where the webhook sink listens, unless a test takes it away.
+    var webhookAllowedNetworks = EgressPolicy.loopback
 }
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
@@ -131,6 +134,9 @@ final class Harness: Sendable {
     let client: HTTPClient
     /// What the providers and the simulators' receipts send through, as in `herald serve`.
     let providerClient: ProviderHTTPClient
+    /// What webhooks go through, as `WebhookRegistration` makes it: vetted against `webhookPolicy`.
+    let webhookClient: ProviderHTTPClient
+    var webhookPolicy: EgressPolicy { EgressPolicy(allowedNetworks: options.webhookAllowedNetworks) }
     let apiURL: String
     let simulatorURL: String
     let options: HarnessOptions
@@ -168,6 +174,9 @@ final class Harness: Sendable {
         apnsURL = "https://127.0.0.1:\(try LocalRedisServer.freePort())"
         // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
         providerClient = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
+        webhookClient = try! WebhookEgress.client(
+            policy: EgressPolicy(allowedNetworks: options.webhookAllowedNetworks), maxConnectionsPerHost: 64,
+            readTimeout: .seconds(5))
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.redirectConfiguration = .disallow  // tests look at the redirects themselves
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -218,7 +227,7 @@ final class Harness: Sendable {
                 return configuration
             }(),
             metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
-            validator: MessageValidator(recipientKeys: options.recipientKeys))
+            validator: MessageValidator(recipientKeys: options.recipientKeys), webhookEgress: EgressGuard(policy: webhookPolicy))
     }
 
     /// A second API instance on the same Redis, on its own port, as a second
@@ -332,7 +341,7 @@ final class Harness: Sendable {
             return SMTPProvider(configuration: configuration)
         } ?? sendgrid
         return sms + [email, wechatProvider, try! fcmProvider(), apnsProvider,
-                      WebhookProvider(secret: Self.webhookSecret, client: providerClient)]
+                      WebhookProvider(secret: Self.webhookSecret, client: webhookClient)]
     }
 
     static func apnsConfiguration(baseURL: String) -> APNsConfiguration {
@@ -405,6 +414,7 @@ final class Harness: Sendable {
         await serversTask.withLock({ $0 })?.value
         try? await client.shutdown()
         await providerClient.shutdown()
+        await webhookClient.shutdown()
         try? await apnsClient.shutdown()
         redis.close()
         singleServer?.stop()

@@ -8,7 +8,8 @@ import Synchronization
 /// request path, for testing the provider HTTP client against real sockets:
 /// `/echo` answers the method, Host header and body; `/close` answers and
 /// closes the connection (`Connection: close`); `/big` answers a 2 MiB body;
-/// `/silent` never answers. It counts the connections it accepted.
+/// `/silent` never answers; `/redirect` answers 302 to `/echo`. It counts the
+/// connections it accepted.
 final class ScriptedHTTPServer: Sendable {
     let port: Int
     private let channel: any Channel
@@ -75,6 +76,8 @@ final class ScriptedReplyHandler: ChannelInboundHandler {
                 reply(context, body: String(repeating: "x", count: 2 << 20), close: false)
             case "/close":
                 reply(context, body: "bye", close: true)
+            case "/redirect":
+                reply(context, body: "", close: false, status: .found, extra: [("Location", "/echo")])
             default:
                 let text = "\(head.method.rawValue) \(head.headers["Host"].first ?? "") "
                     + String(decoding: body.readableBytesView, as: UTF8.self)
@@ -83,10 +86,12 @@ final class ScriptedReplyHandler: ChannelInboundHandler {
         }
     }
 
-    private func reply(_ context: ChannelHandlerContext, body: String, close: Bool) {
-        var headers = HTTPHeaders([("Content-Length", String(body.utf8.count))])
+    private func reply(_ context: ChannelHandlerContext, body: String, close: Bool, status: HTTPResponseStatus = .ok,
+                       extra: [(String, String)] = [])
+    {
+        var headers = HTTPHeaders([("Content-Length", String(body.utf8.count))] + extra)
         if close { headers.add(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
