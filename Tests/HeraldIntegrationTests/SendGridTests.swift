@@ -58,8 +58,10 @@ struct SendGridTests {
             let bounced = try await h.sendEmail(to: "bounce-early@example.com")
             try await h.waitForStatus(bounced, "undelivered")
             #expect(try await h.message(bounced).fields["provider"] == "sendgrid")
-            #expect(try await h.api(.GET, "/v1/suppressions/email/bounce-early@example.com").status == 200,
-                    "a bounce kept as early still suppresses")
+            // The suppression lives in the channel's slot, written just after the receipt's transition.
+            try await eventually("a bounce kept as early still suppresses") {
+                try await h.api(.GET, "/v1/suppressions/email/bounce-early@example.com").status == 200
+            }
         }
     }
 
@@ -98,8 +100,11 @@ struct SendGridTests {
             let id = try await h.sendEmail(to: "bounce-me@example.com")
             try await h.waitForStatus(id, "undelivered")
             #expect(try await h.events(id).contains { $0.type == "receipt:undelivered" && $0.detail.contains("5.1.1") })
-            let entry = try await h.api(.GET, "/v1/suppressions/email/bounce-me@example.com")
-            #expect(entry.json["reason"] as? String == "invalid_recipient")
+            // The suppression lives in the channel's slot, written just after the receipt's transition.
+            try await eventually("the bounce suppresses the address as an invalid recipient") {
+                try await h.api(.GET, "/v1/suppressions/email/bounce-me@example.com").json["reason"] as? String
+                    == "invalid_recipient"
+            }
             let next = try await h.sendEmail(to: "bounce-me@example.com")
             try await h.waitForStatus(next, "suppressed")
             #expect(h.sendgridLedger.requests(to: "bounce-me@example.com") == 1)

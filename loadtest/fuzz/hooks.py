@@ -23,7 +23,9 @@ cases only, in every phase; a negative case is refused whatever it breaks):
 - a `timezone` that is no IANA zone name the server knows;
 - a suppression whose recipient is not in the shape of the channel in the path;
 - a stats range (`from`/`to`, defaulting to today) over 366 days or reversed;
-- a template field with Mustache braces: its syntax is checked by the server.
+- a template field with Mustache braces (a top-level field or one of its
+  `data` fields): its syntax is checked by the server;
+- a new key's `expires_at`: it must be in the future.
 """
 import base64
 import datetime
@@ -184,9 +186,13 @@ def fit(case):
         case.query.pop("from", None)
         case.query.pop("to", None)
     elif path == "/v1/templates/{name}" and isinstance(case.body, dict):
-        for key, value in list(case.body.items()):
-            if isinstance(value, str):
-                case.body[key] = value.replace("{", "(").replace("}", ")")
+        for fields in [case.body] + ([case.body["data"]] if isinstance(case.body.get("data"), dict) else []):
+            for key, value in list(fields.items()):
+                if isinstance(value, str):
+                    fields[key] = value.replace("{", "(").replace("}", ")")
+    elif path == "/v1/keys" and isinstance(case.body, dict) and "expires_at" in case.body:
+        case.body["expires_at"] = (datetime.datetime.now(datetime.timezone.utc)
+                                   + datetime.timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def filter_query_stats(query):
