@@ -4,10 +4,16 @@
 public enum ConstantTime {
     /// True when both strings are byte for byte the same.
     public static func equal(_ given: String, _ expected: String) -> Bool {
-        let given = Array(given.utf8)
-        let expected = Array(expected.utf8)
-        guard given.count == expected.count else { return false }
-        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        var given = given
+        var expected = expected
+        return given.withUTF8 { a in
+            expected.withUTF8 { b in
+                guard a.count == b.count else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<a.count { difference |= a[index] ^ b[index] }
+                return difference == 0
+            }
+        }
     }
 
     /// True when both byte arrays are the same, in time that depends only on their length.

@@ -21,12 +21,18 @@ public struct APIKeyToken: Sendable, Equatable {
     }
 
     /// The id of a bearer string shaped like a stored key's secret; nil for any other string.
+    /// Read byte by byte: it runs on every request of a stored key.
     public static func id(of bearer: String) -> String? {
         let utf8 = bearer.utf8
-        guard utf8.count == prefix.count + 16 + 1 + 43, bearer.hasPrefix(prefix) else { return nil }
-        let id = bearer.dropFirst(prefix.count).prefix(16)
-        guard isID(String(id)), bearer.dropFirst(prefix.count + 16).first == "_" else { return nil }
-        return String(id)
+        guard utf8.count == prefix.utf8.count + 16 + 1 + 43 else { return nil }
+        var bearer = bearer
+        return bearer.withUTF8 { bytes -> String? in
+            // "hrk_"
+            guard bytes[0] == 0x68, bytes[1] == 0x72, bytes[2] == 0x6b, bytes[3] == 0x5f, bytes[20] == 0x5f else { return nil }
+            let id = UnsafeBufferPointer(rebasing: bytes[4..<20])
+            guard id.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            return String(decoding: id, as: UTF8.self)
+        }
     }
 
     /// Whether `text` has the shape of a key id (what `DELETE /v1/keys/{id}` takes).
@@ -50,6 +56,19 @@ public struct APIKeyToken: Sendable, Equatable {
     public static func digest(_ bearer: String) -> [UInt8] {
         var bearer = bearer
         return bearer.withUTF8 { Array(SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+    }
+
+    /// Whether the bearer string hashes to `expected` (`digest`), compared in
+    /// constant time, without copying the digest out.
+    public static func matches(_ bearer: String, digest expected: [UInt8]) -> Bool {
+        var bearer = bearer
+        let digest = bearer.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return digest.withUnsafeBytes { bytes in
+            guard bytes.count == expected.count else { return false }
+            var difference: UInt8 = 0
+            for index in 0..<bytes.count { difference |= bytes[index] ^ expected[index] }
+            return difference == 0
+        }
     }
 
     /// The bytes of a lowercase hex digest (`hash`); nil for anything else.

@@ -9,9 +9,23 @@ import Synchronization
 /// and a key check costs no round trip on the hot path. Unknown ids are
 /// remembered too, so guessing costs Redis nothing.
 final class KeyRing: Sendable {
+    /// A stored key as a request needs it; a class, so a cache hit copies one reference.
+    private final class Entry: Sendable {
+        let caller: Caller
+        /// What the key's secret must hash to.
+        let digest: [UInt8]
+        let expiresAtMillis: Int64?
+
+        init(caller: Caller, digest: [UInt8], expiresAtMillis: Int64?) {
+            self.caller = caller
+            self.digest = digest
+            self.expiresAtMillis = expiresAtMillis
+        }
+    }
+
     private struct Cached {
-        /// The key's caller and the digest its secret must hash to; nil for no such key.
-        let entry: (caller: Caller, digest: [UInt8], expiresAtMillis: Int64?)?
+        /// nil for no such key.
+        let entry: Entry?
         let fetchedAtMillis: Int64
     }
 
@@ -34,7 +48,7 @@ final class KeyRing: Sendable {
     /// The caller `bearer` authenticates, or 401 for an unknown, revoked or expired key.
     func authenticate(_ bearer: String, nowMillis: Int64) async throws -> Caller {
         if let id = APIKeyToken.id(of: bearer), let key = try await key(id, nowMillis: nowMillis),
-           ConstantTime.equal(APIKeyToken.digest(bearer), key.digest)
+           APIKeyToken.matches(bearer, digest: key.digest)
         {
             if let expires = key.expiresAtMillis, nowMillis >= expires {
                 throw APIError(status: 401, code: "key_expired", message: "this API key expired")
@@ -54,11 +68,11 @@ final class KeyRing: Sendable {
         _ = cache.withLock { $0.removeValue(forKey: id) }
     }
 
-    private func key(_ id: String, nowMillis: Int64) async throws -> (caller: Caller, digest: [UInt8], expiresAtMillis: Int64?)? {
+    private func key(_ id: String, nowMillis: Int64) async throws -> Entry? {
         let cached = cache.withLock { $0[id] }
         if let cached, nowMillis - cached.fetchedAtMillis < cacheMillis { return cached.entry }
         let entry = try await store.key(id).flatMap { key in
-            APIKeyToken.digest(hex: key.secretHash).map { (Caller(key), $0, key.expiresAtMillis) }
+            APIKeyToken.digest(hex: key.secretHash).map { Entry(caller: Caller(key), digest: $0, expiresAtMillis: key.expiresAtMillis) }
         }
         cache.withLock { cache in
             if cache.count >= Self.maxCached { cache.removeAll(keepingCapacity: true) }
