@@ -2,6 +2,7 @@ import APNsAdapter
 import Foundation
 import HeraldCore
 import HeraldSimulators
+import HeraldTesting
 import Testing
 
 @Suite("APNs push")

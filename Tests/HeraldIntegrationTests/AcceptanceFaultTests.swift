@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// What acceptance answers when Redis cannot take a write: a batch is never

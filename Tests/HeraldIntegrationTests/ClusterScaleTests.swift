@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// Herald on a real local Redis Cluster, as DESIGN's scale section promises:

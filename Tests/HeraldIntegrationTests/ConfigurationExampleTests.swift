@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTesting
 import Testing
 
 /// `herald.conf.example` says it documents every setting: held to it against

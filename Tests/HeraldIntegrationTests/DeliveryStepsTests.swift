@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldProviders
 import HeraldRedis
 import Logging
+import HeraldTesting
 import Testing
 
 /// Each step of the delivery pipeline on its own, on messages enqueued

@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 @Suite("Delivery end to end")

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// `herald doctor` run as an operator would, against the test's simulators

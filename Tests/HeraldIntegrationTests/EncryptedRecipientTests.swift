@@ -4,6 +4,7 @@ import Foundation
 import HeraldCore
 import HeraldRedis
 import NIOCore
+import HeraldTesting
 import Testing
 
 @Suite("Encrypted recipients")

@@ -4,6 +4,7 @@ import Foundation
 import HeraldCore
 import HeraldProviders
 import HeraldSimulators
+import HeraldTesting
 import Testing
 
 @Suite("FCM push")

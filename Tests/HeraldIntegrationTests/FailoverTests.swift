@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldSimulators
 import Synchronization
+import HeraldTesting
 import Testing
 
 /// Whether the simulated Twilio is down, flipped by the test.

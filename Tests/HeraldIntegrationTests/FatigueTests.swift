@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldRedis
 import HeraldSimulators
+import HeraldTesting
 import Testing
 
 @Suite("Fatigue caps")

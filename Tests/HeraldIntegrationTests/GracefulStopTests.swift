@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// A graceful stop (what SIGTERM asks for) takes no new work, lets every send

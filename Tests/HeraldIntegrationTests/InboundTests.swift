@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import NIOHTTP1
+import HeraldTesting
 import Testing
 import TwilioAdapter
 

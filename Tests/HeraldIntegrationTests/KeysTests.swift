@@ -3,6 +3,7 @@ import Foundation
 import HeraldCore
 import HeraldRedis
 import NIOHTTP1
+import HeraldTesting
 import Testing
 
 /// API keys with scopes, their revocation and rate across instances, and the

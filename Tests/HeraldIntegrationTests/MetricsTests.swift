@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTesting
 import Testing
 
 /// `/metrics` as Prometheus sees it: the queue gauges, request and provider

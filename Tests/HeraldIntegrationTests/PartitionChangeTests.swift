@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// Changing `HERALD_PARTITIONS` under load loses nothing and sends nothing

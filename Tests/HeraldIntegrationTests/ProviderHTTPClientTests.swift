@@ -3,6 +3,7 @@ import HeraldProviders
 import HeraldSimulators
 import NIOCore
 import NIOSSL
+import HeraldTesting
 import Testing
 
 @Suite("Provider HTTP client")

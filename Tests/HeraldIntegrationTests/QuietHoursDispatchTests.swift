@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 @Suite("Quiet hours at dispatch")

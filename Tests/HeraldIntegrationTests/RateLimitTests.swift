@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldRedis
 import HeraldDispatch
+import HeraldTesting
 import Testing
 
 @Suite("Provider rate limits")

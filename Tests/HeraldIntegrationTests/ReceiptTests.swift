@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import HeraldCore
 import HeraldSimulators
+import HeraldTesting
 import Testing
 import TwilioAdapter
 

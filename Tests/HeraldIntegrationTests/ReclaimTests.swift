@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 @Suite("Crash recovery")

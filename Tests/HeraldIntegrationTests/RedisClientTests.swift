@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 @Suite("Redis client on SwiftNIO with hiredis's reader")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HeraldRedis
+import HeraldTesting
 import Testing
 
 @Suite("Redis Cluster client")

@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldRedis
 import SendGridAdapter
+import HeraldTesting
 import Testing
 
 /// Redis must not grow without bound: every key Herald writes expires, except

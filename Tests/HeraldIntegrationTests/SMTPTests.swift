@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldSimulators
 import SMTPAdapter
+import HeraldTesting
 import Testing
 
 @Suite("SMTP email", .serialized)

@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldSimulators
 import NIOHTTP1
 import SendGridAdapter
+import HeraldTesting
 import Testing
 
 @Suite("SendGrid email")

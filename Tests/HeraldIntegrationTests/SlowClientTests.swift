@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HeraldRedis
+import HeraldTesting
 import Testing
 
 /// How `herald serve` starts and refuses to, seen from outside: exit codes

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldSimulators
 import NIOHTTP1
+import HeraldTesting
 import Testing
 
 @Suite("Suppressions")

@@ -4,6 +4,7 @@ import HeraldDispatch
 import HeraldProviders
 import HeraldSimulators
 import NIOHTTP1
+import HeraldTesting
 import Testing
 import WeChatAdapter
 

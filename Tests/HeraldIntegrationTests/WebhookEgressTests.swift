@@ -6,6 +6,7 @@ import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
 import NIOCore
+import HeraldTesting
 import Testing
 import WebhookAdapter
 

@@ -2,6 +2,7 @@ import AliyunAdapter
 import Foundation
 import HeraldCore
 import SendGridAdapter
+import HeraldTesting
 import Testing
 import TwilioAdapter
 import WeChatAdapter

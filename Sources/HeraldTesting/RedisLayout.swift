@@ -1,14 +1,12 @@
-import Testing
-
 /// The Redis a test runs on: one redis-server with a single partition per
 /// channel, or a local 3-master Redis Cluster with 16 partitions per channel.
 /// Tests of the Redis model take both, so every transition is exercised where
 /// each Lua script must stay inside one slot.
-enum RedisLayout: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum RedisLayout: String, CaseIterable, Sendable, CustomStringConvertible {
     case single
     case cluster
 
-    var testDescription: String {
+    public var description: String {
         switch self {
         case .single: "one redis-server"
         case .cluster: "3-master cluster, 16 partitions"
@@ -18,7 +16,7 @@ enum RedisLayout: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 extension HarnessOptions {
     /// These options on `layout`.
-    func on(_ layout: RedisLayout) -> HarnessOptions {
+    public func on(_ layout: RedisLayout) -> HarnessOptions {
         var options = self
         options.cluster = layout == .cluster
         options.partitions = layout == .cluster ? 16 : 1
@@ -28,7 +26,7 @@ extension HarnessOptions {
 
 /// Runs `body` with a fresh harness on `layout` and always tears it down.
 @discardableResult
-func withHarness<T>(_ options: HarnessOptions = HarnessOptions(), on layout: RedisLayout, _ body: (Harness) async throws -> T)
+public func withHarness<T>(_ options: HarnessOptions = HarnessOptions(), on layout: RedisLayout, _ body: (Harness) async throws -> T)
     async throws -> T
 {
     try await withHarness(options.on(layout), body)

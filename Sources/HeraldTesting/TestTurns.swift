@@ -3,19 +3,19 @@ import Synchronization
 /// A counting semaphore for tests that must not all run a heavy resource at
 /// once: `take()` waits (without blocking a thread) until one of `count`
 /// turns is free; `give()` hands it to the next waiter.
-final class TestTurns: Sendable {
+public final class TestTurns: Sendable {
     private struct State {
-        var free: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        public var free: Int
+        public var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state: Mutex<State>
 
-    init(count: Int) {
+    public init(count: Int) {
         state = Mutex(State(free: count))
     }
 
-    func take() async {
+    public func take() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = state.withLock { state -> Bool in
                 if state.free > 0 {
@@ -29,7 +29,7 @@ final class TestTurns: Sendable {
         }
     }
 
-    func give() {
+    public func give() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty {
                 state.free += 1

@@ -10,11 +10,11 @@ import HeraldRedis
 /// parallel, and dozens of clusters starting together on two cores starve
 /// each other past every deadline. A test waits for its turn before starting
 /// its nodes and gives it back in `stop()`.
-final class LocalRedisCluster: Sendable {
-    let ports: [Int]
-    let directory: String
+public final class LocalRedisCluster: Sendable {
+    public let ports: [Int]
+    public let directory: String
     private let servers: [ChildProcess]
-    static let concurrentClusters = 2
+    public static let concurrentClusters = 2
     private static let turns = TestTurns(count: concurrentClusters)
     /// One test at a time may hold every turn (`withoutClusters`), so two such tests never deadlock each holding some.
     private static let exclusive = TestTurns(count: 1)
@@ -22,7 +22,7 @@ final class LocalRedisCluster: Sendable {
     /// Runs `body` while no test cluster runs: it waits for every turn and
     /// holds them. For a test whose timing several parallel clusters (six
     /// redis-servers and Herald processes on two cores) would disturb.
-    static func withoutClusters<T>(_ body: () async throws -> T) async rethrows -> T {
+    public static func withoutClusters<T>(_ body: () async throws -> T) async rethrows -> T {
         await exclusive.take()
         for _ in 0..<concurrentClusters { await turns.take() }
         defer {
@@ -32,7 +32,7 @@ final class LocalRedisCluster: Sendable {
         return try await body()
     }
 
-    init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
+    public init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
         await Self.turns.take()
         do {
             (directory, ports, servers) = try await Self.start(masters: masters, replicasPerMaster: replicasPerMaster)
@@ -99,17 +99,17 @@ final class LocalRedisCluster: Sendable {
     }
 
     /// A plain client of one node, for administration and for looking at what it holds.
-    func node(_ port: Int) -> RedisClient {
+    public func node(_ port: Int) -> RedisClient {
         RedisClient(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), connections: 1)
     }
 
-    var seeds: [RedisEndpoint] { ports.map { RedisEndpoint(address: .tcp(host: "127.0.0.1", port: $0)) } }
+    public var seeds: [RedisEndpoint] { ports.map { RedisEndpoint(address: .tcp(host: "127.0.0.1", port: $0)) } }
 
     /// `HERALD_REDIS_CLUSTER` for this cluster.
-    var seedList: String { ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") }
+    public var seedList: String { ports.map { "127.0.0.1:\($0)" }.joined(separator: ",") }
 
     /// The ports of the masters, as the nodes themselves say (`ROLE`).
-    func masterPorts() async throws -> [Int] {
+    public func masterPorts() async throws -> [Int] {
         var masters: [Int] = []
         for port in ports {
             let client = node(port)
@@ -123,7 +123,7 @@ final class LocalRedisCluster: Sendable {
     /// has every write, then `CLUSTER FAILOVER` on the replica, and returns
     /// once the replica reports itself master. Returns (old master, new master) ports.
     @discardableResult
-    func failover(masterOf key: String) async throws -> (old: Int, new: Int) {
+    public func failover(masterOf key: String) async throws -> (old: Int, new: Int) {
         let nodes = ports.map { (port: $0, client: node($0)) }
         defer { for node in nodes { node.client.close() } }
         let slot = HashSlot.of(key)
@@ -160,18 +160,18 @@ final class LocalRedisCluster: Sendable {
         return (oldMaster, newMaster)
     }
 
-    static func offset(_ info: String, _ field: String) -> Int? {
+    public static func offset(_ info: String, _ field: String) -> Int? {
         info.split(separator: "\r\n").first { $0.hasPrefix(field + ":") }.flatMap { Int($0.split(separator: ":")[1]) }
     }
 
     /// SIGKILL of the node on `port`: a crashed master, not a manual failover.
-    func kill9(_ port: Int) {
+    public func kill9(_ port: Int) {
         guard let index = ports.firstIndex(of: port) else { return }
         servers[index].kill()
     }
 
     /// Stops every node and gives the turn to the next test waiting for a cluster.
-    func stop() {
+    public func stop() {
         for server in servers { server.stop() }
         try? FileManager.default.removeItem(atPath: directory)
         Self.turns.give()

@@ -10,13 +10,13 @@ import Synchronization
 /// closes the connection (`Connection: close`); `/big` answers a 2 MiB body;
 /// `/silent` never answers; `/redirect` answers 302 to `/echo`. It counts the
 /// connections it accepted.
-final class ScriptedHTTPServer: Sendable {
-    let port: Int
+public final class ScriptedHTTPServer: Sendable {
+    public let port: Int
     private let channel: any Channel
     private let accepted: Counter
 
     /// Connections accepted so far.
-    var connections: Int { accepted.value.load(ordering: .sequentiallyConsistent) }
+    public var connections: Int { accepted.value.load(ordering: .sequentiallyConsistent) }
 
     private init(port: Int, channel: any Channel, accepted: Counter) {
         self.port = port
@@ -26,7 +26,7 @@ final class ScriptedHTTPServer: Sendable {
 
     deinit { channel.close(promise: nil) }
 
-    static func start(tls: TLSConfiguration? = nil) async throws -> ScriptedHTTPServer {
+    public static func start(tls: TLSConfiguration? = nil) async throws -> ScriptedHTTPServer {
         let counter = Counter()
         let context = try tls.map { try NIOSSLContext(configuration: $0) }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -43,24 +43,24 @@ final class ScriptedHTTPServer: Sendable {
         return ScriptedHTTPServer(port: channel.localAddress!.port!, channel: channel, accepted: counter)
     }
 
-    func url(_ path: String, secure: Bool = false) -> String {
+    public func url(_ path: String, secure: Bool = false) -> String {
         (secure ? "https" : "http") + "://127.0.0.1:\(port)" + path
     }
 
     /// Shared by the child initializer, which counts, and the server, which reads.
     private final class Counter: Sendable {
-        let value = Atomic<Int>(0)
+        public let value = Atomic<Int>(0)
     }
 }
 
-final class ScriptedReplyHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+public final class ScriptedReplyHandler: ChannelInboundHandler {
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias OutboundOut = HTTPServerResponsePart
 
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let received):
             head = received

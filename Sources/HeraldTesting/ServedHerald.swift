@@ -6,9 +6,9 @@ import NIOCore
 /// `herald serve` as a real process on loopback in the local sandbox (its own
 /// provider simulators), on whatever Redis `environment` names: what an
 /// operator runs, for tests that kill, restart or multiply instances.
-final class ServedHerald: Sendable {
-    let base: String
-    let running: HeraldProcess.Running
+public final class ServedHerald: Sendable {
+    public let base: String
+    public let running: HeraldProcess.Running
 
     private init(base: String, running: HeraldProcess.Running) {
         self.base = base
@@ -16,7 +16,7 @@ final class ServedHerald: Sendable {
     }
 
     /// Starts one and waits until `/ready` answers.
-    static func start(_ environment: [String: String]) async throws -> ServedHerald {
+    public static func start(_ environment: [String: String]) async throws -> ServedHerald {
         let port = try LocalRedisServer.freePort()
         var environment = environment
         environment["HERALD_HTTP_PORT"] = String(port)
@@ -39,7 +39,7 @@ final class ServedHerald: Sendable {
     }
 
     /// POSTs JSON; the status and the decoded reply.
-    func post(_ path: String, _ body: String) async throws -> (status: UInt, json: [String: Any]) {
+    public func post(_ path: String, _ body: String) async throws -> (status: UInt, json: [String: Any]) {
         var request = HTTPClientRequest(url: base + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -52,7 +52,7 @@ final class ServedHerald: Sendable {
     /// Sends a batch of SMS and returns the id of each, in order. Throws when the
     /// request fails, is not answered 202, or any item came back without an id:
     /// a caller that counts acknowledgements must see the ones that did not happen.
-    func sendBatch(_ recipients: [String], body: String = "hello") async throws -> [String] {
+    public func sendBatch(_ recipients: [String], body: String = "hello") async throws -> [String] {
         let items = recipients.map { #"{"channel":"sms","to":"\#($0)","content":{"body":"\#(body)"}}"# }
         let reply = try await post("/v1/messages/batch", #"{"messages":["# + items.joined(separator: ",") + "]}")
         guard reply.status == 202, let results = reply.json["results"] as? [[String: Any]] else {
@@ -64,28 +64,28 @@ final class ServedHerald: Sendable {
     }
 
     /// A batch not accepted whole: its status and reply.
-    struct BatchRefused: Error, CustomStringConvertible {
-        let status: UInt
-        let reply: Substring
-        var description: String { "batch answered \(status): \(reply)" }
+    public struct BatchRefused: Error, CustomStringConvertible {
+        public let status: UInt
+        public let reply: Substring
+        public var description: String { "batch answered \(status): \(reply)" }
     }
 
     /// SIGKILL: no shutdown, no draining, as a crash.
-    func kill9() {
+    public func kill9() {
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
     }
 
     /// SIGTERM and wait; returns what it printed.
     @discardableResult
-    func stop() async throws -> String {
+    public func stop() async throws -> String {
         try await running.stop().output
     }
 }
 
 extension RedisCommands {
     /// The status of each message, read straight from Redis in one pipelined round trip.
-    func statuses(_ ids: [String]) async throws -> [String] {
+    public func statuses(_ ids: [String]) async throws -> [String] {
         let replies = try await pipeline(ids.map { ["HGET", ChannelKeys(messageID: $0)?.message($0) ?? "", "status"] })
         return replies.map { $0.string ?? "missing" }
     }

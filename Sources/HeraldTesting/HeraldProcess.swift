@@ -2,14 +2,14 @@ import Foundation
 
 /// The built `herald` executable run as an operator would: its exit code and
 /// everything it printed, with a deadline so a hang fails the test instead of stalling it.
-struct HeraldProcess {
-    struct Finished {
-        let status: Int32
-        let output: String
+public struct HeraldProcess {
+    public struct Finished {
+        public let status: Int32
+        public let output: String
     }
 
     /// `herald` beside the test bundle (both are products of the same build).
-    static var executable: String {
+    public static var executable: String {
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("herald").path
         return FileManager.default.isExecutableFile(atPath: besideTests) ? besideTests : ".build/debug/herald"
@@ -17,7 +17,7 @@ struct HeraldProcess {
 
     /// Runs `herald arguments…` in a fresh directory with only `environment`
     /// (plus PATH and HOME), and waits for it to exit.
-    static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60))
+    public static func run(_ arguments: [String], environment: [String: String], timeout: Duration = .seconds(60))
         async throws -> Finished
     {
         let running = try start(arguments, environment: environment)
@@ -33,13 +33,13 @@ struct HeraldProcess {
     }
 
     /// A `herald` left running (`serve`), stopped by the test.
-    final class Running: @unchecked Sendable {
-        let process: Process
-        let directory: String
-        let outputPath: String
+    public final class Running: @unchecked Sendable {
+        public let process: Process
+        public let directory: String
+        public let outputPath: String
         private let output: FileHandle
 
-        init(process: Process, directory: String, outputPath: String, output: FileHandle) {
+        public init(process: Process, directory: String, outputPath: String, output: FileHandle) {
             self.process = process
             self.directory = directory
             self.outputPath = outputPath
@@ -47,10 +47,10 @@ struct HeraldProcess {
         }
 
         /// Everything printed so far.
-        var printed: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+        public var printed: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
         /// Sends SIGTERM, waits for the exit (SIGKILL past the deadline), and returns the output.
-        func stop(timeout: Duration = .seconds(20)) async throws -> Finished {
+        public func stop(timeout: Duration = .seconds(20)) async throws -> Finished {
             if process.isRunning { process.terminate() }
             let deadline = ContinuousClock.now.advanced(by: timeout)
             while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -64,7 +64,7 @@ struct HeraldProcess {
     }
 
     /// Starts `herald arguments…` as `run` does, without waiting for it.
-    static func start(_ arguments: [String], environment: [String: String]) throws -> Running {
+    public static func start(_ arguments: [String], environment: [String: String]) throws -> Running {
         let directory = NSTemporaryDirectory() + "herald-process-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let process = Process()

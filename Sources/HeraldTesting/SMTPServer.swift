@@ -5,16 +5,16 @@ import HeraldSimulators
 /// A real SMTP server for the email tests: `loadtest/smtp-sink.py` (aiosmtpd)
 /// on a free loopback port, with STARTTLS (the simulator certificate) and
 /// AUTH, writing what it accepts to a folder.
-final class SMTPServer: Sendable {
-    static let username = "herald"
-    static let password = "smtp-test-password"
+public final class SMTPServer: Sendable {
+    public static let username = "herald"
+    public static let password = "smtp-test-password"
 
-    let port: Int
-    let directory: String
-    let certificateFile: String
+    public let port: Int
+    public let directory: String
+    public let certificateFile: String
     private let process: ChildProcess
 
-    init() throws {
+    public init() throws {
         directory = NSTemporaryDirectory() + "herald-smtp-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         certificateFile = directory + "/cert.pem"
@@ -22,7 +22,7 @@ final class SMTPServer: Sendable {
         try SimulatorTLS.privateKeyPEM.write(toFile: directory + "/key.pem", atomically: true, encoding: .utf8)
         port = try LocalRedisServer.freePort()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../loadtest/smtp-sink.py").standardizedFileURL.path
+            .appendingPathComponent("../../loadtest/smtp-sink.py").standardizedFileURL.path
         process = try ChildProcess(
             "/usr/bin/python3",
             arguments: [script, String(port), directory + "/mail", certificateFile, directory + "/key.pem",
@@ -31,7 +31,7 @@ final class SMTPServer: Sendable {
     }
 
     /// Waits until the server accepts connections.
-    func waitUntilReady() async throws {
+    public func waitUntilReady() async throws {
         try await eventually("the SMTP server listens", timeout: .seconds(15)) {
             guard self.process.isRunning else {
                 let log = (try? String(contentsOfFile: self.directory + "/sink.log", encoding: .utf8)) ?? ""
@@ -41,21 +41,21 @@ final class SMTPServer: Sendable {
         }
     }
 
-    var url: String { "smtp://127.0.0.1:\(port)" }
+    public var url: String { "smtp://127.0.0.1:\(port)" }
 
     /// The envelope and Python's parse of the n-th accepted message (1-based), once written.
-    func received(_ number: Int) -> [String: Any]? {
+    public func received(_ number: Int) -> [String: Any]? {
         guard FileManager.default.fileExists(atPath: directory + "/mail/\(number).eml"),
               let data = FileManager.default.contents(atPath: directory + "/mail/\(number).json")
         else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 
-    var receivedCount: Int {
+    public var receivedCount: Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/mail")) ?? []).filter { $0.hasSuffix(".eml") }.count
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
