@@ -21,6 +21,23 @@ func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
 let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM", "APNs", "SMTP"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
+/// Everything a whole Herald on loopback is made of: what HeraldTesting
+/// assembles, and what the integration tests reach into.
+let wholeHerald: [Target.Dependency] = [
+    "HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldSimulators", "HeraldProviders",
+] + allAdapters + [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "_CryptoExtras", package: "swift-crypto"),
+]
+
 let package = Package(
     name: "herald",
     platforms: [.macOS(.v15)],
@@ -156,32 +173,9 @@ let package = Package(
                     exclude: ["Fixtures"],
                     swiftSettings: strict),
         .target(name: "HeraldTesting",
-                dependencies: ["HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP",
-                               "HeraldSimulators", "HeraldProviders"] + allAdapters + [
-                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                               .product(name: "NIOCore", package: "swift-nio"),
-                               .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "NIOPosix", package: "swift-nio"),
-                               .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                               .product(name: "Logging", package: "swift-log"),
-                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                               .product(name: "Hummingbird", package: "hummingbird"),
-                               .product(name: "Crypto", package: "swift-crypto"),
-                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                dependencies: wholeHerald,
                 swiftSettings: strict),
-        .testTarget(name: "HeraldIntegrationTests",
-                    dependencies: ["HeraldTesting", "HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP",
-                                   "HeraldSimulators", "HeraldProviders"] + allAdapters + [
-                                   .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                   .product(name: "NIOCore", package: "swift-nio"),
-                                   .product(name: "NIOHTTP1", package: "swift-nio"),
-                                   .product(name: "NIOPosix", package: "swift-nio"),
-                                   .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                                   .product(name: "Logging", package: "swift-log"),
-                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                                   .product(name: "Hummingbird", package: "hummingbird"),
-                                   .product(name: "Crypto", package: "swift-crypto"),
-                                   .product(name: "_CryptoExtras", package: "swift-crypto")],
+        .testTarget(name: "HeraldIntegrationTests", dependencies: ["HeraldTesting"] + wholeHerald,
                     swiftSettings: strict),
     ]
 )
