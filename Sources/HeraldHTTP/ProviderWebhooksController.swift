@@ -75,22 +75,21 @@ struct ProviderWebhooksController: Sendable {
         }
         // Receipts go to Redis together: one coalesced call for a lone one
         // (Twilio posts one per request), one pipelined round trip for an array.
-        var receipts: [ReceiptUpdate] = []
+        var receipts: [ProviderReceipt] = []
         func applyReceipts() async throws {
             guard !receipts.isEmpty else { return }
             defer { receipts.removeAll() }
             if receipts.count == 1, let only = receipts.first {
-                count(try await store.applyReceipt(only, nowMillis: now).result.rawValue)
+                count(try await store.applyReceipt(only, from: webhook.provider, nowMillis: now).result.rawValue)
             } else {
-                for applied in try await store.applyReceipts(receipts, nowMillis: now) { count(applied.result.rawValue) }
+                for applied in try await store.applyReceipts(receipts, from: webhook.provider, nowMillis: now) {
+                    count(applied.result.rawValue)
+                }
             }
         }
         for effect in result.effects {
             if case .receipt(let receipt) = effect {
-                receipts.append(ReceiptUpdate(
-                    channel: receipt.channel, provider: webhook.provider, providerMessageID: receipt.providerMessageID,
-                    kind: receipt.kind, detail: receipt.detail, eventID: receipt.eventID, messageID: receipt.messageID,
-                    suppress: receipt.suppression))
+                receipts.append(receipt)
                 continue
             }
             try await applyReceipts()

@@ -213,35 +213,36 @@ public struct MessageStore: Sendable {
         }
     }
 
-    /// Applies one provider receipt (see `ReceiptUpdate`); concurrent ones
-    /// share a pipelined request.
-    public func applyReceipt(_ receipt: ReceiptUpdate, nowMillis: Int64) async throws
+    /// Applies one receipt of `provider` (see `ProviderReceipt`); concurrent
+    /// ones share a pipelined request.
+    public func applyReceipt(_ receipt: ProviderReceipt, from provider: String, nowMillis: Int64) async throws
         -> (result: ReceiptResult, messageID: String)
     {
-        let partitions = try await receiptPartitions([receipt])[0]
+        let partitions = try await receiptPartitions([receipt], from: provider)[0]
         if partitions.count == 1 {
-            let call = receiptCall(receipt, keys: partitions[0], nowMillis: nowMillis)
+            let call = receiptCall(receipt, from: provider, keys: partitions[0], nowMillis: nowMillis)
             let reply = try await receipts.run(keys: call.keys, arguments: call.arguments)
-            try await suppress([(receipt, reply)])
+            try await suppress([(receipt, reply)], from: provider)
             return try Self.receiptResult(reply)
         }
-        return try await applyEverywhere(receipt, partitions, nowMillis: nowMillis)
+        return try await applyEverywhere(receipt, from: provider, partitions, nowMillis: nowMillis)
     }
 
     /// Applies the receipts of one provider post (an Aliyun or SendGrid array)
     /// in one pipelined round trip, in their order.
-    public func applyReceipts(_ updates: [ReceiptUpdate], nowMillis: Int64) async throws
+    public func applyReceipts(_ updates: [ProviderReceipt], from provider: String, nowMillis: Int64) async throws
         -> [(result: ReceiptResult, messageID: String)]
     {
-        let partitions = try await receiptPartitions(updates)
+        let partitions = try await receiptPartitions(updates, from: provider)
         var results = [(result: ReceiptResult, messageID: String)?](repeating: nil, count: updates.count)
         let direct = updates.indices.filter { partitions[$0].count == 1 }
         let replies = try await redis.runMany(
-            Scripts.receipt, calls: direct.map { receiptCall(updates[$0], keys: partitions[$0][0], nowMillis: nowMillis) })
-        try await suppress(zip(direct, replies).map { (updates[$0], $1) })
+            Scripts.receipt,
+            calls: direct.map { receiptCall(updates[$0], from: provider, keys: partitions[$0][0], nowMillis: nowMillis) })
+        try await suppress(zip(direct, replies).map { (updates[$0], $1) }, from: provider)
         for (index, reply) in zip(direct, replies) { results[index] = try Self.receiptResult(reply) }
         for index in updates.indices where partitions[index].count > 1 {
-            results[index] = try await applyEverywhere(updates[index], partitions[index], nowMillis: nowMillis)
+            results[index] = try await applyEverywhere(updates[index], from: provider, partitions[index], nowMillis: nowMillis)
         }
         return results.map { $0! }
     }
@@ -252,7 +253,7 @@ public struct MessageStore: Sendable {
     /// whose id is in no index yet (it beat the worker's sent.lua) gets every
     /// partition: it is kept as early in each, and the one whose sent.lua
     /// comes applies it; the others expire unread.
-    private func receiptPartitions(_ updates: [ReceiptUpdate]) async throws -> [[ChannelKeys]] {
+    private func receiptPartitions(_ updates: [ProviderReceipt], from provider: String) async throws -> [[ChannelKeys]] {
         var found = updates.map { update -> [ChannelKeys]? in
             if let id = update.messageID, let keys = ChannelKeys(messageID: id) { return [keys] }
             return settings.layout.readCount == 1 ? [ChannelKeys(update.channel)] : nil
@@ -263,7 +264,7 @@ public struct MessageStore: Sendable {
         var lookups: [[String]] = []
         for (index, all) in zip(unknown, candidates) {
             for keys in all {
-                lookups.append(["EXISTS", keys.providerMessage(updates[index].provider, updates[index].providerMessageID)])
+                lookups.append(["EXISTS", keys.providerMessage(provider, updates[index].providerMessageID)])
             }
         }
         let replies = try await redis.pipeline(lookups)
@@ -278,38 +279,39 @@ public struct MessageStore: Sendable {
 
     /// A receipt whose partition is unknown, run in every partition: the one
     /// that knows the provider id applies it, the others keep it as early.
-    private func applyEverywhere(_ receipt: ReceiptUpdate, _ partitions: [ChannelKeys], nowMillis: Int64) async throws
+    private func applyEverywhere(_ receipt: ProviderReceipt, from provider: String, _ partitions: [ChannelKeys],
+                                 nowMillis: Int64) async throws
         -> (result: ReceiptResult, messageID: String)
     {
         let replies = try await redis.runMany(
-            Scripts.receipt, calls: partitions.map { receiptCall(receipt, keys: $0, nowMillis: nowMillis) })
-        try await suppress(replies.map { (receipt, $0) })
+            Scripts.receipt, calls: partitions.map { receiptCall(receipt, from: provider, keys: $0, nowMillis: nowMillis) })
+        try await suppress(replies.map { (receipt, $0) }, from: provider)
         let results = try replies.map(Self.receiptResult)
         return results.first { $0.result != .early } ?? results[0]
     }
 
     /// Adds the recipients the receipts said cannot or will not receive to
     /// their channel's suppressions (in the channel's slot, so not inside receipt.lua).
-    private func suppress(_ applied: [(ReceiptUpdate, RedisValue)]) async throws {
+    private func suppress(_ applied: [(ProviderReceipt, RedisValue)], from provider: String) async throws {
         let calls = applied.compactMap { receipt, reply -> (keys: [String], arguments: [String])? in
             let parts = reply.array
-            guard let entry = receipt.suppress?.stored, parts.count > 2, let fingerprint = parts[2].string,
+            guard let entry = receipt.suppression?.stored, parts.count > 2, let fingerprint = parts[2].string,
                   !fingerprint.isEmpty else { return nil }
             return SuppressionStore.addCall(fingerprint: fingerprint, on: receipt.channel, entry: entry,
-                                            by: .provider(receipt.provider), audit: settings.audit)
+                                            by: .provider(provider), audit: settings.audit)
         }
         guard !calls.isEmpty else { return }
         _ = try await redis.runMany(Scripts.suppressionPut, calls: calls)
     }
 
-    private func receiptCall(_ receipt: ReceiptUpdate, keys: ChannelKeys, nowMillis: Int64)
+    private func receiptCall(_ receipt: ProviderReceipt, from provider: String, keys: ChannelKeys, nowMillis: Int64)
         -> (keys: [String], arguments: [String])
     {
-        return ([keys.providerMessage(receipt.provider, receipt.providerMessageID),
-                 keys.earlyReceipts(receipt.provider, receipt.providerMessageID)],
+        return ([keys.providerMessage(provider, receipt.providerMessageID),
+                 keys.earlyReceipts(provider, receipt.providerMessageID)],
                 [receipt.kind.name, String(nowMillis), receipt.detail, receipt.eventID, keys.prefix,
                  String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), receipt.messageID ?? "",
-                 receipt.suppress?.stored ?? "", receipt.providerMessageID])
+                 receipt.suppression?.stored ?? "", receipt.providerMessageID])
     }
 
     private static func receiptResult(_ reply: RedisValue) throws -> (result: ReceiptResult, messageID: String) {
