@@ -50,11 +50,12 @@ struct DeliveryStepsTests {
         }
     }
 
-    @Test("RateLimitGate lets the first send of a one-a-second bucket go now and puts the next one back, unattempted")
+    @Test("RateLimitGate lets the first send of a one-token bucket go now and puts the next one back, unattempted")
     func rateLimit() async throws {
         try await withHarness(Self.options()) { h in
             let ids = [try await h.sendSMS(to: "+14155550103"), try await h.sendSMS(to: "+14155550104")]
-            let limit = RateLimit(perSecond: 1, burst: 1, horizonMillis: 0)
+            // One token, refilled once in 100 s: however slow the machine, the second finds none.
+            let limit = RateLimit(perSecond: 0.01, burst: 1, horizonMillis: 0)
             let gate = RateLimitGate(context: Self.context(h, DispatchConfiguration(consumerName: "steps", rateLimits: ["twilio": limit])))
             var throttled: [Bool] = []
             for claimed in try await Self.claimAll(h).sorted(by: { $0.message.id < $1.message.id }) {

@@ -215,10 +215,11 @@ struct KeysTests {
     @Test("an expired key is 401 key_expired and is listed as expired")
     func expiredKey() async throws {
         try await withHarness { h in
-            let expires = RFC3339.format(millis: WallClock.nowMillis() + 1_500)
+            // Long enough that the first call comes before it on a loaded machine; waited for, not timed.
+            let expires = RFC3339.format(millis: WallClock.nowMillis() + 8_000)
             let key = try await Self.createKey(h, #"{"name":"temporary","scopes":["read"],"expires_at":"\#(expires)"}"#)
             #expect(try await Self.call(h, .GET, h.apiURL + "/v1/stats", secret: key.secret).status == 200)
-            try await eventually("the key expires", timeout: .seconds(10)) {
+            try await eventually("the key expires", timeout: .seconds(30)) {
                 let reply = try await Self.call(h, .GET, h.apiURL + "/v1/stats", secret: key.secret)
                 return reply.status == 401 && reply.body.contains("key_expired")
             }
