@@ -34,12 +34,20 @@ public final class LocalRedisCluster: Sendable {
 
     public init(masters: Int = 3, replicasPerMaster: Int = 0) async throws {
         await Self.turns.take()
-        do {
-            (directory, ports, servers) = try await Self.start(masters: masters, replicasPerMaster: replicasPerMaster)
-        } catch {
-            Self.turns.give()
-            throw error
+        var lastError: any Error = ConditionTimeout(what: "the cluster forms")
+        for _ in 1...3 {
+            do {
+                (directory, ports, servers) = try await Self.start(masters: masters, replicasPerMaster: replicasPerMaster)
+                return
+            } catch {
+                // A port free when drawn may have been taken by another test
+                // before its node bound it: that node never answers. New ports.
+                lastError = error
+                print("LocalRedisCluster: did not form (\(error)); trying again on new ports")
+            }
         }
+        Self.turns.give()
+        throw lastError
     }
 
     private static func start(masters: Int, replicasPerMaster: Int) async throws
