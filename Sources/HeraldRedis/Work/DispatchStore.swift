@@ -175,22 +175,15 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
         nowMillis: Int64, note: String = ""
     ) async throws -> String {
-        let keys = claimed.partition
-        let reply = try await sent.run(
-            keys: [keys.message(claimed.message.id), claimed.entry.stream,
-                   keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
-            arguments: [
-                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
-                claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),
-                status.rawValue, note,
-            ])
-        let parts = reply.array
+        let call = SentTransition.call(claimed, provider: provider, providerMessageID: providerMessageID, status: status,
+                                       note: note, settings: settings, nowMillis: nowMillis)
+        let reply = try SentTransition.Reply(try await sent.run(keys: call.keys, arguments: call.arguments))
         // An early receipt said the recipient cannot or will not receive.
-        if parts.count == 4, let fingerprint = parts[2].string, !fingerprint.isEmpty, let entry = parts[3].string {
-            try await SuppressionStore.add(fingerprint: fingerprint, on: keys.channel, entry: entry, by: .provider(provider),
-                                           audit: settings.audit, redis: redis)
+        if case .recorded(_, let suppress?) = reply {
+            try await SuppressionStore.add(fingerprint: suppress.fingerprint, on: claimed.partition.channel,
+                                           entry: suppress.entry, by: .provider(provider), audit: settings.audit, redis: redis)
         }
-        return parts.count > 1 ? parts[1].string ?? "" : parts.last?.string ?? ""
+        return reply.status
     }
 
     /// Records a failed attempt: scheduled for retry at `dueMillis`, or failed
@@ -202,20 +195,17 @@ public struct DispatchStore: Sendable {
         _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
         dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
     ) async throws -> String {
-        let keys = claimed.partition
         if let suppress, let fingerprint = claimed.fingerprint {
-            try await SuppressionStore.add(fingerprint: fingerprint, on: keys.channel, entry: suppress.stored,
+            try await SuppressionStore.add(fingerprint: fingerprint, on: claimed.partition.channel, entry: suppress.stored,
                                            by: .provider(provider), audit: settings.audit, redis: redis)
         }
-        let reply = try await retry.run(
-            keys: [keys.message(claimed.message.id), claimed.entry.stream, keys.delayed, keys.deadLetters],
-            arguments: [
-                settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(dueMillis),
-                String(maxAttempts), permanent ? "1" : "0", code, message, claimed.message.id,
-                String(settings.terminalTTLSeconds), provider, suppress?.stored ?? "",
-                endSuppressed ? "suppressed" : "failed",
-            ])
-        return reply.array.first?.string ?? ""
+        let call = RetryTransition.call(
+            claimed,
+            RetryTransition.Failure(provider: provider, code: code, message: message, permanent: permanent,
+                                    dueMillis: dueMillis, maxAttempts: maxAttempts, suppress: suppress,
+                                    endSuppressed: endSuppressed),
+            settings: settings, nowMillis: nowMillis)
+        return try RetryTransition.Reply(try await retry.run(keys: call.keys, arguments: call.arguments)).rawValue
     }
 
     /// Reserves a send slot in the provider's bucket.
