@@ -73,7 +73,7 @@ struct MessageView: Encodable {
         createdAt = fields["created_at"].flatMap(Self.time)
         sendAt = fields["send_at"].flatMap(Self.time)
         expiresAt = fields["expires_at"].flatMap(Self.time)
-        nextAttemptAt = status == "retrying" ? fields["next_attempt_at"].flatMap(Self.time) : nil
+        nextAttemptAt = MessageStatus(rawValue: status) == .retrying ? fields["next_attempt_at"].flatMap(Self.time) : nil
         eventsDropped = fields["events_dropped"].flatMap { Int($0) }
         segments = fields["segments"].flatMap { Int($0) }
         template = fields["template"]

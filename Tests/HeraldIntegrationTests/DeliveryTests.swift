@@ -84,7 +84,7 @@ struct DeliveryTests {
     func scheduled(layout: RedisLayout) async throws {
         try await withHarness(on: layout) { h in
             // Far enough ahead that a loaded machine still reads it scheduled.
-            let sendAt = Date().addingTimeInterval(5).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let sendAt = Date().addingTimeInterval(12).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let reply = try await h.api(
                 .POST, "/v1/messages",
                 json: #"{"channel":"sms","to":"+14155550101","content":{"body":"later"},"send_at":"\#(sendAt)"}"#)
@@ -106,10 +106,10 @@ struct DeliveryTests {
         options.startDispatcher = false
         try await withHarness(options, on: layout) { h in
             // Far enough ahead that a loaded machine still accepts it; the dispatcher starts only after it passed.
-            let expiresAt = Date().addingTimeInterval(2).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            let expiresAt = Date().addingTimeInterval(8).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let id = try await h.sendSMS(to: "+14155550102", extra: #","expires_at":"\#(expiresAt)""#)
             let expiry = try #require(try await h.message(id).fields["expires_at"].flatMap(Int64.init))
-            try await eventually("expires_at has passed") { WallClock.nowMillis() > expiry }
+            try await eventually("expires_at has passed", timeout: .seconds(30)) { WallClock.nowMillis() > expiry }
             h.startDispatcher(consumer: "late-worker")
             try await h.waitForStatus(id, "expired")
             #expect(h.twilioLedger.requests(to: "+14155550102") == 0)
