@@ -23,7 +23,7 @@ struct APIKeyTests {
     @Test("a draft becomes a key only with a name and known scopes, channels, a positive rate and a future expiry")
     func drafts() throws {
         let token = APIKeyToken.generate()
-        let key = try APIKeyDraft(name: " ops ", scopes: ["send", "suppressions:read"], ratePerSecond: 5, channels: ["sms"],
+        let key = try APIKeyDraft(name: "ops", scopes: ["send", "suppressions:read"], ratePerSecond: 5, channels: ["sms"],
                                   expiresAt: "2099-01-01T00:00:00Z")
             .key(token: token, createdBy: "cli", nowMillis: 0)
         #expect(key.name == "ops" && key.scopes == [.send, .suppressionsRead] && key.channels == [.sms])
@@ -32,6 +32,8 @@ struct APIKeyTests {
         let refused: [(APIKeyDraft, String)] = [
             (APIKeyDraft(name: "", scopes: ["send"]), "name"),
             (APIKeyDraft(name: "x\u{7}", scopes: ["send"]), "name"),
+            (APIKeyDraft(name: "x\u{85}", scopes: ["send"]), "name"),
+            (APIKeyDraft(name: String(repeating: "é", count: 101), scopes: ["send"]), "name"),
             (APIKeyDraft(name: "x", scopes: ["send", "root"]), "scopes"),
             (APIKeyDraft(name: "x", scopes: ["send"], channels: []), "channels"),
             (APIKeyDraft(name: "x", scopes: ["send"], ratePerSecond: -1), "rate_per_second"),

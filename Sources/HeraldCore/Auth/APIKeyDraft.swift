@@ -40,9 +40,11 @@ public struct APIKeyDraft: Decodable, Sendable {
 
     /// The new key's record under `token`, or the first problem.
     public func key(token: APIKeyToken, createdBy: String, nowMillis: Int64) throws(APIError) -> APIKey {
-        guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw .missing("name") }
-        guard name.count <= Self.maxNameCharacters, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw .invalid("name", "name must be 1–\(Self.maxNameCharacters) printable characters") }
+        guard let name else { throw .missing("name") }
+        // Counted in code points, as JSON Schema's maxLength counts; control characters (Cc) refused.
+        guard (1...Self.maxNameCharacters).contains(name.unicodeScalars.count),
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw .invalid("name", "name must be 1–\(Self.maxNameCharacters) characters, none of them a control character") }
         guard let names = scopes else { throw .missing("scopes") }
         guard !names.isEmpty else { throw .invalid("scopes", "scopes must name at least one scope") }
         let scopes = try Scope.parse(names).get()

@@ -60,7 +60,7 @@ struct AuditController: Sendable {
     @Sendable func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
         var after: AuditCursor?
-        if let text = query["after"].map(String.init), !text.isEmpty {
+        if let text = query["after"].map(String.init) {
             guard let cursor = AuditCursor(text) else {
                 throw APIError.invalid("after", "after must be an entry id or a page's next, such as 1765090000000-0.keys")
             }
