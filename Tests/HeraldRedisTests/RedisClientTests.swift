@@ -203,19 +203,32 @@ struct RedisTLSTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.certificates(in: directory)
-        let tlsPort = try LocalRedisServer.freePort()
-        let server = try ChildProcess(try LocalRedisServer.locate("redis-server").path, arguments: [
-            "--port", "0", "--tls-port", String(tlsPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--tls-cert-file", directory + "/server.pem", "--tls-key-file", directory + "/server.key",
-            "--tls-ca-cert-file", directory + "/ca.pem", "--tls-auth-clients", "no", "--dir", directory,
-            "--logfile", directory + "/redis.log",
-        ])
-        defer { server.stop() }
-        let client = RedisClient(
-            endpoint: try RedisEndpoint(url: "rediss://127.0.0.1:\(tlsPort)/1?ca_file=\(directory)/ca.pem"), connections: 1)
-        defer { client.close() }
-        try await eventually("redis-server answers over TLS", timeout: .seconds(10)) {
-            (try? await client.call("PING"))?.string == "PONG"
+        // A port free when drawn can be taken before redis-server binds it: then it never answers; try a new one.
+        var started: (port: Int, server: ChildProcess, client: RedisClient)?
+        for _ in 1...3 where started == nil {
+            let port = try LocalRedisServer.freePort()
+            let server = try ChildProcess(try LocalRedisServer.locate("redis-server").path, arguments: [
+                "--port", "0", "--tls-port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--tls-cert-file", directory + "/server.pem", "--tls-key-file", directory + "/server.key",
+                "--tls-ca-cert-file", directory + "/ca.pem", "--tls-auth-clients", "no", "--dir", directory,
+                "--logfile", directory + "/redis.log",
+            ])
+            let client = RedisClient(
+                endpoint: try RedisEndpoint(url: "rediss://127.0.0.1:\(port)/1?ca_file=\(directory)/ca.pem"), connections: 1)
+            do {
+                try await eventually("redis-server answers over TLS", timeout: .seconds(20)) {
+                    (try? await client.call("PING"))?.string == "PONG"
+                }
+                started = (port, server, client)
+            } catch {
+                client.close()
+                server.stop()
+            }
+        }
+        let (tlsPort, server, client) = try #require(started, "redis-server never answered over TLS")
+        defer {
+            client.close()
+            server.stop()
         }
         #expect(try await client.pipeline([["SET", "t", "1"], ["GET", "t"]]) == [.status("OK"), .string("1")])
 
