@@ -160,10 +160,10 @@ public struct DispatchStore: Sendable {
                 .compactMap { $0 }.first { $0.blocks(category) }
             if let blocking { held.append((message, blocking.reason.rawValue)) } else { sendable.append(message) }
         }
-        _ = try await redis.runMany(Scripts.hold, calls: held.map { message, reason in
-            holdCall(message, outcome: "suppressed", due: nowMillis, event: "suppressed", detail: reason, reason: reason,
-                     nowMillis: nowMillis)
-        })
+        for reply in try await redis.runMany(Scripts.hold, calls: held.map { message, reason in
+            HoldTransition.call(message, .suppress(reason: reason), event: "suppressed", detail: reason, settings: settings,
+                                nowMillis: nowMillis)
+        }) { _ = try HoldTransition.Reply(reply) }
         for _ in held { skipped("suppressed") }
         return sendable
     }
@@ -235,38 +235,16 @@ public struct DispatchStore: Sendable {
     }
 
     /// What a sending policy does with a message it holds back.
-    public enum Hold: Sendable {
-        /// Back to the delayed set until `dueMillis`.
-        case until(dueMillis: Int64)
-        /// Ended `expired`: it would expire before it could go.
-        case expire
-        /// Ended `suppressed` with this reason.
-        case suppress(reason: String)
-    }
+    public typealias Hold = HoldTransition.Hold
 
     /// Holds a claimed message back before any provider call (quiet hours,
-    /// fatigue), recording `event` with `detail`. The attempt does not count.
+    /// fatigue, a rate limit), recording `event` with `detail`. The attempt does not count.
+    @discardableResult
     public func hold(_ claimed: ClaimedMessage, _ hold: Hold, event: String, detail: String, nowMillis: Int64)
-        async throws
+        async throws -> HoldTransition.Reply
     {
-        let (outcome, due, reason): (String, Int64, String) = switch hold {
-        case .until(let due): ("scheduled", due, "")
-        case .expire: ("expired", nowMillis, "")
-        case .suppress(let reason): ("suppressed", nowMillis, reason)
-        }
-        let call = holdCall(claimed, outcome: outcome, due: due, event: event, detail: detail, reason: reason,
-                            nowMillis: nowMillis)
-        _ = try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments)
-    }
-
-    private func holdCall(
-        _ claimed: ClaimedMessage, outcome: String, due: Int64, event: String, detail: String, reason: String,
-        nowMillis: Int64
-    ) -> (keys: [String], arguments: [String]) {
-        let keys = claimed.partition
-        return ([keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],
-                [settings.consumerGroup, claimed.entry.entryID, String(nowMillis), String(due), claimed.message.id,
-                 String(settings.terminalTTLSeconds), outcome, event, detail, reason])
+        let call = HoldTransition.call(claimed, hold, event: event, detail: detail, settings: settings, nowMillis: nowMillis)
+        return try HoldTransition.Reply(try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments))
     }
 
     /// For a recipient the worker just decrypted: records its fingerprint on
