@@ -220,10 +220,11 @@ public struct MessageStore: Sendable {
     {
         let partitions = try await receiptPartitions([receipt], from: provider)[0]
         if partitions.count == 1 {
-            let call = receiptCall(receipt, from: provider, keys: partitions[0], nowMillis: nowMillis)
-            let reply = try await receipts.run(keys: call.keys, arguments: call.arguments)
+            let call = ReceiptTransition.call(receipt, from: provider, keys: partitions[0], settings: settings,
+                                              nowMillis: nowMillis)
+            let reply = try ReceiptTransition.Reply(try await receipts.run(keys: call.keys, arguments: call.arguments))
             try await suppress([(receipt, reply)], from: provider)
-            return try Self.receiptResult(reply)
+            return (reply.result, reply.messageID)
         }
         return try await applyEverywhere(receipt, from: provider, partitions, nowMillis: nowMillis)
     }
@@ -236,11 +237,11 @@ public struct MessageStore: Sendable {
         let partitions = try await receiptPartitions(updates, from: provider)
         var results = [(result: ReceiptResult, messageID: String)?](repeating: nil, count: updates.count)
         let direct = updates.indices.filter { partitions[$0].count == 1 }
-        let replies = try await redis.runMany(
-            Scripts.receipt,
-            calls: direct.map { receiptCall(updates[$0], from: provider, keys: partitions[$0][0], nowMillis: nowMillis) })
+        let replies = try await redis.runMany(Scripts.receipt, calls: direct.map {
+            ReceiptTransition.call(updates[$0], from: provider, keys: partitions[$0][0], settings: settings, nowMillis: nowMillis)
+        }).map(ReceiptTransition.Reply.init)
         try await suppress(zip(direct, replies).map { (updates[$0], $1) }, from: provider)
-        for (index, reply) in zip(direct, replies) { results[index] = try Self.receiptResult(reply) }
+        for (index, reply) in zip(direct, replies) { results[index] = (reply.result, reply.messageID) }
         for index in updates.indices where partitions[index].count > 1 {
             results[index] = try await applyEverywhere(updates[index], from: provider, partitions[index], nowMillis: nowMillis)
         }
@@ -283,43 +284,24 @@ public struct MessageStore: Sendable {
                                  nowMillis: Int64) async throws
         -> (result: ReceiptResult, messageID: String)
     {
-        let replies = try await redis.runMany(
-            Scripts.receipt, calls: partitions.map { receiptCall(receipt, from: provider, keys: $0, nowMillis: nowMillis) })
+        let replies = try await redis.runMany(Scripts.receipt, calls: partitions.map {
+            ReceiptTransition.call(receipt, from: provider, keys: $0, settings: settings, nowMillis: nowMillis)
+        }).map(ReceiptTransition.Reply.init)
         try await suppress(replies.map { (receipt, $0) }, from: provider)
-        let results = try replies.map(Self.receiptResult)
-        return results.first { $0.result != .early } ?? results[0]
+        let reply = replies.first { $0.result != .early } ?? replies[0]
+        return (reply.result, reply.messageID)
     }
 
     /// Adds the recipients the receipts said cannot or will not receive to
     /// their channel's suppressions (in the channel's slot, so not inside receipt.lua).
-    private func suppress(_ applied: [(ProviderReceipt, RedisValue)], from provider: String) async throws {
+    private func suppress(_ applied: [(ProviderReceipt, ReceiptTransition.Reply)], from provider: String) async throws {
         let calls = applied.compactMap { receipt, reply -> (keys: [String], arguments: [String])? in
-            let parts = reply.array
-            guard let entry = receipt.suppression?.stored, parts.count > 2, let fingerprint = parts[2].string,
-                  !fingerprint.isEmpty else { return nil }
+            guard let entry = receipt.suppression?.stored, let fingerprint = reply.suppressFingerprint else { return nil }
             return SuppressionStore.addCall(fingerprint: fingerprint, on: receipt.channel, entry: entry,
                                             by: .provider(provider), audit: settings.audit)
         }
         guard !calls.isEmpty else { return }
         _ = try await redis.runMany(Scripts.suppressionPut, calls: calls)
-    }
-
-    private func receiptCall(_ receipt: ProviderReceipt, from provider: String, keys: ChannelKeys, nowMillis: Int64)
-        -> (keys: [String], arguments: [String])
-    {
-        return ([keys.providerMessage(provider, receipt.providerMessageID),
-                 keys.earlyReceipts(provider, receipt.providerMessageID)],
-                [receipt.kind.name, String(nowMillis), receipt.detail, receipt.eventID, keys.prefix,
-                 String(settings.terminalTTLSeconds), String(settings.earlyReceiptTTLSeconds), receipt.messageID ?? "",
-                 receipt.suppression?.stored ?? "", receipt.providerMessageID])
-    }
-
-    private static func receiptResult(_ reply: RedisValue) throws -> (result: ReceiptResult, messageID: String) {
-        let parts = reply.array
-        guard parts.count >= 2, let name = parts[0].string, let result = ReceiptResult(rawValue: name) else {
-            throw RedisError.unexpectedReply("receipt.lua returned \(reply)")
-        }
-        return (result, parts[1].string ?? "")
     }
 
     /// Each channel's backlog over all its partitions, in one pipelined round
