@@ -38,8 +38,8 @@ struct PartitionChangeTests {
                 "HERALD_REDIS_URL": server.endpoint.description, "HERALD_DATA_DIR": directory + "/herald",
                 "HERALD_PARTITIONS": String(partitions), "HERALD_LOG_LEVEL": "warning",
             ]
-            // Slow sending, so the count changes while much is still queued.
-            if slow { environment["HERALD_RATE_LIMITS"] = "twilio:100:10" }
+            // Slow sending (400 take 10 s), so the count changes while much is still queued, however slow the machine.
+            if slow { environment["HERALD_RATE_LIMITS"] = "twilio:40:10" }
             return try await ServedHerald.start(environment)
         }
 
@@ -51,7 +51,10 @@ struct PartitionChangeTests {
             try await redis.statuses(first).contains { $0 == "sent" || $0 == "delivered" }
         }
         try await eight.stop()
-        #expect(try await redis.statuses(first).contains("queued"), "work was left in the partitions being dropped")
+        // Work left in the partitions being dropped: queued in their streams, or in their delayed
+        // sets (a worker that claimed it put it back for its rate-limit slot).
+        let left = try await redis.statuses(first)
+        #expect(left.contains { $0 == "queued" || $0 == "scheduled" }, "work was left in the partitions being dropped")
 
         let two = try await start(2, slow: true)
         let replayed = try await two.post("/v1/messages/batch", Self.items(0..<400, keyPrefix: "a"))

@@ -77,7 +77,10 @@ struct WeChatTests {
             let id = try await h.sendWeChat(to: "blocked-openid-1")
             try await h.waitForStatus(id, "undelivered")
             #expect(try await h.events(id).contains { $0.detail.contains("user block") })
-            #expect(try await h.api(.GET, "/v1/suppressions/wechat/blocked-openid-1").status == 200)
+            // The suppression lives in the channel's slot, written just after the receipt's transition.
+            try await eventually("the block suppresses the follower") {
+                try await h.api(.GET, "/v1/suppressions/wechat/blocked-openid-1").status == 200
+            }
         }
     }
 
