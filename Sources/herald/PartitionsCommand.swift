@@ -20,9 +20,7 @@ struct PartitionsCommand: AsyncParsableCommand {
         let config = try await HeraldConfiguration.load(file: options.config)
         let redis = try await CommandLineRedis.connect(config, purpose: "the private sandbox Redis has one layout only")
         defer { redis.close() }
-        let fields = try await redis.send(["HGETALL", PartitionLayout.key]).orThrow().array.map { $0.string ?? "" }
-        var layout: [String: String] = [:]
-        for index in stride(from: 0, to: fields.count - 1, by: 2) { layout[fields[index]] = fields[index + 1] }
+        let layout = try await redis.send(["HGETALL", PartitionLayout.key]).orThrow().fields
         guard let count = layout["count"].flatMap(Int.init), let read = layout["high"].flatMap(Int.init) else {
             print("no layout recorded yet: no Herald has started on this Redis")
             return

@@ -20,11 +20,7 @@ public struct AuditEntry: Sendable, Equatable {
         guard parts.count == 2, let id = parts[0].string, let cursor = AuditCursor(streamID: id, tag: tag) else {
             return nil
         }
-        var fields: [String: String] = [:]
-        let values = parts[1].array
-        for index in stride(from: 0, to: values.count - 1, by: 2) {
-            if let name = values[index].string { fields[name] = values[index + 1].string ?? "" }
-        }
+        let fields = parts[1].fields
         self.cursor = cursor
         actorID = fields["actor_id"] ?? ""
         actorName = fields["actor_name"] ?? ""

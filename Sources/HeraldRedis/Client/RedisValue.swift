@@ -32,6 +32,17 @@ public enum RedisValue: Sendable, Equatable {
         return []
     }
 
+    /// A flat name/value array (`HGETALL`, a stream entry's fields) as a
+    /// dictionary; a value that is no string reads as empty.
+    public var fields: [String: String] {
+        let items = array
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let name = items[index].string { fields[name] = items[index + 1].string ?? "" }
+        }
+        return fields
+    }
+
     /// True for a `NOSCRIPT` error reply: the script cache was flushed (Redis
     /// restarted or `SCRIPT FLUSH`) and the script must be loaded again.
     public var isNoScriptError: Bool {

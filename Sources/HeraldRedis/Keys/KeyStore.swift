@@ -63,11 +63,7 @@ public struct KeyStore: Sendable {
     }
 
     static func decode(id: String, _ reply: RedisValue) -> APIKey? {
-        let values = reply.array
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: values.count - 1, by: 2) {
-            if let name = values[index].string { fields[name] = values[index + 1].string ?? "" }
-        }
+        let fields = reply.fields
         guard let name = fields["name"], let hash = fields["secret_sha256"], let scopes = fields["scopes"] else { return nil }
         return APIKey(
             id: id, name: name,

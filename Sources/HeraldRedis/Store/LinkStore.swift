@@ -70,11 +70,7 @@ public struct LinkStore: Sendable {
 
     /// The whole link with its counters.
     public func link(_ code: String) async throws -> Link? {
-        let items = try await redis.send(["HGETALL", Self.key(code)]).orThrow().array
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            if let name = items[index].string, let value = items[index + 1].string { fields[name] = value }
-        }
+        let fields = try await redis.send(["HGETALL", Self.key(code)]).orThrow().fields
         guard let url = fields["url"] else { return nil }
         var agents: [String: Int] = [:]
         for (name, value) in fields where name.hasPrefix("ua:") { agents[String(name.dropFirst(3))] = Int(value) ?? 0 }

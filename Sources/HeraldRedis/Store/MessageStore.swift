@@ -188,15 +188,8 @@ public struct MessageStore: Sendable {
     public func message(id: String) async throws -> StoredMessage? {
         guard let keys = ChannelKeys(messageID: id) else { return nil }
         let reply = try await redis.send(["HGETALL", keys.message(id)]).orThrow()
-        let items = reply.array
-        guard !items.isEmpty else { return nil }
-        var fields: [String: String] = [:]
-        var index = 0
-        while index + 1 < items.count {
-            if let key = items[index].string { fields[key] = items[index + 1].string ?? "" }
-            index += 2
-        }
-        return StoredMessage(id: id, stored: fields)
+        guard !reply.array.isEmpty else { return nil }
+        return StoredMessage(id: id, stored: reply.fields)
     }
 
     /// Cancels a message that has not started sending.
