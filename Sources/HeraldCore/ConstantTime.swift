@@ -6,21 +6,14 @@ public enum ConstantTime {
     public static func equal(_ given: String, _ expected: String) -> Bool {
         var given = given
         var expected = expected
-        return given.withUTF8 { a in
-            expected.withUTF8 { b in
-                guard a.count == b.count else { return false }
-                var difference: UInt8 = 0
-                for index in 0..<a.count { difference |= a[index] ^ b[index] }
-                return difference == 0
-            }
-        }
+        return given.withUTF8 { a in expected.withUTF8 { b in equal(UnsafeRawBufferPointer(a), UnsafeRawBufferPointer(b)) } }
     }
 
-    /// True when both byte arrays are the same, in time that depends only on their length.
-    public static func equal(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
+    /// True when both byte runs are the same, in time that depends only on their length.
+    public static func equal(_ given: UnsafeRawBufferPointer, _ expected: UnsafeRawBufferPointer) -> Bool {
         guard given.count == expected.count else { return false }
         var difference: UInt8 = 0
-        for index in given.indices { difference |= given[index] ^ expected[index] }
+        for index in 0..<given.count { difference |= given[index] ^ expected[index] }
         return difference == 0
     }
 }

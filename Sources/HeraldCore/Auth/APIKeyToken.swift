@@ -63,12 +63,7 @@ public struct APIKeyToken: Sendable, Equatable {
     public static func matches(_ bearer: String, digest expected: [UInt8]) -> Bool {
         var bearer = bearer
         let digest = bearer.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return digest.withUnsafeBytes { bytes in
-            guard bytes.count == expected.count else { return false }
-            var difference: UInt8 = 0
-            for index in 0..<bytes.count { difference |= bytes[index] ^ expected[index] }
-            return difference == 0
-        }
+        return digest.withUnsafeBytes { bytes in expected.withUnsafeBytes { ConstantTime.equal(bytes, $0) } }
     }
 
     /// The bytes of a lowercase hex digest (`hash`); nil for anything else.
