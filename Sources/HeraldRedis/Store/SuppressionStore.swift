@@ -23,10 +23,8 @@ public struct SuppressionStore: Sendable {
     public func suppress(_ recipient: String, on channel: Channel, as suppression: Suppression, by actor: AuditActor)
         async throws -> Bool
     {
-        let call = Self.addCall(
-            fingerprint: fingerprints.of(recipient, on: channel), on: channel, entry: suppression.stored, by: actor,
-            audit: audit)
-        return try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments).orThrow().integer == 1
+        try await Self.add(fingerprint: fingerprints.of(recipient, on: channel), on: channel, entry: suppression.stored,
+                           by: actor, audit: audit, redis: redis)
     }
 
     /// The `suppression_put.lua` call that adds `entry` (`Suppression.stored`)
@@ -40,12 +38,13 @@ public struct SuppressionStore: Sendable {
     }
 
     /// Adds `entry` for a recipient known only by fingerprint (a send's
-    /// outcome, an early receipt), in its own round trip.
+    /// outcome, an early receipt), in its own round trip; true when there was no entry before.
+    @discardableResult
     public static func add(fingerprint: String, on channel: Channel, entry: String, by actor: AuditActor,
-                           audit: AuditTrail, redis: any RedisCommands) async throws
+                           audit: AuditTrail, redis: any RedisCommands) async throws -> Bool
     {
         let call = addCall(fingerprint: fingerprint, on: channel, entry: entry, by: actor, audit: audit)
-        _ = try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments)
+        return try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments).integer == 1
     }
 
     /// The entry for a recipient, or nil when they are not suppressed.

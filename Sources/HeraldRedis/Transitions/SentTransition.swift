@@ -5,7 +5,7 @@ import HeraldCore
 /// applied.
 public enum SentTransition {
     /// What the script answers.
-    public enum Reply: Equatable, Sendable {
+    public enum Reply: Sendable {
         /// Recorded: the status the message ended at (further than asked when
         /// an early receipt was applied), and the suppression such a receipt
         /// implies (the recipient's fingerprint and the entry), for the caller
@@ -13,14 +13,6 @@ public enum SentTransition {
         case recorded(status: String, suppress: (fingerprint: String, entry: String)?)
         /// The message was no longer `sending` (another consumer finished it): nothing changed.
         case skipped(status: String)
-
-        public static func == (lhs: Reply, rhs: Reply) -> Bool {
-            switch (lhs, rhs) {
-            case (.recorded(let a, let x), .recorded(let b, let y)): a == b && x?.fingerprint == y?.fingerprint && x?.entry == y?.entry
-            case (.skipped(let a), .skipped(let b)): a == b
-            default: false
-            }
-        }
 
         /// The status the message is at, whichever the case.
         public var status: String {

@@ -103,13 +103,10 @@ public struct DispatchStore: Sendable {
         var claimed: [ClaimedMessage] = []
         claimed.reserveCapacity(entries.count)
         for (entry, value) in zip(entries, replies) {
-            let (attempt, payload, expiresAt, campaign, fingerprint): (Int, String, Int64?, String?, String?)
-            switch try ClaimTransition.Reply(value) {
-            case .skip(let reason):
-                skipped(reason)
+            let reply = try ClaimTransition.Reply(value)
+            guard case .send(let attempt, let payload, let expiresAt, let campaign, let fingerprint) = reply else {
+                if case .skip(let reason) = reply { skipped(reason) }
                 continue
-            case .send(let a, let p, let e, let c, let f):
-                (attempt, payload, expiresAt, campaign, fingerprint) = (a, p, e, c, f)
             }
             var fields: [String: String] = [:]
             for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
