@@ -1,30 +1,65 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
-/// What every HTTP provider adapter under adapters/ builds on.
+/// What every provider under adapters/ builds on: the provider kit, and the
+/// simulator kit its simulator is made with.
 let adapterDependencies: [Target.Dependency] = [
-    "HeraldProviders", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
+    "HeraldProviders", "HeraldSimulators", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOHTTP1", package: "swift-nio"),
     .product(name: "AsyncHTTPClient", package: "async-http-client"),
     .product(name: "Crypto", package: "swift-crypto"),
+    .product(name: "_CryptoExtras", package: "swift-crypto"),
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "Logging", package: "swift-log"),
 ]
 
-/// One provider adapter: a target named `<name>Adapter` in `adapters/<name>`.
-func adapter(_ name: String, _ extra: [Target.Dependency] = []) -> Target {
-    .target(name: name + "Adapter", dependencies: adapterDependencies + extra, path: "adapters/" + name,
-            swiftSettings: strict)
+/// The folders under adapters/ that hold a provider (all but the shared kit):
+/// a provider is found by its folder, so adding one edits no list here.
+let adapterNames: [String] = {
+    let root = Context.packageDirectory + "/adapters"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return names.filter { $0 != "Provider" && FileManager.default.fileExists(atPath: root + "/" + $0 + "/" + $0 + "Registration.swift") }
+        .sorted()
+}()
+
+/// Extra dependencies a provider needs beyond `adapterDependencies`.
+let adapterExtras: [String: [Target.Dependency]] = [
+    "APNs": [.product(name: "NIOSSL", package: "swift-nio-ssl")],
+    "SMTP": ["CCurl", .product(name: "NIOPosix", package: "swift-nio")],
+]
+
+/// Whether a provider folder has its own tests (`adapters/<name>/Tests`).
+func hasTests(_ name: String) -> Bool {
+    FileManager.default.fileExists(atPath: Context.packageDirectory + "/adapters/" + name + "/Tests")
+}
+
+/// One provider: a target named `<name>Adapter` in `adapters/<name>` (its
+/// sender, webhook, registration and `Simulator/`), and its tests in
+/// `adapters/<name>/Tests` as `<name>AdapterTests`.
+func adapter(_ name: String) -> [Target] {
+    var targets: [Target] = [
+        .target(name: name + "Adapter", dependencies: adapterDependencies + (adapterExtras[name] ?? []),
+                path: "adapters/" + name, exclude: hasTests(name) ? ["Tests"] : [], swiftSettings: strict),
+    ]
+    if hasTests(name) {
+        targets.append(.testTarget(name: name + "AdapterTests", dependencies: ["HeraldTesting"] + wholeHerald,
+                                   path: "adapters/" + name + "/Tests", swiftSettings: strict))
+    }
+    return targets
 }
 
 /// Every adapter, for the targets that wire them up.
-let adapterNames = ["Twilio", "Webhook", "Aliyun", "SendGrid", "WeChat", "FCM", "APNs", "SMTP"]
 let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
 
 /// Everything a whole Herald on loopback is made of: what HeraldTesting
 /// assembles, and what the integration tests reach into.
 let wholeHerald: [Target.Dependency] = [
     "HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldSimulators", "HeraldProviders",
+    "HeraldRegistry",
 ] + allAdapters + [
     .product(name: "AsyncHTTPClient", package: "async-http-client"),
     .product(name: "NIOCore", package: "swift-nio"),
@@ -95,14 +130,6 @@ let package = Package(
                                .product(name: "AsyncHTTPClient", package: "async-http-client")],
                 path: "adapters/Provider",
                 swiftSettings: strict),
-        adapter("Twilio"),
-        adapter("Webhook"),
-        adapter("Aliyun"),
-        adapter("SendGrid"),
-        adapter("WeChat"),
-        adapter("FCM", [.product(name: "_CryptoExtras", package: "swift-crypto")]),
-        adapter("APNs", [.product(name: "NIOSSL", package: "swift-nio-ssl")]),
-        adapter("SMTP", ["CCurl", .product(name: "NIOPosix", package: "swift-nio")]),
         .target(name: "HeraldMetrics",
                 dependencies: ["HeraldCore", "HeraldRedis", .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: strict),
@@ -121,7 +148,7 @@ let package = Package(
                 resources: [.copy("openapi.yaml")],
                 swiftSettings: strict),
         .target(name: "HeraldSimulators",
-                dependencies: ["HeraldCore"] + allAdapters + [
+                dependencies: ["HeraldCore", "HeraldProviders",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -135,6 +162,11 @@ let package = Package(
                                .product(name: "NIOHTTP1", package: "swift-nio")],
                 path: "loadtest/Simulators",
                 swiftSettings: strict),
+        .target(name: "HeraldRegistry",
+                dependencies: ["HeraldCore", "HeraldProviders", "HeraldSimulators"] + allAdapters + [
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
         .target(name: "HeraldLoadGenerator",
                 dependencies: ["HeraldCore", "HeraldRedis",
                                .product(name: "NIOCore", package: "swift-nio"),
@@ -145,7 +177,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "herald",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldTemplates",
-                                         "HeraldSimulators"] + allAdapters + [
+                                         "HeraldSimulators", "HeraldRegistry"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Configuration", package: "swift-configuration"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,7 +188,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "herald-bench",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldProviders", "HeraldTemplates",
-                                         "HeraldSimulators", "HeraldLoadGenerator",
+                                         "HeraldSimulators", "HeraldRegistry", "HeraldLoadGenerator", "WebhookAdapter",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Hummingbird", package: "hummingbird"),
@@ -192,5 +224,5 @@ let package = Package(
                 swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests", dependencies: ["HeraldTesting"] + wholeHerald,
                     swiftSettings: strict),
-    ]
+    ] + adapterNames.flatMap(adapter)
 )

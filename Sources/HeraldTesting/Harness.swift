@@ -6,6 +6,7 @@ import HeraldMetrics
 import HeraldHTTP
 import HeraldProviders
 import HeraldRedis
+import HeraldRegistry
 import HeraldSimulators
 import Hummingbird
 import Logging
@@ -13,40 +14,26 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
-import TwilioAdapter
-import AliyunAdapter
-import Crypto
-import _CryptoExtras
-import FCMAdapter
-import APNsAdapter
-import SMTPAdapter
-import SendGridAdapter
-import WeChatAdapter
 import WebhookAdapter
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
 /// port (or a local 3-master Redis Cluster), the API, the dispatcher and the
-/// provider simulators, all real.
+/// provider simulators, all real. The providers, their webhooks and their
+/// simulators are all derived from the registry (`ProviderRegistry.builtIn`
+/// plus the test's `extraProviders`), with sandbox secrets, as `herald serve`
+/// builds its local sandbox.
 public final class Harness: Sendable {
-    public static let accountSID = "ACtest0000000000000000000000000000"
-    public static let authToken = "test-auth-token"
-    public static let webhookSecret = "test-webhook-secret"
-    public static let aliyunKeyID = "LTAItestkey"
-    public static let aliyunSecret = "test-aliyun-secret"
-    public static let aliyunReceiptToken = "test-aliyun-receipt-token"
-    public static let sendgridAPIKey = "SG.test-key"
-    public static let unsubscribeSecret = "test-unsubscribe-secret"
-    public static let wechatAppID = "wxtestapp0000001"
-    public static let wechatSecret = "test-wechat-secret"
-    public static let wechatServerToken = "test-wechat-server-token"
-    /// One RSA key for the whole test run: generating one per test would cost more than the tests.
-    public static let fcmKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    public static let fcmProject = "herald-test"
-    public static let fcmClientEmail = "herald@herald-test.iam.gserviceaccount.com"
-    public static let apnsKey = P256.Signing.PrivateKey()
-    public static let apnsTeamID = "TEAMTEST01"
-    public static let apnsKeyID = "KEYTEST001"
-    public static let apnsTopic = "com.example.herald.test"
+    /// The built-in providers' sandbox secrets, drawn once per test run
+    /// (drawing an RSA key per test would cost more than the tests).
+    public static let secrets = try! SandboxSecrets.draw(for: ProviderRegistry.builtIn.all)
+
+    /// One sandbox secret of a built-in provider.
+    public static func secret(_ registration: any ProviderRegistration.Type, _ name: String) -> String {
+        secrets[provider: registration.name][name]
+    }
+
+    /// The unsubscribe links' secret.
+    public static var unsubscribeSecret: String { secrets.unsubscribeSecret }
 
     private let singleServer: LocalRedisServer?
     /// The redis-server of a harness that is not on a cluster.
@@ -56,38 +43,24 @@ public final class Harness: Sendable {
     public let store: MessageStore
     public let dispatchStore: DispatchStore
     public let metrics = HeraldMetrics()
-    public let twilioLedger = SimulatorLedger(keepsPayloads: true)
-    public let webhookLedger = SimulatorLedger()
-    public let aliyunLedger = SimulatorLedger()
-    public let sendgridLedger = SimulatorLedger(keepsPayloads: true)
-    /// Signs the simulated SendGrid's Event Webhook.
-    public let sendgridKey = P256.Signing.PrivateKey()
-    public let wechatLedger = SimulatorLedger(keepsPayloads: true)
-    public let fcmLedger = SimulatorLedger(keepsPayloads: true)
-    private let fcmSimulatorBox = Mutex<FCMSimulator?>(nil)
-    public var fcmSimulator: FCMSimulator { fcmSimulatorBox.withLock { $0! } }
-    public let apnsLedger = SimulatorLedger(keepsPayloads: true)
-    private let apnsSimulatorBox = Mutex<APNsSimulator?>(nil)
-    public var apnsSimulator: APNsSimulator { apnsSimulatorBox.withLock { $0! } }
+    /// The built-in providers and the test's own.
+    public let registry: ProviderRegistry
+    /// `Harness.secrets`, and those the test's own providers drew.
+    public let secrets: SandboxSecrets
+    private let simulatorsBox = Mutex<[String: any SimulatedProvider]>([:])
+    private let providersBox = Mutex<[any ChannelProvider]?>(nil)
+    /// What providers made for themselves (clients), run by `stop()`.
+    private let providerShutdown = ShutdownHooks()
+    /// The TLS (HTTP/2) simulators' listener: APNs.
     public let apnsURL: String
-    /// The APNs client speaks HTTP/2 over TLS and trusts the simulator's certificate.
-    public let apnsClient: HTTPClient
-    private let apnsProviderBox = Mutex<APNsProvider?>(nil)
     private let heraldAPIBox = Mutex<HeraldAPI?>(nil)
     /// The API the harness serves (for what an operator's shutdown would call, like `flushClicks`).
     public var heraldAPI: HeraldAPI { heraldAPIBox.withLock { $0! } }
-    private let wechatSimulatorBox = Mutex<WeChatSimulator?>(nil)
-    public var wechatSimulator: WeChatSimulator { wechatSimulatorBox.withLock { $0! } }
-    /// One provider per harness, so its token cache is shared by every dispatcher of the test.
-    private let wechatProviderBox = Mutex<WeChatProvider?>(nil)
-    public var unsubscribeLinks: UnsubscribeLinks { UnsubscribeLinks(baseURL: apiURL, secret: Self.unsubscribeSecret) }
+    public var unsubscribeLinks: UnsubscribeLinks { UnsubscribeLinks(baseURL: apiURL, secret: secrets.unsubscribeSecret) }
     /// For the tests' own calls to Herald's API.
     public let client: HTTPClient
     /// What the providers and the simulators' receipts send through, as in `herald serve`.
     public let providerClient: ProviderHTTPClient
-    /// What webhooks go through, as `WebhookRegistration` makes it: vetted against `webhookPolicy`.
-    public let webhookClient: ProviderHTTPClient
-    public var webhookPolicy: EgressPolicy { EgressPolicy(allowedNetworks: options.webhookAllowedNetworks) }
     public let apiURL: String
     public let simulatorURL: String
     public let options: HarnessOptions
@@ -103,6 +76,10 @@ public final class Harness: Sendable {
 
     private init(options: HarnessOptions, cluster: LocalRedisCluster?) throws {
         self.options = options
+        registry = ProviderRegistry.builtIn.adding(options.extraProviders)
+        var secrets = Self.secrets
+        for extra in options.extraProviders { secrets[provider: extra.name] = ProviderSecrets(try extra.drawSandboxSecrets()) }
+        self.secrets = secrets
         var logger = Logger(label: "herald-test")
         logger.logLevel = .warning
         self.logger = logger
@@ -125,13 +102,9 @@ public final class Harness: Sendable {
         apnsURL = "https://127.0.0.1:\(try LocalRedisServer.freePort())"
         // Last: an HTTPClient must be shut down once made, so nothing may throw after it.
         providerClient = ProviderHTTPClient.make(maxConnectionsPerHost: 64, timeoutSeconds: 5)
-        webhookClient = try! WebhookEgress.client(
-            policy: EgressPolicy(allowedNetworks: options.webhookAllowedNetworks), maxConnectionsPerHost: 64,
-            readTimeout: .seconds(5))
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.redirectConfiguration = .disallow  // tests look at the redirects themselves
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        apnsClient = try! APNsProvider.makeClient(configuration: Self.apnsConfiguration(baseURL: apnsURL))
     }
 
     /// Starts everything; if redis-server or the HTTP servers do not come up
@@ -177,8 +150,8 @@ public final class Harness: Sendable {
                 if let lifetime = options.linkLifetimeSeconds { configuration.linkLifetimeSeconds = lifetime }
                 return configuration
             }(),
-            metrics: metrics, webhooks: webhooks.filter { options.webhookProviders.contains($0.provider) },
-            validator: MessageValidator(recipientKeys: options.recipientKeys), webhookEgress: EgressGuard(policy: webhookPolicy))
+            metrics: metrics, webhooks: try! webhooks.filter { options.webhookProviders?.contains($0.provider) ?? true },
+            validator: MessageValidator(recipientKeys: options.recipientKeys), webhookEgress: EgressGuard(policy: try! webhookPolicy))
     }
 
     /// A second API instance on the same Redis, on its own port, as a second
@@ -198,47 +171,18 @@ public final class Harness: Sendable {
         let api = makeAPI()
         heraldAPIBox.withLock { $0 = api }
         let apiApp = api.application(host: "127.0.0.1", port: port(apiURL), logger: logger)
-        let twilio = TwilioSimulator(
-            configuration: .init(
-                accountSID: Self.accountSID, authToken: Self.authToken, latency: options.twilioLatency,
-                callbackDelay: options.callbackDelay,
-                callbackStatuses: options.callbackStatuses, callbackBeforeReply: options.callbackBeforeReply,
-                faults: options.faults),
-            client: providerClient, ledger: twilioLedger)
-        let sink = WebhookSink(secret: Self.webhookSecret, ledger: webhookLedger, faults: options.webhookFaults)
-        let aliyun = AliyunSimulator(
-            configuration: .init(
-                accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
-                reportURL: apiURL + "/v1/receipts/aliyun?token=" + Self.aliyunReceiptToken,
-                reportDelay: options.callbackDelay, faults: options.aliyunFaults),
-            client: providerClient, ledger: aliyunLedger)
-        let sendgrid = SendGridSimulator(
-            configuration: .init(
-                apiKey: Self.sendgridAPIKey, eventURL: apiURL + "/v1/receipts/sendgrid", eventDelay: options.callbackDelay,
-                signingKey: sendgridKey, faults: options.sendgridFaults, eventsBeforeReply: options.callbackBeforeReply),
-            client: providerClient, ledger: sendgridLedger)
-        let wechat = WeChatSimulator(
-            configuration: .init(
-                appID: Self.wechatAppID, appSecret: Self.wechatSecret, serverToken: Self.wechatServerToken,
-                eventURL: apiURL + "/v1/receipts/wechat", eventDelay: options.callbackDelay, faults: options.wechatFaults),
-            client: providerClient, ledger: wechatLedger)
-        wechatSimulatorBox.withLock { $0 = wechat }
-        let fcm = FCMSimulator(
-            configuration: .init(
-                projectID: Self.fcmProject, clientEmail: Self.fcmClientEmail, publicKey: Self.fcmKey.publicKey,
-                tokenURI: simulatorURL + "/token", faults: options.fcmFaults),
-            ledger: fcmLedger)
-        fcmSimulatorBox.withLock { $0 = fcm }
-        let simApp = try SimulatorServer([twilio, sink, aliyun, sendgrid, wechat, fcm])
-            .application(port: port(simulatorURL), logger: logger)
-        let apns = APNsSimulator(
-            configuration: .init(
-                teamID: Self.apnsTeamID, keyID: Self.apnsKeyID, publicKey: Self.apnsKey.publicKey, topic: Self.apnsTopic,
-                faults: options.apnsFaults),
-            ledger: apnsLedger)
-        apnsSimulatorBox.withLock { $0 = apns }
-        let apnsApp = try SimulatorServer([apns]).application(
-            port: port(apnsURL), logger: logger, tls: try SimulatorTLS.serverConfiguration())
+        var suite = SimulatorSuite(registry: registry, secrets: secrets, heraldURL: apiURL)
+        suite.latency = options.simulatorLatency
+        suite.callbackDelay = options.callbackDelay
+        suite.callbackStatuses = options.callbackStatuses
+        suite.callbackBeforeReply = options.callbackBeforeReply
+        suite.keepsPayloads = true
+        let faults = options.faults
+        suite.faults = { name in faults[name] ?? { _, _ in nil } }
+        let simulators = try suite.simulators(baseURL: simulatorURL, client: providerClient)
+        simulatorsBox.withLock { $0 = simulators }
+        let simApp = try SimulatorSuite.http(simulators, port: port(simulatorURL), logger: logger)
+        let apnsApp = try SimulatorSuite.tls(simulators, port: port(apnsURL), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [apiApp, simApp, apnsApp], logger: logger))
         servers.set(group)
         let serverError = self.serverError
@@ -255,81 +199,85 @@ public final class Harness: Sendable {
         }
     }
 
-    /// Every provider's webhook, verifying with the test secrets.
+    /// The provider settings the harness runs with: its own, then the test's.
+    public var providerSettings: ProviderSettings {
+        var values = [
+            ProviderRegistry.orderKey(.sms): options.smsProviders.joined(separator: ","),
+            "HERALD_TWILIO_FROM": "+15550006666",
+            "HERALD_ALIYUN_TEMPLATE_CODE": "SMS_000001", "HERALD_ALIYUN_AMBIGUOUS_RETRY_SECONDS": "2",
+            "HERALD_EMAIL_FROM": "news@herald.test", "HERALD_EMAIL_FROM_NAME": "Herald",
+            "HERALD_WECHAT_TEMPLATE_ID": "TM00015",
+        ]
+        values.merge(options.settings) { _, test in test }
+        return ProviderSettings(values)
+    }
+
+    /// The context providers are built in: the sandbox (the simulators), or
+    /// for `outsideSandbox` providers, none.
+    public func providerContext(for registration: any ProviderRegistration.Type) -> ProviderContext {
+        providerContext(sandboxed: !options.outsideSandbox.contains(registration.name))
+    }
+
+    private func providerContext(sandboxed: Bool) -> ProviderContext {
+        let sandbox = !sandboxed ? nil : SandboxProviders(
+            secrets: secrets, simulatorURL: simulatorURL, tlsSimulatorURL: apnsURL,
+            tlsTrustRootsPEM: SimulatorTLS.certificatePEM)
+        return ProviderContext(
+            settings: providerSettings, sandbox: sandbox, client: providerClient, sharedTokens: RedisTokenStore(redis: redis),
+            publicURL: apiURL, unsubscribeLinks: unsubscribeLinks, replayWindow: ReplayWindow(), shutdown: providerShutdown,
+            warn: { _ in })
+    }
+
+    /// The registrations the settings enable, channel by channel.
+    public var enabled: [any ProviderRegistration.Type] {
+        get throws { try registry.enabled(providerContext(sandboxed: true)) }
+    }
+
+    /// Every enabled provider's webhook, verifying with the sandbox secrets.
     public var webhooks: [any ProviderWebhook] {
-        [TwilioWebhook(authToken: Self.authToken), AliyunWebhook(receiptToken: Self.aliyunReceiptToken),
-         SendGridWebhook(verificationKey: sendgridKey.publicKey, window: ReplayWindow()),
-         WeChatWebhook(token: Self.wechatServerToken, window: ReplayWindow())]
+        get throws { try enabled.compactMap { try $0.makeWebhook(providerContext(for: $0)) } }
     }
 
-    public var twilioProvider: TwilioProvider {
-        TwilioProvider(
-            configuration: TwilioConfiguration(
-                baseURL: simulatorURL, accountSID: Self.accountSID, authToken: Self.authToken, from: "+15550006666",
-                statusCallbackURL: apiURL + "/v1/receipts/twilio"),
-            client: providerClient)
+    /// Where webhooks may go, as the webhook provider is configured.
+    public var webhookPolicy: EgressPolicy {
+        get throws {
+            try WebhookEgress.policy(settings: providerSettings, sandbox: !options.outsideSandbox.contains(WebhookRegistration.name))
+        }
     }
 
-    public var aliyunProvider: AliyunSMSProvider {
-        AliyunSMSProvider(
-            configuration: AliyunConfiguration(
-                endpoint: simulatorURL, accessKeyID: Self.aliyunKeyID, accessKeySecret: Self.aliyunSecret,
-                signName: "Herald", templateCode: "SMS_000001", ambiguousRetryMillis: 2_000),
-            client: providerClient)
-    }
-
-    /// Every provider the options name, SMS in the configured order.
+    /// Every enabled provider's sender, made once per harness, so token caches
+    /// and clients are shared by every dispatcher of the test, as in one process.
     public var providers: [any ChannelProvider] {
-        let sms: [any ChannelProvider] = options.smsProviders.map { $0 == "aliyun" ? aliyunProvider as any ChannelProvider : twilioProvider }
-        let sendgrid = SendGridProvider(
-            configuration: SendGridConfiguration(
-                baseURL: simulatorURL, apiKey: Self.sendgridAPIKey, fromAddress: "news@herald.test",
-                fromName: "Herald", unsubscribeLinks: unsubscribeLinks),
-            client: providerClient)
-        let email: any ChannelProvider = options.smtp.map { smtp in
-            var configuration = smtp
-            configuration.unsubscribeLinks = unsubscribeLinks
-            return SMTPProvider(configuration: configuration)
-        } ?? sendgrid
-        return sms + [email, wechatProvider, try! fcmProvider(), apnsProvider,
-                      WebhookProvider(secret: Self.webhookSecret, client: webhookClient)]
-    }
-
-    public static func apnsConfiguration(baseURL: String) -> APNsConfiguration {
-        APNsConfiguration(
-            baseURL: baseURL, teamID: apnsTeamID, keyID: apnsKeyID, privateKeyPEM: apnsKey.pemRepresentation,
-            topic: apnsTopic, trustRootsPEM: SimulatorTLS.certificatePEM)
-    }
-
-    public var apnsProvider: APNsProvider {
-        apnsProviderBox.withLock { box in
-            if let provider = box { return provider }
-            let provider = try! APNsProvider(configuration: Self.apnsConfiguration(baseURL: apnsURL), client: apnsClient)
-            box = provider
-            return provider
+        get throws {
+            try providersBox.withLock { box in
+                if let providers = box { return providers }
+                let providers = try enabled.map { try $0.makeProvider(providerContext(for: $0)) }
+                box = providers
+                return providers
+            }
         }
     }
 
-    /// An FCM provider for the simulated project, signing with `key`.
-    public func fcmProvider(key: _RSA.Signing.PrivateKey = Harness.fcmKey) throws -> FCMProvider {
-        let account = FCMServiceAccount(
-            projectID: Self.fcmProject, privateKeyID: "key-1", privateKey: key.pkcs8PEMRepresentation,
-            clientEmail: Self.fcmClientEmail, tokenURI: simulatorURL + "/token")
-        return try FCMProvider(account: account, baseURL: simulatorURL, client: providerClient)
+    /// The enabled sender of type `P` (to call a provider directly).
+    public func provider<P: ChannelProvider>(_ type: P.Type) throws -> P {
+        guard let provider = try providers.lazy.compactMap({ $0 as? P }).first else {
+            throw HarnessError("no enabled provider is a \(P.self)")
+        }
+        return provider
     }
 
-    public var wechatProvider: WeChatProvider {
-        wechatProviderBox.withLock { box in
-            if let provider = box { return provider }
-            let provider = WeChatProvider(
-                configuration: WeChatConfiguration(
-                    baseURL: simulatorURL, appID: Self.wechatAppID, appSecret: Self.wechatSecret,
-                    defaultTemplateID: "TM00015"),
-                client: providerClient, sharedTokens: RedisTokenStore(redis: redis))
-            box = provider
-            return provider
-        }
+    /// The simulator serving provider `name`.
+    public func simulator(_ name: String) -> any SimulatedProvider {
+        simulatorsBox.withLock { $0[name]! }
     }
+
+    /// The simulator of type `S` (to read or steer its provider-specific state).
+    public func simulator<S: SimulatedProvider>(_ type: S.Type) -> S {
+        simulatorsBox.withLock { $0.values.lazy.compactMap { $0 as? S }.first! }
+    }
+
+    /// What the simulator of provider `name` received.
+    public func ledger(_ name: String) -> SimulatorLedger { simulator(name).ledger }
 
     /// Starts a dispatcher instance; cancel the returned task to stop it.
     @discardableResult
@@ -347,7 +295,7 @@ public final class Harness: Sendable {
             quietHours: options.quietHours, fatigue: options.fatigue, fatigueDefers: options.fatigueDefers,
             campaignFatigue: options.campaignFatigue)
         configuration.recipientKeys = options.recipientKeys
-        let dispatcher = Dispatcher(store: dispatchStore, providers: providers, configuration: configuration,
+        let dispatcher = Dispatcher(store: dispatchStore, providers: try! providers, configuration: configuration,
                                     metrics: metrics, logger: logger)
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
@@ -364,9 +312,8 @@ public final class Harness: Sendable {
         await servers.triggerGracefulShutdown()
         await serversTask.withLock({ $0 })?.value
         try? await client.shutdown()
+        await providerShutdown.run()
         await providerClient.shutdown()
-        await webhookClient.shutdown()
-        try? await apnsClient.shutdown()
         redis.close()
         singleServer?.stop()
         cluster?.stop()

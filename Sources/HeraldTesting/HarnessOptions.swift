@@ -3,7 +3,6 @@ import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
-import SMTPAdapter
 
 /// What a test wants different from the defaults.
 public struct HarnessOptions: Sendable {
@@ -12,21 +11,23 @@ public struct HarnessOptions: Sendable {
         self.startDispatcher = startDispatcher
     }
 
-    public var faults: FaultRule = { _, _ in nil }
-    public var aliyunFaults: FaultRule = { _, _ in nil }
-    /// Added before every reply of the Twilio simulator.
-    public var twilioLatency: Duration = .zero
-    public var sendgridFaults: FaultRule = { _, _ in nil }
-    public var wechatFaults: FaultRule = { _, _ in nil }
-    public var fcmFaults: FaultRule = { _, _ in nil }
-    public var apnsFaults: FaultRule = { _, _ in nil }
-    /// SMS providers in order of preference.
+    /// The faults each provider's simulator answers with, by provider name.
+    public var faults: [String: FaultRule] = [:]
+    /// Added before every reply of every simulator.
+    public var simulatorLatency: Duration = .zero
+    /// SMS providers in order of preference (`HERALD_SMS_PROVIDERS`).
     public var smsProviders = ["twilio"]
-    /// Email goes to this SMTP server instead of SendGrid when set.
-    public var smtp: SMTPConfiguration?
+    /// `HERALD_*` provider settings beyond the harness's own (`HERALD_EMAIL_PROVIDERS`,
+    /// `HERALD_SMTP_URL`, a test provider's settings…).
+    public var settings: [String: String] = [:]
+    /// Providers built as a gateway outside the sandbox builds them: from
+    /// `settings` alone, with no sandbox allowances (a webhook egress without loopback).
+    public var outsideSandbox: Set<String> = []
+    /// Providers a test registers beside the built-in ones: served, simulated
+    /// and given their webhooks exactly as those are.
+    public var extraProviders: [any ProviderRegistration.Type] = []
     public var rateLimits: [String: RateLimit] = [:]
     public var breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 60_000)
-    public var webhookFaults: FaultRule = { _, _ in nil }
     public var callbackStatuses = ["sent", "delivered"]
     public var callbackBeforeReply = false
     public var callbackDelay: Duration = .milliseconds(5)
@@ -40,8 +41,8 @@ public struct HarnessOptions: Sendable {
     public var fatigue: [HeraldCore.Channel: [FatigueWindow]] = [:]
     public var fatigueDefers = false
     public var campaignFatigue: [String: [HeraldCore.Channel: [FatigueWindow]]] = [:]
-    /// The providers whose receipt and inbound endpoints the API mounts.
-    public var webhookProviders: Set<String> = ["twilio", "aliyun", "sendgrid", "wechat"]
+    /// The providers whose receipt and inbound endpoints the API mounts (nil: every one that has them).
+    public var webhookProviders: Set<String>?
     /// The keys `to_encryption: aes` recipients are decrypted with (none by default).
     public var recipientKeys = RecipientKeyring(keys: [])
     /// Runs on a local 3-master Redis Cluster instead of one redis-server.
@@ -53,7 +54,4 @@ public struct HarnessOptions: Sendable {
     public var storeRetryMillis = 1_000
     /// How long a short link leads somewhere (the default: 90 days).
     public var linkLifetimeSeconds: Int?
-    /// The non-public networks webhooks may reach (`HERALD_WEBHOOK_ALLOWED_NETWORKS`):
-    /// loopback, where the webhook sink listens, unless a test takes it away.
-    public var webhookAllowedNetworks = EgressPolicy.loopback
 }

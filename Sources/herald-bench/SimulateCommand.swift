@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import HeraldLogging
 import HeraldProviders
+import HeraldRegistry
 import HeraldSimulators
+import WebhookAdapter
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -51,16 +53,19 @@ struct SimulateCommand: AsyncParsableCommand {
                 ? ContinuousClock.now.advanced(by: .milliseconds(outageAfterMs))
                     ..< ContinuousClock.now.advanced(by: .milliseconds(outageAfterMs + outageMs)) : nil,
             outageProviders: Set(outageProviders.split(separator: ",").map(String.init)))
-        var secrets = try SandboxSecrets.load(directory: dataDir)
-        if let webhookSecret { secrets.webhookSecret = webhookSecret }
-        let suite = SimulatorSuite(
-            heraldURL: heraldUrl, secrets: secrets, latency: .milliseconds(latencyMs), callbackDelay: .milliseconds(callbackDelayMs),
-            twilioStatuses: statuses.split(separator: ",").map(String.init), faults: faults)
+        var secrets = try SandboxSecrets.load(directory: dataDir, registrations: ProviderRegistry.builtIn.all)
+        if let webhookSecret { secrets[provider: WebhookRegistration.name] = ProviderSecrets(["secret": webhookSecret]) }
+        var suite = SimulatorSuite(secrets: secrets, heraldURL: heraldUrl)
+        suite.latency = .milliseconds(latencyMs)
+        suite.callbackDelay = .milliseconds(callbackDelayMs)
+        suite.callbackStatuses = statuses.split(separator: ",").map(String.init)
+        suite.faults = faults.rule(for:)
         let port = self.port
-        let http = try suite.http(port: port, client: client, logger: logger) { bound in
+        let simulators = try suite.simulators(baseURL: "http://127.0.0.1:\(port)", client: client)
+        let http = try SimulatorSuite.http(simulators, port: port, logger: logger) { bound in
             print("simulators on http://127.0.0.1:\(bound) and APNs on https://127.0.0.1:\(port + 1)  (stats: GET /sim/stats)")
         }
-        let apns = try suite.apns(port: port + 1, logger: logger)
+        let apns = try SimulatorSuite.tls(simulators, port: port + 1, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [http, apns], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
+import HeraldRegistry
 import Logging
 
 /// `herald doctor`: checks a configuration before it serves: the settings,
@@ -194,7 +195,7 @@ struct DoctorCommand: AsyncParsableCommand {
             warn: { _ in })
         let enabled: [any ProviderRegistration.Type]
         do {
-            enabled = try ProviderRegistry.enabled(context)
+            enabled = try ProviderRegistry.builtIn.enabled(context)
         } catch {
             report.add(.fail, "providers", "\(error)")
             return
@@ -208,9 +209,7 @@ struct DoctorCommand: AsyncParsableCommand {
             let provider: any ChannelProvider
             do {
                 provider = try registration.makeProvider(context)
-                if try registration.makeWebhook(context) == nil, registration.channel != .webhook,
-                   registration.channel != .push, name != "smtp"
-                {
+                if registration.postsReceipts, try registration.makeWebhook(context) == nil {
                     report.add(.warn, name, "no receipt secret: its receipts and inbound endpoints answer 404",
                                fix: "set its receipt secret (see herald.conf.example)")
                 }

@@ -7,11 +7,10 @@ import HeraldHTTP
 import HeraldLogging
 import HeraldProviders
 import HeraldRedis
-import HeraldSimulators
+import HeraldRegistry
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import TwilioAdapter
 import WebhookAdapter
 
 /// Assembles a Herald process from its configuration and runs it until SIGTERM/SIGINT.
@@ -87,7 +86,7 @@ enum Gateway {
             sharedTokens: RedisTokenStore(redis: redis), publicURL: publicURL, unsubscribeLinks: unsubscribeLinks,
             replayWindow: try config.replayWindow(), shutdown: shutdownHooks,
             warn: { logger.warning("\($0)") })
-        let enabled = try ProviderRegistry.enabled(context)
+        let enabled = try ProviderRegistry.builtIn.enabled(context)
         if enabled.contains(where: { $0.channel == .email }), unsubscribeLinks == nil {
             throw ConfigurationError(
                 "an email provider is configured but HERALD_UNSUBSCRIBE_SECRET is not: it signs the unsubscribe links of marketing mail")
@@ -102,12 +101,13 @@ enum Gateway {
         // the sandbox's simulators stop, so no send in flight loses its provider.
         var services: [any Service] = []
         if role == .all, let sandbox, config.string("HERALD_SIMULATOR_URL") == nil {
-            let suite = SimulatorSuite(heraldURL: publicURL, secrets: sandbox.secrets)
-            let simulators = try config.simulatorPort(), apns = try config.apnsSimulatorPort()
-            services.append(ListeningService(server: try suite.http(port: simulators, client: httpClient, logger: logger),
-                                             role: "the provider simulators", host: "127.0.0.1", port: simulators))
-            services.append(ListeningService(server: try suite.apns(port: apns, logger: logger),
-                                             role: "the APNs simulator", host: "127.0.0.1", port: apns))
+            let suite = SimulatorSuite(secrets: sandbox.secrets, heraldURL: publicURL)
+            let port = try config.simulatorPort(), tlsPort = try config.apnsSimulatorPort()
+            let simulators = try suite.simulators(baseURL: sandbox.simulatorURL, client: httpClient)
+            services.append(ListeningService(server: try SimulatorSuite.http(simulators, port: port, logger: logger),
+                                             role: "the provider simulators", host: "127.0.0.1", port: port))
+            services.append(ListeningService(server: try SimulatorSuite.tls(simulators, port: tlsPort, logger: logger),
+                                             role: "the APNs simulator", host: "127.0.0.1", port: tlsPort))
         }
 
         if role != .api {
@@ -187,7 +187,7 @@ enum Banner {
            let apnsPort = try? config.apnsSimulatorPort()
         {
             lines.append("  Sims   provider simulators on http://127.0.0.1:\(simPort), APNs on https://127.0.0.1:\(apnsPort)")
-            lines.append("         (secrets drawn for this data directory: \(config.dataDirectory)/\(SandboxSecrets.fileName))")
+            lines.append("         (secrets drawn for this data directory: \(config.dataDirectory)/\(SandboxSecrets.directoryName)/)")
         }
         lines += [
             "Send a first message:",

@@ -4,6 +4,7 @@ import HeraldCore
 import HeraldDispatch
 import HeraldHTTP
 import HeraldRedis
+import HeraldRegistry
 import HeraldProviders
 import Logging
 
@@ -65,7 +66,7 @@ struct HeraldConfiguration {
     ]
 
     /// Every key Herald reads.
-    static var knownKeys: Set<String> { coreKeys.union(ProviderRegistry.settingKeys) }
+    static var knownKeys: Set<String> { coreKeys.union(ProviderRegistry.builtIn.settingKeys) }
 
     /// A misspelled key would silently leave a default in force: refuse it,
     /// naming the closest key Herald knows.

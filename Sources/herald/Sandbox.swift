@@ -1,5 +1,6 @@
 import Foundation
 import HeraldProviders
+import HeraldRegistry
 import HeraldSimulators
 
 /// Whether a Herald process is the local sandbox, and the refusals that keep
@@ -14,15 +15,16 @@ enum Sandbox {
         guard config.apiKeys.isEmpty, !storedKeys else { return nil }
         try refuseUnsafe(config: config, role: role)
         return SandboxProviders(
-            secrets: try SandboxSecrets.load(directory: config.dataDirectory), simulatorURL: try config.simulatorURL(),
-            apnsSimulatorURL: try config.apnsSimulatorURL(), apnsTrustRootsPEM: SimulatorTLS.certificatePEM)
+            secrets: try SandboxSecrets.load(directory: config.dataDirectory, registrations: ProviderRegistry.builtIn.all),
+            simulatorURL: try config.simulatorURL(), tlsSimulatorURL: try config.apnsSimulatorURL(),
+            tlsTrustRootsPEM: SimulatorTLS.certificatePEM)
     }
 
     /// Throws when a gateway without `HERALD_API_KEYS` would be an open relay
     /// if Redis held no key either: a real provider account, or a non-loopback
     /// address.
     static func refuseUnsafe(config: HeraldConfiguration, role: Gateway.Role) throws {
-        let real = ProviderRegistry.realAccountKeys(in: config.providerSettings)
+        let real = ProviderRegistry.builtIn.realAccountKeys(in: config.providerSettings)
         if !real.isEmpty {
             throw ConfigurationError(
                 "refusing to start: \(real.joined(separator: ", ")) configure a real provider account, but HERALD_API_KEYS "

@@ -1,9 +1,10 @@
 import Foundation
-import NIOHTTP1
 import HeraldCore
 import HeraldRedis
 import HeraldTesting
+import NIOHTTP1
 import Testing
+import TwilioAdapter
 
 @Suite("HTTP API")
 struct APITests {
@@ -64,7 +65,7 @@ struct APITests {
             h.startDispatcher(consumer: "worker-after-cancel")
             try await h.waitForStatus(sent, "delivered")
             #expect(try await h.status(canceled) == "canceled")
-            #expect(h.twilioLedger.requests(to: "+14155550121") == 0)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550121") == 0)
             try await eventually("the canceled entry is acknowledged") {
                 try await h.redis.send(["XLEN", "herald:{sms}:q:normal"]).integer == 0
             }

@@ -1,9 +1,11 @@
 import Foundation
-import NIOHTTP1
 import HeraldCore
 import HeraldRedis
 import HeraldTesting
+import NIOHTTP1
 import Testing
+import TwilioAdapter
+import WebhookAdapter
 
 @Suite("Delivery end to end")
 struct DeliveryTests {
@@ -16,7 +18,7 @@ struct DeliveryTests {
             #expect(message.fields["provider"] == "twilio")
             #expect(message.fields["provider_message_id"]?.hasPrefix("SM") == true)
             #expect(message.attempts == 1)
-            #expect(h.twilioLedger.accepted(to: "+14155550100") == 1)
+            #expect(h.ledger(TwilioRegistration.name).accepted(to: "+14155550100") == 1)
             let types = try await h.events(id).map(\.type)
             #expect(types.first == "queued")
             #expect(types.contains("sending"))
@@ -45,7 +47,7 @@ struct DeliveryTests {
                 ["XADD", keys.stream(.normal), "*", "id", id],
             ])
             try await h.waitForStatus(id, "delivered")
-            #expect(h.twilioLedger.accepted(to: "+14155550177") == 1)
+            #expect(h.ledger(TwilioRegistration.name).accepted(to: "+14155550177") == 1)
             let view = try await h.api(.GET, "/v1/messages/\(id)")
             #expect(view.json["to"] as? String == "+14155550177")
             #expect(view.json["category"] as? String == "marketing")
@@ -62,14 +64,14 @@ struct DeliveryTests {
             #expect(reply.status == 202)
             let id = try #require(reply.json["id"] as? String)
             try await h.waitForStatus(id, "delivered")
-            #expect(h.webhookLedger.accepted(to: "hooks/orders") == 1)
+            #expect(h.ledger(WebhookRegistration.name).accepted(to: "hooks/orders") == 1)
         }
     }
 
     @Test("a webhook endpoint that answers 410 fails the message as an invalid recipient")
     func webhookGone() async throws {
         var options = HarnessOptions()
-        options.webhookFaults = { _, _ in .invalidRecipient }
+        options.faults[WebhookRegistration.name] = { _, _ in .invalidRecipient }
         try await withHarness(options) { h in
             let reply = try await h.api(
                 .POST, "/v1/messages",
@@ -112,7 +114,7 @@ struct DeliveryTests {
             try await eventually("expires_at has passed", timeout: .seconds(30)) { WallClock.nowMillis() > expiry }
             h.startDispatcher(consumer: "late-worker")
             try await h.waitForStatus(id, "expired")
-            #expect(h.twilioLedger.requests(to: "+14155550102") == 0)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550102") == 0)
         }
     }
 }

@@ -1,33 +1,37 @@
+import FCMAdapter
 import Foundation
 import HeraldRedis
 import HeraldTesting
+import SendGridAdapter
 import Testing
+import TwilioAdapter
+import WeChatAdapter
 
 /// `herald doctor` run as an operator would, against the test's simulators
 /// standing in for the providers' real endpoints, with their credentials.
 @Suite("herald doctor")
 struct DoctorTests {
     /// A deployment configuration whose providers are the harness's simulators.
-    static func environment(_ h: Harness, directory: String, twilioToken: String = Harness.authToken) throws
+    static func environment(_ h: Harness, directory: String, twilioToken: String = Harness.secret(TwilioRegistration.self, "auth_token")) throws
         -> [String: String]
     {
         let account = """
-            {"type":"service_account","project_id":"\(Harness.fcmProject)","private_key_id":"key-1",\
-            "private_key":\(String(decoding: try JSONEncoder().encode(Harness.fcmKey.pkcs8PEMRepresentation), as: UTF8.self)),\
-            "client_email":"\(Harness.fcmClientEmail)","token_uri":"\(h.simulatorURL)/token"}
+            {"type":"service_account","project_id":"\(FCMRegistration.sandboxProjectID)","private_key_id":"key-1",\
+            "private_key":\(String(decoding: try JSONEncoder().encode(Harness.secret(FCMRegistration.self, "private_key_pem")), as: UTF8.self)),\
+            "client_email":"\(FCMRegistration.sandboxClientEmail)","token_uri":"\(h.simulatorURL)/token"}
             """
         let accountFile = directory + "/service-account.json"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try account.write(toFile: accountFile, atomically: true, encoding: .utf8)
         return [
             "HERALD_API_KEYS": "k", "HERALD_REDIS_URL": h.redisServer.endpoint.description,
-            "HERALD_TWILIO_ACCOUNT_SID": Harness.accountSID, "HERALD_TWILIO_AUTH_TOKEN": twilioToken,
+            "HERALD_TWILIO_ACCOUNT_SID": TwilioRegistration.sandboxAccountSID, "HERALD_TWILIO_AUTH_TOKEN": twilioToken,
             "HERALD_TWILIO_FROM": "+15550006666", "HERALD_TWILIO_BASE_URL": h.simulatorURL,
-            "HERALD_SENDGRID_API_KEY": Harness.sendgridAPIKey, "HERALD_SENDGRID_BASE_URL": h.simulatorURL,
+            "HERALD_SENDGRID_API_KEY": Harness.secret(SendGridRegistration.self, "api_key"), "HERALD_SENDGRID_BASE_URL": h.simulatorURL,
             "HERALD_EMAIL_FROM": "news@herald.test", "HERALD_UNSUBSCRIBE_SECRET": "doctor-test-unsubscribe-secret",
             "HERALD_FCM_SERVICE_ACCOUNT_FILE": accountFile, "HERALD_FCM_BASE_URL": h.simulatorURL,
             "HERALD_PUSH_PROVIDERS": "fcm",
-            "HERALD_WECHAT_APP_ID": Harness.wechatAppID, "HERALD_WECHAT_APP_SECRET": Harness.wechatSecret,
+            "HERALD_WECHAT_APP_ID": WeChatRegistration.sandboxAppID, "HERALD_WECHAT_APP_SECRET": Harness.secret(WeChatRegistration.self, "app_secret"),
             "HERALD_WECHAT_BASE_URL": h.simulatorURL, "HERALD_WEBHOOK_SECRET": "doctor-test-webhook-secret",
         ]
     }
@@ -44,7 +48,7 @@ struct DoctorTests {
                          "wechat: an access token was obtained", "ok    clock      within"] {
                 #expect(run.output.contains(line), "missing '\(line)' in \(run.output)")
             }
-            #expect(h.twilioLedger.requests == 0 && h.sendgridLedger.requests == 0 && h.fcmLedger.requests == 0,
+            #expect(h.ledger(TwilioRegistration.name).requests == 0 && h.ledger(SendGridRegistration.name).requests == 0 && h.ledger(FCMRegistration.name).requests == 0,
                     "doctor must not send")
         }
     }

@@ -3,9 +3,10 @@ import Crypto
 import Foundation
 import HeraldCore
 import HeraldRedis
-import NIOCore
 import HeraldTesting
+import NIOCore
 import Testing
+import TwilioAdapter
 
 @Suite("Encrypted recipients")
 struct EncryptedRecipientTests {
@@ -132,7 +133,7 @@ struct EncryptedRecipientTests {
             #expect(reply.status == 202, "\(reply.body)")
             let id = try #require(reply.json["id"] as? String)
             try await h.waitForStatus(id, "suppressed")
-            #expect(h.twilioLedger.requests(to: Self.clear) == 0)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: Self.clear) == 0)
             #expect(try await h.message(id).fields["rfp"]?.hasPrefix("fp:") == true)
 
             let before = try await h.keySnapshot()

@@ -1,10 +1,12 @@
+import AliyunAdapter
 import Foundation
 import HeraldCore
 import HeraldDispatch
 import HeraldSimulators
-import Synchronization
 import HeraldTesting
+import Synchronization
 import Testing
+import TwilioAdapter
 
 /// Whether the simulated Twilio is down, flipped by the test.
 final class Switch: Sendable {
@@ -20,16 +22,16 @@ struct FailoverTests {
         let twilioDown = Switch()
         var options = HarnessOptions()
         options.smsProviders = ["twilio", "aliyun"]
-        options.faults = { _, _ in twilioDown.isOn ? .serverError : nil }
+        options.faults[TwilioRegistration.name] = { _, _ in twilioDown.isOn ? .serverError : nil }
         options.breaker = CircuitBreakerPolicy(failureThreshold: 3, cooldownMillis: 1_500)
         options.backoff = BackoffPolicy(baseMillis: 10, capMillis: 50, maxAttempts: 8)
         try await withHarness(options) { h in
             var ids: [String] = []
             for index in 0..<6 { ids.append(try await h.sendSMS(to: "+1415555016\(index)")) }
             for id in ids { try await h.waitForStatus(id, "delivered") }
-            #expect(h.aliyunLedger.accepted == 6, "every message went out through the second provider")
-            #expect(h.twilioLedger.accepted == 0)
-            let attemptsOnTwilio = h.twilioLedger.requests
+            #expect(h.ledger(AliyunRegistration.name).accepted == 6, "every message went out through the second provider")
+            #expect(h.ledger(TwilioRegistration.name).accepted == 0)
+            let attemptsOnTwilio = h.ledger(TwilioRegistration.name).requests
             #expect(attemptsOnTwilio >= 3, "the breaker opened after the threshold, not before")
             for id in ids {
                 let message = try await h.message(id)
@@ -48,7 +50,7 @@ struct FailoverTests {
                 if try await h.message(id).fields["provider"] == "twilio" { recovered = id }
                 return recovered != nil
             }
-            #expect(h.twilioLedger.accepted >= 1)
+            #expect(h.ledger(TwilioRegistration.name).accepted >= 1)
         }
     }
 }

@@ -4,6 +4,7 @@ import HeraldRedis
 import HeraldSimulators
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Fatigue caps")
 struct FatigueTests {
@@ -63,7 +64,7 @@ struct FatigueTests {
     func giveBackAndRetries(layout: RedisLayout) async throws {
         var options = HarnessOptions()
         options.fatigue = Self.caps("1/day")
-        options.faults = { to, attempt in
+        options.faults[TwilioRegistration.name] = { to, attempt in
             if to == "+14155550311" { return .invalidRecipient }
             if to == "+14155550321", attempt == 1 { return .serverError }
             return nil

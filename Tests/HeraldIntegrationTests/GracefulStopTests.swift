@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 /// A graceful stop (what SIGTERM asks for) takes no new work, lets every send
 /// in flight finish and be recorded, and leaves nothing pending: a restarted
@@ -12,7 +13,7 @@ struct GracefulStopTests {
     @Test("stopped mid-run with sends in flight: those finish and are recorded, nothing stays pending, and the next instance sends the rest once")
     func stopWithSendsInFlight() async throws {
         var options = HarnessOptions()
-        options.twilioLatency = .milliseconds(40)
+        options.simulatorLatency = .milliseconds(40)
         options.callbackStatuses = []
         options.startDispatcher = false
         try await withHarness(options) { h in
@@ -22,11 +23,11 @@ struct GracefulStopTests {
             let ids = try #require(reply.json["results"] as? [[String: Any]]).compactMap { $0["id"] as? String }
             #expect(ids.count == total)
             let first = h.startStoppableDispatcher(consumer: "worker-stopping")
-            try await eventually("sends are under way") { h.twilioLedger.requests >= 20 }
+            try await eventually("sends are under way") { h.ledger(TwilioRegistration.name).requests >= 20 }
             first.dispatcher.stop()
-            let requestsAtStop = h.twilioLedger.requests
+            let requestsAtStop = h.ledger(TwilioRegistration.name).requests
             await first.task.value
-            let sentByFirst = h.twilioLedger.accepted
+            let sentByFirst = h.ledger(TwilioRegistration.name).accepted
             #expect(sentByFirst < total, "the stop came while messages were still queued")
             // Every send the provider took before the stop is recorded as sent: none is left `sending`.
             var sent = 0, queued = 0
@@ -48,8 +49,8 @@ struct GracefulStopTests {
 
             h.startDispatcher(consumer: "worker-after")
             for id in ids { try await h.waitForStatus(id, "sent", timeout: .seconds(60)) }
-            #expect(h.twilioLedger.accepted == total)
-            #expect(h.twilioLedger.duplicates == 0, "no recipient was sent twice")
+            #expect(h.ledger(TwilioRegistration.name).accepted == total)
+            #expect(h.ledger(TwilioRegistration.name).duplicates == 0, "no recipient was sent twice")
         }
     }
 }

@@ -1,18 +1,18 @@
 import Foundation
 import HeraldCore
-import NIOHTTP1
 import HeraldTesting
+import NIOHTTP1
 import Testing
 import TwilioAdapter
 
 @Suite("Inbound SMS")
 struct InboundTests {
     /// Posts an incoming message as Twilio's webhook does, signed with `token`.
-    static func postInbound(_ h: Harness, from: String, body: String, token: String = Harness.authToken) async throws
+    static func postInbound(_ h: Harness, from: String, body: String, token: String = Harness.secret(TwilioRegistration.self, "auth_token")) async throws
         -> Harness.Reply
     {
         let url = h.apiURL + "/v1/inbound/twilio"
-        let parameters = [("MessageSid", "SM" + String(repeating: "1", count: 32)), ("AccountSid", Harness.accountSID),
+        let parameters = [("MessageSid", "SM" + String(repeating: "1", count: 32)), ("AccountSid", TwilioRegistration.sandboxAccountSID),
                           ("From", from), ("To", "+15550006666"), ("Body", body), ("NumMedia", "0")]
         return try await h.request(
             .POST, url, body: FormURLEncoding.encode(parameters),

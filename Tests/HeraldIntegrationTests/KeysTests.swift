@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldRedis
-import NIOHTTP1
 import HeraldTesting
+import NIOHTTP1
 import Testing
+import TwilioAdapter
 
 /// API keys with scopes, their revocation and rate across instances, and the
 /// audit log of every change, against a real redis-server.
@@ -304,7 +305,7 @@ struct KeysTests {
     @Test("an unsubscribe link and a provider's invalid-recipient outcome are audited under who made them")
     func systemActorsAreAudited() async throws {
         var options = HarnessOptions()
-        options.faults = { to, _ in to == "+14155550140" ? .invalidRecipient : nil }
+        options.faults[TwilioRegistration.name] = { to, _ in to == "+14155550140" ? .invalidRecipient : nil }
         try await withHarness(options) { h in
             let link = h.unsubscribeLinks.url(channel: .email, recipient: "reader@example.com")
             #expect(try await h.request(.POST, link).status == 200)

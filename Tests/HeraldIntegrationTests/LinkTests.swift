@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Short links")
 struct LinkTests {
@@ -23,7 +24,7 @@ struct LinkTests {
             #expect(reply.status == 202, "\(reply.body)")
             let id = try #require(reply.json["id"] as? String)
             try await h.waitForStatus(id, "delivered")
-            let body = try #require(h.twilioLedger.lastPayload(to: "+14155550110"))
+            let body = try #require(h.ledger(TwilioRegistration.name).lastPayload(to: "+14155550110"))
             #expect(!body.contains(long))
             #expect(body.hasSuffix(". Thanks!"), "\(body)")
             let short = try Self.shortURL(in: body, base: h.apiURL)

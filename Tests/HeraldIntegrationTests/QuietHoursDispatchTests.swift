@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Quiet hours at dispatch")
 struct QuietHoursDispatchTests {
@@ -37,7 +38,7 @@ struct QuietHoursDispatchTests {
             }
             #expect(try await h.status(held) == "scheduled")
             #expect(try await h.message(held).attempts == 0, "holding is not an attempt")
-            #expect(h.twilioLedger.requests(to: "+14155550180") == 0 && h.twilioLedger.requests(to: "+14155550183") == 0)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550180") == 0 && h.ledger(TwilioRegistration.name).requests(to: "+14155550183") == 0)
             let partition = try #require(ChannelKeys(messageID: held))
             let due = try #require(try await h.redis.send(["ZSCORE", partition.delayed, held]).string.flatMap(Double.init))
             let end = try #require(window.windowEnd(containing: WallClock.nowMillis(), in: TimeZone(identifier: night)!))

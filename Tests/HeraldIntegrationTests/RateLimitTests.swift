@@ -1,9 +1,10 @@
 import Foundation
 import HeraldCore
-import HeraldRedis
 import HeraldDispatch
+import HeraldRedis
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Provider rate limits")
 struct RateLimitTests {
@@ -31,7 +32,7 @@ struct RateLimitTests {
                 #expect(try await h.message(id).attempts == 1, "waiting for the rate limit is not an attempt")
             }
             #expect(sentTimes.count == 12)
-            #expect(h.twilioLedger.accepted == 12)
+            #expect(h.ledger(TwilioRegistration.name).accepted == 12)
             #expect(throttledEvents > 0, "12 messages at 5/s with a 0.6 s horizon cannot all be reserved at once")
             // No send comes before its token: by any moment T, at most burst + rate × (T − start)
             // messages were sent, counted from before the batch was posted (a token cannot
@@ -50,7 +51,7 @@ struct RateLimitTests {
         var options = HarnessOptions()
         options.rateLimits = ["twilio": RateLimit(perSecond: 50, burst: 50)]
         options.callbackStatuses = []
-        options.faults = { to, attempt in to == "+14155550190" && attempt == 1 ? .throttled(retryAfterSeconds: 1) : nil }
+        options.faults[TwilioRegistration.name] = { to, attempt in to == "+14155550190" && attempt == 1 ? .throttled(retryAfterSeconds: 1) : nil }
         try await withHarness(options, on: layout) { h in
             let first = try await h.sendSMS(to: "+14155550190")
             try await eventually("the first message is throttled") {
@@ -63,7 +64,7 @@ struct RateLimitTests {
             #expect(sentAt - throttledAt >= 950, "the second message went out \(sentAt - throttledAt) ms after the 429")
             // Held by the paused bucket (waiting in the worker or deferred with a `throttled` event,
             // depending on how much of the pause is left), never sent into the 429.
-            #expect(h.twilioLedger.requests(to: "+14155550191") == 1)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550191") == 1)
             try await h.waitForStatus(first, "sent")
             #expect(try await h.message(first).attempts == 2)
         }
@@ -87,10 +88,10 @@ struct RateLimitShutdownTests {
                 let ids = try #require(reply.json["results"] as? [[String: Any]]).compactMap { $0["id"] as? String }
                 #expect(ids.count == 10)
                 let first = h.startDispatcher(consumer: "worker-stopped")
-                try await eventually("the first message is sent and the rest wait for slots") { h.twilioLedger.accepted >= 1 }
+                try await eventually("the first message is sent and the rest wait for slots") { h.ledger(TwilioRegistration.name).accepted >= 1 }
                 first.cancel()
                 await first.value
-                let sentBeforeStop = h.twilioLedger.accepted
+                let sentBeforeStop = h.ledger(TwilioRegistration.name).accepted
                 #expect(sentBeforeStop < 10, "stopping must not send every waiting message at once")
                 let pending = try await h.redis.send(["XPENDING", "herald:{sms}:q:normal", "dispatch"]).orThrow().array
                 #expect(pending.first?.integer == 0, "nothing may stay pending in the consumer group")
@@ -104,10 +105,10 @@ struct RateLimitShutdownTests {
 
                 h.startDispatcher(consumer: "worker-after")
                 for id in ids { try await h.waitForStatus(id, "sent", timeout: .seconds(30)) }
-                #expect(h.twilioLedger.accepted == 10)
+                #expect(h.ledger(TwilioRegistration.name).accepted == 10)
                 // When the provider received them (the simulator's clock), not when
                 // Herald recorded them: recording lags on a loaded machine, arrival is what the limit is about.
-                let arrivals = h.twilioLedger.acceptedAt
+                let arrivals = h.ledger(TwilioRegistration.name).acceptedAt
                 #expect(arrivals.count == 10)
                 // burst 1 + 2/s: at most 3 in any second; 1 more allowed for a send that started late and arrived with the next.
                 for (index, start) in arrivals.enumerated() {

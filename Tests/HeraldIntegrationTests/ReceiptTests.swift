@@ -1,19 +1,19 @@
 import Foundation
-import NIOHTTP1
 import HeraldCore
 import HeraldSimulators
 import HeraldTesting
+import NIOHTTP1
 import Testing
 import TwilioAdapter
 
 @Suite("Provider receipts")
 struct ReceiptTests {
     /// Posts a Twilio StatusCallback signed with `token`.
-    static func postCallback(_ h: Harness, sid: String, status: String, token: String = Harness.authToken,
+    static func postCallback(_ h: Harness, sid: String, status: String, token: String = Harness.secret(TwilioRegistration.self, "auth_token"),
                              signature: String? = nil) async throws -> Harness.Reply
     {
         let url = h.apiURL + "/v1/receipts/twilio"
-        let parameters = [("MessageSid", sid), ("MessageStatus", status), ("AccountSid", Harness.accountSID),
+        let parameters = [("MessageSid", sid), ("MessageStatus", status), ("AccountSid", TwilioRegistration.sandboxAccountSID),
                           ("To", "+14155550130"), ("ApiVersion", "2010-04-01")]
         let computed = TwilioSignature.compute(url: url, parameters: parameters, authToken: token)
         return try await h.request(
@@ -32,7 +32,7 @@ struct ReceiptTests {
             let message = try await h.message(id)
             let events = message.eventLines.joined(separator: "\n")
             #expect(events.contains("receipt:delivered"))
-            #expect(h.twilioLedger.callbacksSent == 1)
+            #expect(h.ledger(TwilioRegistration.name).callbacksSent == 1)
         }
     }
 

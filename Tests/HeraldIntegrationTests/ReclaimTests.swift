@@ -1,11 +1,12 @@
 import Foundation
-import NIOHTTP1
 import HeraldCore
 import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
 import HeraldTesting
+import NIOHTTP1
 import Testing
+import TwilioAdapter
 
 @Suite("Crash recovery")
 struct ReclaimTests {
@@ -32,7 +33,7 @@ struct ReclaimTests {
             let claimed = try await h.dispatchStore.claim(Array(entries[0..<5]), keys: ChannelKeys(.sms), nowMillis: WallClock.nowMillis())
             #expect(claimed.count == 5)
             for message in claimed[0..<2] {
-                guard case .accepted(let sid, let status) = await h.twilioProvider.send(message.message) else {
+                guard case .accepted(let sid, let status) = try await h.provider(TwilioProvider.self).send(message.message) else {
                     Issue.record("simulator refused a send")
                     return
                 }
@@ -44,7 +45,7 @@ struct ReclaimTests {
             h.startDispatcher(consumer: "survivor")
             for id in ids { try await h.waitForStatus(id, "delivered") }
             for number in numbers {
-                #expect(h.twilioLedger.accepted(to: number) == 1, "\(number) was sent \(h.twilioLedger.accepted(to: number)) times")
+                #expect(h.ledger(TwilioRegistration.name).accepted(to: number) == 1, "\(number) was sent \(h.ledger(TwilioRegistration.name).accepted(to: number)) times")
             }
             let pending = try await h.redis.send(["XPENDING", keys.stream(.normal), "dispatch"]).orThrow().array
             #expect(pending.first?.integer == 0)
@@ -56,11 +57,11 @@ struct ReclaimTests {
     func slowSendNotDuplicated() async throws {
         var options = HarnessOptions()
         options.visibilityTimeoutMillis = 200
-        options.twilioLatency = .milliseconds(1_200)
+        options.simulatorLatency = .milliseconds(1_200)
         try await withHarness(options) { h in
             let id = try await h.sendSMS(to: "+14155550152")
             try await h.waitForStatus(id, "delivered")
-            #expect(h.twilioLedger.requests(to: "+14155550152") == 1)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550152") == 1)
             #expect(try await h.message(id).attempts == 1)
         }
     }

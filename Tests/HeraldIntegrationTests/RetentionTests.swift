@@ -2,9 +2,10 @@ import Foundation
 import HeraldCore
 import HeraldDispatch
 import HeraldRedis
-import SendGridAdapter
 import HeraldTesting
+import SendGridAdapter
 import Testing
+import TwilioAdapter
 
 /// Redis must not grow without bound: every key Herald writes expires, except
 /// the documented long-lived kinds, and a message's history is capped.
@@ -36,7 +37,7 @@ struct RetentionTests {
                 #"{"channel":"sms","to":"+14155550133","template":"t","data":{"u":"https://example.com/x"},"campaign":"c-r"}"#)
             let templatedID = try #require(templated.json["id"] as? String)
             try await h.waitForStatus(templatedID, "sent")
-            let link = try LinkTests.shortURL(in: try #require(h.twilioLedger.lastPayload(to: "+14155550133")), base: h.apiURL)
+            let link = try LinkTests.shortURL(in: try #require(h.ledger(TwilioRegistration.name).lastPayload(to: "+14155550133")), base: h.apiURL)
             #expect(try await h.request(.GET, link, headers: [("User-Agent", LinkTests.iphone)]).status == 302)
             try await eventually("the click is recorded") { try await h.message(templatedID).fields["clicked_at"] != nil }
             try await h.waitForStatus(sms, "sent")
@@ -73,7 +74,7 @@ struct RetentionTests {
                 SendGridEvent(email: "carol@example.com", timestamp: stamp, event: "open", sgEventID: "open-\(index)",
                               sgMessageID: nil, heraldID: id)
             }
-            #expect(try await SendGridTests.postEvents(h, opens).status == 200)
+            #expect(try await h.postSendGridEvents(opens).status == 200)
             let events = try await h.events(id)
             #expect(events.count == 64)
             #expect(events.first?.type == "queued")

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Campaign stats")
 struct StatsTests {
@@ -9,7 +10,7 @@ struct StatsTests {
     func campaignMatchesSimulator() async throws {
         var options = HarnessOptions()
         // 1 recipient in 100 is refused by the provider as invalid: those end `failed`.
-        options.faults = { to, _ in to.hasSuffix("13") ? .invalidRecipient : nil }
+        options.faults[TwilioRegistration.name] = { to, _ in to.hasSuffix("13") ? .invalidRecipient : nil }
         try await withHarness(options) { h in
             let total = 10_000
             let body = "Spring sale: https://shop.example.com/spring?c=42 ends Sunday"
@@ -26,16 +27,16 @@ struct StatsTests {
                 let totals = try await h.api(.GET, "/v1/stats?campaign=c-42").json["totals"] as? [String: Any]
                 return (totals?["delivered"] as? Int ?? 0) + (totals?["failed"] as? Int ?? 0) == total
             }
-            #expect(h.twilioLedger.accepted == total - expectedFailed)
+            #expect(h.ledger(TwilioRegistration.name).accepted == total - expectedFailed)
             try await eventually("every delivery callback has been sent", timeout: .seconds(30)) {
-                h.twilioLedger.callbacksSent == 2 * h.twilioLedger.accepted
+                h.ledger(TwilioRegistration.name).callbacksSent == 2 * h.ledger(TwilioRegistration.name).accepted
             }
 
             // 100 people click their link (some twice), and 50 links are unfurled by a chat app.
             let clickers = (0..<total).map { "+1415600" + String(format: "%04d", $0) }.filter { !$0.hasSuffix("13") }
                 .enumerated().filter { $0.offset % 97 == 0 }.prefix(100).map(\.element)
             for (index, number) in clickers.enumerated() {
-                let text = try #require(h.twilioLedger.lastPayload(to: number))
+                let text = try #require(h.ledger(TwilioRegistration.name).lastPayload(to: number))
                 let short = try LinkTests.shortURL(in: text, base: h.apiURL)
                 if index < 50 { _ = try await h.request(.GET, short, headers: [("User-Agent", "WhatsApp/2.23.20.0 A")]) }
                 _ = try await h.request(.GET, short, headers: [("User-Agent", LinkTests.iphone)])
@@ -48,7 +49,7 @@ struct StatsTests {
 
             let report = try await h.api(.GET, "/v1/stats?campaign=c-42&channel=sms")
             let totals = try #require(report.json["totals"] as? [String: Any])
-            let delivered = h.twilioLedger.accepted
+            let delivered = h.ledger(TwilioRegistration.name).accepted
             #expect(totals["accepted"] as? Int == total)
             #expect(totals["sent"] as? Int == delivered)
             #expect(totals["delivered"] as? Int == delivered)

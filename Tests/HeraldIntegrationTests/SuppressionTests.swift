@@ -1,16 +1,17 @@
 import Foundation
 import HeraldCore
 import HeraldSimulators
-import NIOHTTP1
 import HeraldTesting
+import NIOHTTP1
 import Testing
+import TwilioAdapter
 
 @Suite("Suppressions")
 struct SuppressionTests {
     @Test("a recipient a provider calls invalid is suppressed: the next send is `suppressed` with no provider call", arguments: RedisLayout.allCases)
     func invalidRecipientSuppressed(layout: RedisLayout) async throws {
         var options = HarnessOptions()
-        options.faults = { to, _ in to == "+14155550140" ? .invalidRecipient : nil }
+        options.faults[TwilioRegistration.name] = { to, _ in to == "+14155550140" ? .invalidRecipient : nil }
         try await withHarness(options, on: layout) { h in
             let first = try await h.sendSMS(to: "+14155550140")
             try await h.waitForStatus(first, "failed")
@@ -22,7 +23,7 @@ struct SuppressionTests {
             try await h.waitForStatus(second, "suppressed")
             #expect(try await h.message(second).fields["suppressed_reason"] == "invalid_recipient")
             #expect(try await h.message(second).attempts == 0)
-            #expect(h.twilioLedger.requests(to: "+14155550140") == 1)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550140") == 1)
             try await eventually("the skip is counted") {
                 String(decoding: h.metrics.render(), as: UTF8.self)
                     .contains(#"herald_messages_skipped_total{channel="sms",reason="suppressed"} 1"#)
@@ -33,7 +34,7 @@ struct SuppressionTests {
     @Test("a recipient who opted out (Twilio 21610) ends `suppressed`, not failed, and stays suppressed", arguments: RedisLayout.allCases)
     func optedOut(layout: RedisLayout) async throws {
         var options = HarnessOptions()
-        options.faults = { _, _ in .optedOut }
+        options.faults[TwilioRegistration.name] = { _, _ in .optedOut }
         try await withHarness(options, on: layout) { h in
             let id = try await h.sendSMS(to: "+14155550141")
             try await h.waitForStatus(id, "suppressed")
@@ -59,7 +60,7 @@ struct SuppressionTests {
             try await h.waitForStatus(marketing, "suppressed")
             let transactional = try await h.sendSMS(to: "+14155550142")
             try await h.waitForStatus(transactional, "delivered")
-            #expect(h.twilioLedger.requests(to: "+14155550142") == 1)
+            #expect(h.ledger(TwilioRegistration.name).requests(to: "+14155550142") == 1)
 
             #expect(try await h.api(.DELETE, "/v1/suppressions/sms/+14155550142").status == 204)
             #expect(try await h.api(.GET, "/v1/suppressions/sms/+14155550142").status == 404)
@@ -102,7 +103,7 @@ struct SuppressionTests {
             try await h.waitForStatus(email, "suppressed")
             try await h.waitForStatus(otp, "delivered")
             try await h.waitForStatus(stranger, "delivered")
-            #expect(h.twilioLedger.accepted(to: "+14155550170") == 2, "only the transactional and the other user's went out")
+            #expect(h.ledger(TwilioRegistration.name).accepted(to: "+14155550170") == 2, "only the transactional and the other user's went out")
 
             #expect(try await h.api(.DELETE, "/v1/suppressions/users/u-9").status == 204)
             #expect(try await h.api(.GET, "/v1/suppressions/users/u-9").status == 404)

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldTesting
 import Testing
+import TwilioAdapter
 
 @Suite("Templates over the API")
 struct TemplateAPITests {
@@ -26,7 +27,7 @@ struct TemplateAPITests {
             #expect(stored.fields["template"] == "order_shipped@2")
             #expect(stored.fields["body"] == "訂單 A-7 已發貨")
             try await h.waitForStatus(messageID, "delivered")
-            #expect(h.twilioLedger.lastPayload(to: "+14155550102") == "訂單 A-7 已發貨")
+            #expect(h.ledger(TwilioRegistration.name).lastPayload(to: "+14155550102") == "訂單 A-7 已發貨")
 
             let english = try await h.api(.POST, "/v1/messages", json:
                 #"{"channel":"sms","to":"+14155550103","template":"order_shipped@1","data":{"id":"B-1"}}"#)

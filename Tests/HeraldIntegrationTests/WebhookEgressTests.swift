@@ -5,15 +5,15 @@ import HeraldCore
 import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
-import NIOCore
 import HeraldTesting
+import NIOCore
 import Testing
 import WebhookAdapter
 
 /// Where webhooks may connect, with API keys configured (not the sandbox):
 /// loopback, link-local, private and other non-public targets are refused at
 /// acceptance (422 naming `to`, nothing stored) and again at connect time,
-/// unless `HERALD_WEBHOOK_ALLOWED_NETWORKS` (here `webhookAllowedNetworks`)
+/// unless `HERALD_WEBHOOK_ALLOWED_NETWORKS` (here `outsideSandbox(allowing:)`)
 /// lists their network. Redirects are not followed and answers are read only
 /// so far.
 @Suite("Webhook egress")
@@ -26,6 +26,16 @@ struct WebhookEgressTests {
         reply.json["error"] as? [String: Any] ?? [:]
     }
 
+    /// A harness whose webhook provider is configured as outside the sandbox
+    /// (no loopback allowance), allowing only `networks`.
+    static func outsideSandbox(allowing networks: String?) -> HarnessOptions {
+        var options = HarnessOptions()
+        options.outsideSandbox = [WebhookRegistration.name]
+        options.settings["HERALD_WEBHOOK_SECRET"] = Harness.secret(WebhookRegistration.self, "secret")
+        if let networks { options.settings[WebhookEgress.allowedNetworksKey] = networks }
+        return options
+    }
+
     static func redisPort(_ h: Harness) -> Int {
         guard case .tcp(_, let port) = h.redisServer.endpoint.address else { return 0 }
         return port
@@ -33,8 +43,7 @@ struct WebhookEgressTests {
 
     @Test("with no network allowed, webhooks to loopback (Redis's own port too), link-local and private addresses are refused with 422 naming `to`, and nothing is stored")
     func refusedAtAcceptance() async throws {
-        var options = HarnessOptions()
-        options.webhookAllowedNetworks = []
+        var options = Self.outsideSandbox(allowing: nil)
         // No dispatcher: its consumer groups would appear in Redis while the test compares snapshots.
         options.startDispatcher = false
         try await withHarness(options) { h in
@@ -82,8 +91,7 @@ struct WebhookEgressTests {
 
     @Test("with 127.0.0.0/8 allowed, the same webhooks are accepted and delivered to the loopback receiver, by address and by name")
     func allowedNetwork() async throws {
-        var options = HarnessOptions()
-        options.webhookAllowedNetworks = [try IPNetwork(parsing: "127.0.0.0/8")]
+        let options = Self.outsideSandbox(allowing: "127.0.0.0/8")
         try await withHarness(options) { h in
             let port = h.simulatorURL.split(separator: ":").last!
             var ids: [String] = []
@@ -93,8 +101,8 @@ struct WebhookEgressTests {
                 ids.append(try #require(reply.json["id"] as? String))
             }
             for id in ids { try await h.waitForStatus(id, "delivered") }
-            #expect(h.webhookLedger.accepted(to: "hooks/by-address") == 1)
-            #expect(h.webhookLedger.accepted(to: "hooks/by-name") == 1)
+            #expect(h.ledger(WebhookRegistration.name).accepted(to: "hooks/by-address") == 1)
+            #expect(h.ledger(WebhookRegistration.name).accepted(to: "hooks/by-name") == 1)
             // ::1 is not in 127.0.0.0/8.
             let v6 = try await h.api(.POST, "/v1/messages", json: Self.webhook("http://[::1]:\(port)/hooks/v6"))
             #expect(v6.status == 422)
@@ -104,8 +112,7 @@ struct WebhookEgressTests {
     @Test("an encrypted webhook URL, which acceptance cannot read, is refused at connect time: the message fails after one attempt as address_not_allowed and the receiver sees nothing")
     func refusedAtConnect() async throws {
         let keyring = RecipientKeyring(keys: [("k1", SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })])
-        var options = HarnessOptions()
-        options.webhookAllowedNetworks = []
+        var options = Self.outsideSandbox(allowing: nil)
         options.recipientKeys = keyring
         try await withHarness(options) { h in
             let sealed = try keyring.encrypt(h.simulatorURL + "/hooks/sealed", mode: .aes256GCM)
@@ -116,7 +123,7 @@ struct WebhookEgressTests {
             let message = try await h.message(id)
             #expect(message.fields["error"]?.hasPrefix("address_not_allowed") == true, "\(message.fields)")
             #expect(message.fields["attempts"] == "1")
-            #expect(h.webhookLedger.requests == 0)
+            #expect(h.ledger(WebhookRegistration.name).requests == 0)
         }
     }
 

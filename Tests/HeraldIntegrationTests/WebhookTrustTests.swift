@@ -1,8 +1,8 @@
 import AliyunAdapter
 import Foundation
 import HeraldCore
-import SendGridAdapter
 import HeraldTesting
+import SendGridAdapter
 import Testing
 import TwilioAdapter
 import WeChatAdapter
@@ -24,17 +24,17 @@ struct WebhookTrustTests {
             let stamp = Int64(Date().timeIntervalSince1970)
             let unfollow = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oWeChatOpenID0000000000000001]]></FromUserName>"
                 + "<CreateTime>\(stamp)</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event></xml>"
-            let wechat = try await WeChatTests.push(h, xml: unfollow)
+            let wechat = try await h.pushWeChat(xml: unfollow)
             #expect(wechat.status == 404)
             #expect(wechat.json["error"].flatMap { ($0 as? [String: Any])?["code"] as? String } == "provider_not_configured")
             let report = AliyunSmsReport(phoneNumber: "13800138000", success: false, errCode: "X", errMsg: nil, bizID: "1^2",
                                          outID: nil, sendTime: nil, reportTime: nil)
-            #expect(try await AliyunTests.postReport(h, "[" + report.encoded() + "]").status == 404)
+            #expect(try await h.postAliyunReport("[" + report.encoded() + "]").status == 404)
             let reply = AliyunSmsUp.encoded([AliyunSmsUp(phoneNumber: "13800138000", content: "TD")])
-            #expect(try await h.request(.POST, h.apiURL + "/v1/inbound/aliyun?token=" + Harness.aliyunReceiptToken, body: reply).status == 404)
+            #expect(try await h.request(.POST, h.apiURL + "/v1/inbound/aliyun?token=" + Harness.secret(AliyunRegistration.self, "receipt_token"), body: reply).status == 404)
             let event = SendGridEvent(email: "a@example.com", timestamp: stamp, event: "spamreport", sgEventID: "e-1",
                                       sgMessageID: nil, heraldID: "email_01M8KG1N9F9EP3F1R4EMJJD91G")
-            #expect(try await SendGridTests.postEvents(h, [event]).status == 404)
+            #expect(try await h.postSendGridEvents([event]).status == 404)
             #expect(try await h.request(.GET, h.apiURL + "/v1/receipts/wechat?echostr=x").status == 404)
             #expect(try await h.request(.POST, h.apiURL + "/v1/receipts/nexmo", body: "{}").status == 404)
             #expect(try await h.keySnapshot() == before)
@@ -60,9 +60,11 @@ struct WebhookTrustTests {
 
     @Test("an Aliyun SmsUp reply TD suppresses the mainland sender, and the next SMS to them ends suppressed")
     func aliyunInbound() async throws {
-        try await withHarness { h in
+        var options = HarnessOptions()
+        options.smsProviders = [AliyunRegistration.name]
+        try await withHarness(options) { h in
             let reply = AliyunSmsUp.encoded([AliyunSmsUp(phoneNumber: "13800138000", content: "ＴＤ")])
-            let posted = try await h.request(.POST, h.apiURL + "/v1/inbound/aliyun?token=" + Harness.aliyunReceiptToken, body: reply)
+            let posted = try await h.request(.POST, h.apiURL + "/v1/inbound/aliyun?token=" + Harness.secret(AliyunRegistration.self, "receipt_token"), body: reply)
             #expect(posted.status == 200)
             #expect(posted.json["code"] as? Int == 0)
             let entry = try await h.api(.GET, "/v1/suppressions/sms/+8613800138000")

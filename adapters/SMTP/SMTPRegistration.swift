@@ -6,6 +6,8 @@ import HeraldProviders
 public enum SMTPRegistration: ProviderRegistration {
     public static let name = "smtp"
     public static let channel = Channel.email
+    /// It posts nothing back to Herald: outcomes come in its replies.
+    public static let postsReceipts = false
     public static let credentialKeys = ["HERALD_SMTP_URL"]
     public static let settingKeys = credentialKeys + ["HERALD_SMTP_USERNAME", "HERALD_SMTP_PASSWORD", "HERALD_EMAIL_FROM",
                                                       "HERALD_EMAIL_FROM_NAME", "HERALD_SMTP_REQUIRE_TLS", "HERALD_SMTP_CA_FILE"]

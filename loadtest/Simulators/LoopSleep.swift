@@ -5,8 +5,8 @@ import NIOPosix
 /// arms a libdispatch timer on a thread of its own and hops back; the
 /// simulators sleep once or twice per message (receipt delays), and that hop
 /// showed in their profile.
-enum LoopSleep {
-    static func sleep(for duration: Duration) async {
+public enum LoopSleep {
+    public static func sleep(for duration: Duration) async {
         guard duration > .zero else { return }
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
         let (seconds, attoseconds) = duration.components

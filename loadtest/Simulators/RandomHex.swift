@@ -1,8 +1,8 @@
 /// Random lowercase hex for provider ids (Twilio's `SM…` sids, WeChat tokens):
 /// cheaper than formatting a UUID and stripping its dashes on every request.
-enum RandomHex {
+public enum RandomHex {
     /// `count` hex digits (a multiple of 16).
-    static func make(_ count: Int = 32) -> String {
+    public static func make(_ count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
         var text = ""
         text.reserveCapacity(count)

@@ -3,11 +3,16 @@ import NIOCore
 
 /// Posts receipts back to Herald as a provider would: up to five tries with a
 /// doubling pause on 5xx, a timeout or a dropped connection, counted in the ledger.
-struct ReceiptPoster: Sendable {
+public struct ReceiptPoster: Sendable {
     let client: ProviderHTTPClient
     let ledger: SimulatorLedger
 
-    func post(url: String, contentType: String, body: String, headers: [(String, String)] = []) async {
+    public init(client: ProviderHTTPClient, ledger: SimulatorLedger) {
+        self.client = client
+        self.ledger = ledger
+    }
+
+    public func post(url: String, contentType: String, body: String, headers: [(String, String)] = []) async {
         var request = ProviderRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -30,7 +35,7 @@ struct ReceiptPoster: Sendable {
     }
 
     /// Runs `post` after `delay` without holding up the caller's reply.
-    func later(_ delay: Duration, _ post: @escaping @Sendable () async -> Void) {
+    public func later(_ delay: Duration, _ post: @escaping @Sendable () async -> Void) {
         Task {
             await LoopSleep.sleep(for: delay)
             await post()

@@ -23,7 +23,7 @@ public final class SimulatorLedger: Sendable {
     }
 
     /// Records a request and returns how many requests this recipient has now made (1-based).
-    func request(to recipient: String) -> Int {
+    public func request(to recipient: String) -> Int {
         state.withLock { state in
             state.requests += 1
             state.perRecipient[recipient, default: 0] += 1
@@ -31,7 +31,7 @@ public final class SimulatorLedger: Sendable {
         }
     }
 
-    func recordAccepted(to recipient: String) {
+    public func recordAccepted(to recipient: String) {
         let now = ContinuousClock.now
         state.withLock {
             if keepsPayloads { $0.acceptedAt.append(now) }
@@ -41,7 +41,7 @@ public final class SimulatorLedger: Sendable {
     }
 
     /// Keeps the last accepted request body per recipient, for tests that check the wire format.
-    func keep(_ payload: String, for recipient: String) {
+    public func keep(_ payload: String, for recipient: String) {
         guard keepsPayloads else { return }
         state.withLock { $0.lastPayload[recipient] = payload }
     }
@@ -49,7 +49,7 @@ public final class SimulatorLedger: Sendable {
     /// The last accepted request body for a recipient.
     public func lastPayload(to recipient: String) -> String? { state.withLock { $0.lastPayload[recipient] } }
 
-    func callback(succeeded: Bool) {
+    public func callback(succeeded: Bool) {
         state.withLock { succeeded ? ($0.callbacksSent += 1) : ($0.callbacksFailed += 1) }
     }
 

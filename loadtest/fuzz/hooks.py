@@ -43,11 +43,23 @@ import schemathesis
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
-SECRETS_FILE = os.environ.get("HERALD_FUZZ_SECRETS", "")
+SECRETS_DIR = os.environ.get("HERALD_FUZZ_SECRETS", "")
 SECRETS = None
-if SECRETS_FILE and os.path.exists(SECRETS_FILE):
-    with open(SECRETS_FILE, encoding="utf-8") as handle:
-        SECRETS = json.load(handle)
+
+
+def provider_secrets(provider):
+    """One provider's sandbox secrets, as Herald drew them: <data dir>/sandbox-secrets/<provider>.json."""
+    with open(os.path.join(SECRETS_DIR, provider + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+if SECRETS_DIR and os.path.isdir(SECRETS_DIR):
+    SECRETS = {
+        "twilio_auth_token": provider_secrets("twilio")["auth_token"],
+        "aliyun_receipt_token": provider_secrets("aliyun")["receipt_token"],
+        "wechat_server_token": provider_secrets("wechat")["server_token"],
+        "sendgrid_signing_key": provider_secrets("sendgrid")["signing_key"],
+    }
     SENDGRID_KEY = ec.derive_private_key(
         int.from_bytes(base64.b64decode(SECRETS["sendgrid_signing_key"]), "big"), ec.SECP256R1())
 PUBLIC_URL = os.environ.get("HERALD_FUZZ_PUBLIC_URL", "").rstrip("/")

@@ -88,7 +88,7 @@ fuzz_pass() {
   # schemathesis.toml turns every check on (`--checks all`) and exempts one for one operation, saying why.
   # Run from the pass's own directory: Schemathesis keeps a cache of past crashes in its
   # working directory and replays them first, which would make a run depend on earlier ones.
-  (cd "$dir" && HERALD_FUZZ_SECRETS="$dir/data/sandbox-secrets.json" HERALD_FUZZ_PUBLIC_URL="http://127.0.0.1:$port" \
+  (cd "$dir" && HERALD_FUZZ_SECRETS="$dir/data/sandbox-secrets" HERALD_FUZZ_PUBLIC_URL="http://127.0.0.1:$port" \
     PYTHONPATH="$root/$here" SCHEMATHESIS_HOOKS=hooks \
     "$venv/bin/schemathesis" --config-file "$root/$here/schemathesis.toml" run "http://127.0.0.1:$port/openapi.yaml" \
       "$@" \

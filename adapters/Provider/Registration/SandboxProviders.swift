@@ -4,17 +4,22 @@
 public struct SandboxProviders: Sendable {
     /// The data directory's random secrets, shared with the simulators.
     public var secrets: SandboxSecrets
-    /// The HTTP simulators (Twilio, Aliyun, SendGrid, FCM, WeChat, webhook sink).
+    /// The HTTP/1.1 simulators' listener.
     public var simulatorURL: String
-    /// The APNs simulator (HTTP/2 over TLS).
-    public var apnsSimulatorURL: String
-    /// The certificate the APNs simulator serves, trusted only by the sandbox's APNs client.
-    public var apnsTrustRootsPEM: String
+    /// The listener of simulators that need HTTP/2 over TLS (APNs).
+    public var tlsSimulatorURL: String
+    /// The certificate the TLS listener serves, trusted only by the sandbox's clients of it.
+    public var tlsTrustRootsPEM: String
 
-    public init(secrets: SandboxSecrets, simulatorURL: String, apnsSimulatorURL: String, apnsTrustRootsPEM: String) {
+    public init(secrets: SandboxSecrets, simulatorURL: String, tlsSimulatorURL: String, tlsTrustRootsPEM: String) {
         self.secrets = secrets
         self.simulatorURL = simulatorURL
-        self.apnsSimulatorURL = apnsSimulatorURL
-        self.apnsTrustRootsPEM = apnsTrustRootsPEM
+        self.tlsSimulatorURL = tlsSimulatorURL
+        self.tlsTrustRootsPEM = tlsTrustRootsPEM
+    }
+
+    /// The secrets of one provider.
+    public func secrets(of registration: any ProviderRegistration.Type) -> ProviderSecrets {
+        secrets[provider: registration.name]
     }
 }

@@ -1,80 +1,68 @@
-import _CryptoExtras
-import Crypto
 import Foundation
 
 /// The credentials the local sandbox's providers (Herald's simulators) and
-/// Herald agree on. They are drawn at random the first time a data directory
-/// is used and kept in `<data dir>/sandbox-secrets.json` (mode 0600), so
-/// `herald serve` and a separate `herald simulate` on the same directory
-/// agree, while no secret of the sandbox appears in Herald's source. They are
-/// used only in the sandbox: a Herald with API keys never reads them.
-public struct SandboxSecrets: Sendable, Codable, Equatable {
-    /// Identifiers, not secrets: the simulators' account names.
-    public static let twilioAccountSID = "ACsimulator000000000000000000000000"
-    public static let aliyunAccessKeyID = "LTAIsimulator"
-    public static let sendgridAPIKeyPrefix = "SG.sandbox."
-    public static let wechatAppID = "wxsimulator00001"
-    public static let fcmProjectID = "herald-simulator"
-    public static let fcmClientEmail = "herald@herald-simulator.iam.gserviceaccount.com"
-    public static let apnsTeamID = "SIMTEAM001"
-    public static let apnsKeyID = "SIMKEY0001"
-    public static let apnsTopic = "com.example.herald"
-    /// The file, inside the data directory, the secrets are kept in.
-    public static let fileName = "sandbox-secrets.json"
+/// Herald agree on. Each provider draws its own (`ProviderRegistration.drawSandboxSecrets`)
+/// the first time a data directory is used, and they are kept in
+/// `<data dir>/sandbox-secrets/<provider>.json` (mode 0600), so `herald serve`
+/// and a separate `herald-bench simulate` on the same directory agree, while no
+/// secret of the sandbox appears in Herald's source. A provider added later
+/// draws its file on first use, beside the others. They are used only in the
+/// sandbox: a Herald with API keys never reads them.
+public struct SandboxSecrets: Sendable, Equatable {
+    /// The folder, inside the data directory, the secrets are kept in.
+    public static let directoryName = "sandbox-secrets"
+    /// The entry that holds Herald's own sandbox secrets (not a provider's).
+    public static let heraldEntry = "herald"
 
-    public var twilioAuthToken: String
-    public var aliyunAccessKeySecret: String
-    public var aliyunReceiptToken: String
-    public var sendgridAPIKey: String
-    /// Raw P-256 private key (base64) the simulated SendGrid signs its Event Webhook with.
-    public var sendgridSigningKey: String
-    public var wechatAppSecret: String
-    public var wechatServerToken: String
-    public var webhookSecret: String
-    public var unsubscribeSecret: String
-    /// Raw P-256 private key (base64): the simulated APNs .p8 key.
-    public var apnsKey: String
-    /// The simulated FCM service account's RSA key, PKCS#8 PEM.
-    public var fcmPrivateKeyPEM: String
+    private var entries: [String: ProviderSecrets]
 
-    enum CodingKeys: String, CodingKey {
-        case twilioAuthToken = "twilio_auth_token"
-        case aliyunAccessKeySecret = "aliyun_access_key_secret"
-        case aliyunReceiptToken = "aliyun_receipt_token"
-        case sendgridAPIKey = "sendgrid_api_key"
-        case sendgridSigningKey = "sendgrid_signing_key"
-        case wechatAppSecret = "wechat_app_secret"
-        case wechatServerToken = "wechat_server_token"
-        case webhookSecret = "webhook_secret"
-        case unsubscribeSecret = "unsubscribe_secret"
-        case apnsKey = "apns_key"
-        case fcmPrivateKeyPEM = "fcm_private_key_pem"
+    public init(_ entries: [String: ProviderSecrets]) {
+        self.entries = entries
     }
 
-    /// Fresh secrets from the system's CSPRNG.
-    public static func generate() throws -> SandboxSecrets {
-        SandboxSecrets(
-            twilioAuthToken: randomToken(), aliyunAccessKeySecret: randomToken(), aliyunReceiptToken: randomToken(),
-            sendgridAPIKey: sendgridAPIKeyPrefix + randomToken(),
-            sendgridSigningKey: P256.Signing.PrivateKey().rawRepresentation.base64EncodedString(),
-            wechatAppSecret: randomToken(), wechatServerToken: randomToken(), webhookSecret: randomToken(),
-            unsubscribeSecret: randomToken(), apnsKey: P256.Signing.PrivateKey().rawRepresentation.base64EncodedString(),
-            fcmPrivateKeyPEM: try _RSA.Signing.PrivateKey(keySize: .bits2048).pkcs8PEMRepresentation)
+    /// The secrets of one provider (empty when it draws none).
+    public subscript(provider provider: String) -> ProviderSecrets {
+        get { entries[provider] ?? ProviderSecrets([:]) }
+        set { entries[provider] = newValue }
     }
 
-    /// The secrets of `directory`, made and stored on first use. Two processes
-    /// starting together agree: the file appears whole (written aside, then
-    /// hard-linked into place), and whoever links second reads the winner's.
-    public static func load(directory: String) throws -> SandboxSecrets {
-        let path = (directory as NSString).appendingPathComponent(fileName)
+    /// The secret that signs the sandbox's unsubscribe links.
+    public var unsubscribeSecret: String { self[provider: Self.heraldEntry]["unsubscribe_secret"] }
+
+    /// Herald's own secrets, drawn like a provider's.
+    static func drawHeraldSecrets() -> [String: String] { ["unsubscribe_secret": randomToken()] }
+
+    /// Fresh secrets for these providers, in memory (tests).
+    public static func draw(for registrations: [any ProviderRegistration.Type]) throws -> SandboxSecrets {
+        var entries = [heraldEntry: ProviderSecrets(drawHeraldSecrets())]
+        for registration in registrations { entries[registration.name] = ProviderSecrets(try registration.drawSandboxSecrets()) }
+        return SandboxSecrets(entries)
+    }
+
+    /// The secrets of `directory` for these providers, each drawn and stored on first use.
+    public static func load(directory: String, registrations: [any ProviderRegistration.Type]) throws -> SandboxSecrets {
+        let folder = (directory as NSString).appendingPathComponent(directoryName)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var entries = [heraldEntry: try loadEntry(folder: folder, name: heraldEntry, draw: drawHeraldSecrets)]
+        for registration in registrations {
+            entries[registration.name] = try loadEntry(folder: folder, name: registration.name,
+                                                       draw: registration.drawSandboxSecrets)
+        }
+        return SandboxSecrets(entries)
+    }
+
+    /// One entry's file, made on first use. Two processes starting together
+    /// agree: the file appears whole (written aside, then hard-linked into
+    /// place), and whoever links second reads the winner's.
+    static func loadEntry(folder: String, name: String, draw: () throws -> [String: String]) throws -> ProviderSecrets {
+        let path = (folder as NSString).appendingPathComponent(name + ".json")
         if let existing = try read(path) { return existing }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let fresh = try generate()
+        let fresh = ProviderSecrets(try draw())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
         guard FileManager.default.createFile(
-            atPath: temporary, contents: try encoder.encode(fresh), attributes: [.posixPermissions: 0o600])
+            atPath: temporary, contents: try encoder.encode(fresh.values), attributes: [.posixPermissions: 0o600])
         else { throw ProviderConfigurationError("cannot write \(temporary)") }
         defer { unlink(temporary) }
         if link(temporary, path) != 0 {
@@ -86,30 +74,18 @@ public struct SandboxSecrets: Sendable, Codable, Equatable {
         return fresh
     }
 
-    static func read(_ path: String) throws -> SandboxSecrets? {
+    static func read(_ path: String) throws -> ProviderSecrets? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
-            return try JSONDecoder().decode(SandboxSecrets.self, from: data)
+            return ProviderSecrets(try JSONDecoder().decode([String: String].self, from: data))
         } catch {
             throw ProviderConfigurationError("\(path) is not a sandbox secrets file (\(error)); delete it to draw new secrets")
         }
     }
 
-    /// 32 random bytes as hex.
-    static func randomToken() -> String {
+    /// 32 random bytes from the system's CSPRNG, as hex: what most sandbox tokens are.
+    public static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    public var sendgridPrivateKey: P256.Signing.PrivateKey {
-        get throws { try P256.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: sendgridSigningKey) ?? Data()) }
-    }
-
-    public var apnsPrivateKey: P256.Signing.PrivateKey {
-        get throws { try P256.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: apnsKey) ?? Data()) }
-    }
-
-    public var fcmPrivateKey: _RSA.Signing.PrivateKey {
-        get throws { try _RSA.Signing.PrivateKey(pemRepresentation: fcmPrivateKeyPEM) }
     }
 }

@@ -1,4 +1,6 @@
 import APNsAdapter
+import Crypto
+import FCMAdapter
 import Foundation
 import HeraldCore
 import HeraldSimulators
@@ -18,16 +20,16 @@ struct APNsTests {
             let second = try await h.sendPush(to: other)
             try await h.waitForStatus(second, "delivered")
             #expect(try await h.message(first).fields["provider"] == "apns")
-            #expect(h.fcmLedger.requests == 0, "a 64-hex device token is routed to APNs, not FCM")
-            #expect(h.apnsSimulator.providerTokensSeen == 1, "the provider token is reused")
-            let headers = try #require(h.apnsSimulator.lastHeaders(to: Self.device))
-            #expect(headers["apns-topic"] == Harness.apnsTopic)
+            #expect(h.ledger(FCMRegistration.name).requests == 0, "a 64-hex device token is routed to APNs, not FCM")
+            #expect(h.simulator(APNsSimulator.self).providerTokensSeen == 1, "the provider token is reused")
+            let headers = try #require(h.simulator(APNsSimulator.self).lastHeaders(to: Self.device))
+            #expect(headers["apns-topic"] == APNsRegistration.sandboxTopic)
             #expect(headers["apns-push-type"] == "alert")
             #expect(headers["apns-priority"] == "5", "marketing pushes are sent at low priority")
             #expect(headers["apns-collapse-id"] == "order-1")
             #expect(headers["apns-expiration"].flatMap { Int64($0) }.map { $0 > Int64(Date().timeIntervalSince1970) } == true)
-            #expect(h.apnsSimulator.lastHeaders(to: other)?["apns-priority"] == "10")
-            let payload = try #require(h.apnsLedger.lastPayload(to: Self.device))
+            #expect(h.simulator(APNsSimulator.self).lastHeaders(to: other)?["apns-priority"] == "10")
+            let payload = try #require(h.ledger(APNsRegistration.name).lastPayload(to: Self.device))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
             let aps = try #require(json["aps"] as? [String: Any])
             #expect((aps["alert"] as? [String: String])?["title"] == "Order shipped")
@@ -40,7 +42,7 @@ struct APNsTests {
     func errors(layout: RedisLayout) async throws {
         let gone = String(repeating: "ee", count: 32)
         var options = HarnessOptions()
-        options.apnsFaults = { device, attempt in
+        options.faults[APNsRegistration.name] = { device, attempt in
             if device == gone { return .invalidRecipient }
             return attempt == 1 ? .serverError : nil
         }
@@ -60,21 +62,24 @@ struct APNsTests {
     @Test("a provider token signed with another key is refused as InvalidProviderToken, permanently")
     func wrongKey() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
-            var configuration = Harness.apnsConfiguration(baseURL: h.apnsURL)
-            configuration.privateKeyPEM = P256ForTests.otherKeyPEM
-            let provider = try APNsProvider(configuration: configuration, client: h.apnsClient)
+            let configuration = APNsConfiguration(
+                baseURL: h.apnsURL, teamID: APNsRegistration.sandboxTeamID, keyID: APNsRegistration.sandboxKeyID,
+                privateKeyPEM: P256ForTests.otherKeyPEM, topic: APNsRegistration.sandboxTopic,
+                trustRootsPEM: SimulatorTLS.certificatePEM)
+            let client = try APNsProvider.makeClient(configuration: configuration)
+            let provider = try APNsProvider(configuration: configuration, client: client)
             let outcome = await provider.send(.init(id: "push_1", channel: .push, to: Self.device, body: "x"))
+            try await client.shutdown()
             guard case .permanent(let code, _) = outcome else {
                 Issue.record("expected permanent, got \(outcome)")
                 return
             }
             #expect(code == "InvalidProviderToken")
-            #expect(h.apnsLedger.requests == 0)
+            #expect(h.ledger(APNsRegistration.name).requests == 0)
         }
     }
 }
 
-import Crypto
 
 enum P256ForTests {
     static let otherKeyPEM = P256.Signing.PrivateKey().pemRepresentation

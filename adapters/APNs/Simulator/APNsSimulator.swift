@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HeraldCore
+import HeraldSimulators
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -12,6 +13,7 @@ import Synchronization
 /// checked as APNs checks them, `200` with `apns-id`, and APNs' error bodies
 /// (`{"reason":"BadDeviceToken"}`, `410 {"reason":"Unregistered","timestamp":…}`).
 public final class APNsSimulator: SimulatedProvider {
+    public var listener: SimulatorListener { .tls }
     public let name = "apns"
 
     public struct Configuration: Sendable {

@@ -16,11 +16,11 @@ struct FCMTests {
             try await h.waitForStatus(first, "delivered")
             let second = try await h.sendPush(to: "fcm-token-2")
             try await h.waitForStatus(second, "delivered")
-            #expect(h.fcmSimulator.tokensIssued == 1, "the access token is cached until it expires")
+            #expect(h.simulator(FCMSimulator.self).tokensIssued == 1, "the access token is cached until it expires")
             let message = try await h.message(first)
             #expect(message.fields["provider"] == "fcm")
-            #expect(message.fields["provider_message_id"]?.hasPrefix("projects/\(Harness.fcmProject)/messages/") == true)
-            let payload = try #require(h.fcmLedger.lastPayload(to: "fcm-token-1"))
+            #expect(message.fields["provider_message_id"]?.hasPrefix("projects/\(FCMRegistration.sandboxProjectID)/messages/") == true)
+            let payload = try #require(h.ledger(FCMRegistration.name).lastPayload(to: "fcm-token-1"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
             let body = try #require(json["message"] as? [String: Any])
             #expect((body["notification"] as? [String: String])?["title"] == "Order shipped")
@@ -31,7 +31,7 @@ struct FCMTests {
     @Test("UNAVAILABLE is retried; UNREGISTERED and a malformed token fail at once and suppress the token")
     func errors() async throws {
         var options = HarnessOptions()
-        options.fcmFaults = { token, attempt in
+        options.faults[FCMRegistration.name] = { token, attempt in
             if token == "fcm-gone" { return .invalidRecipient }
             return attempt == 1 ? .serverError : nil
         }
@@ -57,7 +57,10 @@ struct FCMTests {
     func wrongKey() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
             let stranger = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-            let provider = try h.fcmProvider(key: stranger)
+            let account = FCMServiceAccount(
+                projectID: FCMRegistration.sandboxProjectID, privateKeyID: "key-1", privateKey: stranger.pkcs8PEMRepresentation,
+                clientEmail: FCMRegistration.sandboxClientEmail, tokenURI: h.simulatorURL + "/token")
+            let provider = try FCMProvider(account: account, baseURL: h.simulatorURL, client: h.providerClient)
             let outcome = await provider.send(OutboundMessage(id: "push_1", channel: .push, to: "fcm-token-3", body: "x"))
             guard case .retryable(let code, let message, _) = outcome else {
                 Issue.record("expected retryable, got \(outcome)")
@@ -65,8 +68,8 @@ struct FCMTests {
             }
             #expect(code == "token")
             #expect(message.contains("400"))
-            #expect(h.fcmSimulator.tokensIssued == 0)
-            #expect(h.fcmLedger.requests == 0)
+            #expect(h.simulator(FCMSimulator.self).tokensIssued == 0)
+            #expect(h.ledger(FCMRegistration.name).requests == 0)
         }
     }
 }

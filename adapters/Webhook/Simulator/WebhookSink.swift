@@ -1,8 +1,8 @@
 import Foundation
+import HeraldSimulators
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import WebhookAdapter
 
 /// A webhook receiver on loopback that verifies `Herald-Signature` and can be
 /// told to fail, for tests and for the local demo (`to` = `<sim>/hooks/demo`).

@@ -2,6 +2,7 @@ import _CryptoExtras
 import Crypto
 import Foundation
 import HeraldCore
+import HeraldSimulators
 import Hummingbird
 import NIOCore
 import Synchronization

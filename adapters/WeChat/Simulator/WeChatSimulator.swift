@@ -1,10 +1,10 @@
-import HeraldProviders
 import Foundation
 import HeraldCore
+import HeraldProviders
+import HeraldSimulators
 import Hummingbird
 import NIOCore
 import Synchronization
-import WeChatAdapter
 
 /// WeChat's Official Account API on loopback: `GET /cgi-bin/token` issues
 /// access tokens for the configured appid/secret, `POST

@@ -2,25 +2,17 @@ import AliyunAdapter
 import Foundation
 import HeraldCore
 import HeraldSimulators
-import NIOHTTP1
 import HeraldTesting
+import NIOHTTP1
 import Testing
 
 @Suite("Aliyun SMS")
-struct AliyunTests {
+struct AliyunGatewayTests {
     static func options(_ faults: @escaping FaultRule = { _, _ in nil }) -> HarnessOptions {
         var options = HarnessOptions()
         options.smsProviders = ["aliyun"]
-        options.aliyunFaults = faults
+        options.faults[AliyunRegistration.name] = faults
         return options
-    }
-
-    static func postReport(_ h: Harness, _ body: String, token: String? = Harness.aliyunReceiptToken) async throws
-        -> Harness.Reply
-    {
-        let query = token.map { "?token=" + $0 } ?? ""
-        return try await h.request(
-            .POST, h.apiURL + "/v1/receipts/aliyun" + query, body: body, headers: [("Content-Type", "application/json")])
     }
 
     @Test("a message goes out through signed SendSms with OutId and is delivered by the SmsReport", arguments: RedisLayout.allCases)
@@ -33,8 +25,8 @@ struct AliyunTests {
             let bizID = try #require(message.fields["provider_message_id"])
             #expect(bizID.hasSuffix("^0"))
             #expect(try await h.events(id).contains { $0.type == "receipt:delivered" })
-            #expect(h.aliyunLedger.accepted(to: "13800138000") == 1, "mainland numbers go without +86")
-            try await eventually("the simulator sees its report answered") { h.aliyunLedger.callbacksSent == 1 }
+            #expect(h.ledger(AliyunRegistration.name).accepted(to: "13800138000") == 1, "mainland numbers go without +86")
+            try await eventually("the simulator sees its report answered") { h.ledger(AliyunRegistration.name).callbacksSent == 1 }
         }
     }
 
@@ -83,14 +75,14 @@ struct AliyunTests {
                 phoneNumber: "85291234570", success: false, errCode: "MK:0001", errMsg: "forged", bizID: bizID,
                 outID: id, sendTime: nil, reportTime: nil)
             let body = "[" + report.encoded() + "]"
-            #expect(try await Self.postReport(h, body, token: "wrong").status == 403)
-            #expect(try await Self.postReport(h, body, token: nil).status == 401)
-            #expect(try await Self.postReport(h, #"{"not":"an array"}"#).status == 400)
-            #expect(try await Self.postReport(h, #"[{"phone_number":1}]"#).status == 400)
+            #expect(try await h.postAliyunReport(body, token: "wrong").status == 403)
+            #expect(try await h.postAliyunReport(body, token: nil).status == 401)
+            #expect(try await h.postAliyunReport(#"{"not":"an array"}"#).status == 400)
+            #expect(try await h.postAliyunReport(#"[{"phone_number":1}]"#).status == 400)
             #expect(try await h.status(id) == "sent")
 
-            #expect(try await Self.postReport(h, body).status == 200)
-            #expect(try await Self.postReport(h, body).status == 200)
+            #expect(try await h.postAliyunReport(body).status == 200)
+            #expect(try await h.postAliyunReport(body).status == 200)
             #expect(try await h.status(id) == "undelivered")
             let metrics = String(decoding: h.metrics.render(), as: UTF8.self)
             #expect(metrics.contains(#"herald_receipts_total{provider="aliyun",result="applied"} 1"#))

@@ -1,7 +1,7 @@
-import AliyunAdapter
-import HeraldProviders
 import Foundation
 import HeraldCore
+import HeraldProviders
+import HeraldSimulators
 import Hummingbird
 import NIOCore
 import Synchronization

@@ -2,36 +2,20 @@ import Crypto
 import Foundation
 import HeraldCore
 import HeraldSimulators
+import HeraldTesting
 import NIOHTTP1
 import SendGridAdapter
-import HeraldTesting
 import Testing
 
 @Suite("SendGrid email")
 struct SendGridTests {
-    /// Posts events signed with `key` (the harness's own key unless a forger's is given).
-    static func postEvents(
-        _ h: Harness, _ events: [SendGridEvent], key: P256.Signing.PrivateKey? = nil, timestamp: Int64? = nil,
-        rawBody: String? = nil
-    ) async throws -> Harness.Reply {
-        let encoded = String(decoding: try JSONEncoder().encode(events), as: UTF8.self)
-        let body = rawBody ?? encoded
-        let stamp = String(timestamp ?? Int64(Date().timeIntervalSince1970))
-        let signature = SendGridEventSignature.sign(
-            timestamp: stamp, body: Array(body.utf8), privateKey: key ?? h.sendgridKey)
-        return try await h.request(.POST, h.apiURL + "/v1/receipts/sendgrid", body: body, headers: [
-            ("Content-Type", "application/json"), (SendGridEventSignature.signatureHeader, signature),
-            (SendGridEventSignature.timestampHeader, stamp),
-        ])
-    }
-
     @Test("marketing mail goes out as v3 JSON with text and HTML, herald_id and one-click List-Unsubscribe, and is delivered")
     func delivered() async throws {
         try await withHarness { h in
             let id = try await h.sendEmail(to: "alice@example.com", extra: #","category":"marketing""#)
             try await h.waitForStatus(id, "delivered")
             #expect(try await h.message(id).fields["provider"] == "sendgrid")
-            let payload = try #require(h.sendgridLedger.lastPayload(to: "alice@example.com"))
+            let payload = try #require(h.ledger(SendGridRegistration.name).lastPayload(to: "alice@example.com"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
             let personalization = try #require((json["personalizations"] as? [[String: Any]])?.first)
             #expect((personalization["custom_args"] as? [String: String])?["herald_id"] == id)
@@ -71,7 +55,7 @@ struct SendGridTests {
         try await withHarness { h in
             let id = try await h.sendEmail(to: "bob@example.com")
             try await h.waitForStatus(id, "delivered")
-            let payload = try #require(h.sendgridLedger.lastPayload(to: "bob@example.com"))
+            let payload = try #require(h.ledger(SendGridRegistration.name).lastPayload(to: "bob@example.com"))
             #expect(!payload.contains("List-Unsubscribe"))
         }
     }
@@ -79,7 +63,7 @@ struct SendGridTests {
     @Test("a 500 from SendGrid is retried; an invalid address fails at once and is suppressed", arguments: RedisLayout.allCases)
     func errors(layout: RedisLayout) async throws {
         var options = HarnessOptions()
-        options.sendgridFaults = { to, attempt in
+        options.faults[SendGridRegistration.name] = { to, attempt in
             if to == "nobody@example.com" { return .invalidRecipient }
             return attempt == 1 ? .serverError : nil
         }
@@ -108,7 +92,7 @@ struct SendGridTests {
             }
             let next = try await h.sendEmail(to: "bounce-me@example.com")
             try await h.waitForStatus(next, "suppressed")
-            #expect(h.sendgridLedger.requests(to: "bounce-me@example.com") == 1)
+            #expect(h.ledger(SendGridRegistration.name).requests(to: "bounce-me@example.com") == 1)
         }
     }
 
@@ -127,17 +111,17 @@ struct SendGridTests {
                 sgEventID: "evt-2", sgMessageID: nil, heraldID: id)
 
             let forger = P256.Signing.PrivateKey()
-            #expect(try await Self.postEvents(h, [delivered], key: forger).status == 403)
+            #expect(try await h.postSendGridEvents([delivered], key: forger).status == 403)
             let stale = Int64(Date().timeIntervalSince1970) - 3_600
-            #expect(try await Self.postEvents(h, [delivered], timestamp: stale).status == 403)
+            #expect(try await h.postSendGridEvents([delivered], timestamp: stale).status == 403)
             let unsigned = try await h.request(.POST, h.apiURL + "/v1/receipts/sendgrid", body: "[]")
             #expect(unsigned.status == 401)
-            #expect(try await Self.postEvents(h, [], rawBody: #"{"event":"delivered"}"#).status == 400)
+            #expect(try await h.postSendGridEvents([], rawBody: #"{"event":"delivered"}"#).status == 400)
             #expect(try await h.status(id) == "sent")
             #expect(try await h.api(.GET, "/v1/suppressions/email/dave@example.com").status == 404)
 
-            #expect(try await Self.postEvents(h, [delivered, unsubscribe]).status == 200)
-            #expect(try await Self.postEvents(h, [delivered, unsubscribe]).status == 200)
+            #expect(try await h.postSendGridEvents([delivered, unsubscribe]).status == 200)
+            #expect(try await h.postSendGridEvents([delivered, unsubscribe]).status == 200)
             #expect(try await h.status(id) == "delivered")
             let events = try await h.events(id)
             #expect(events.filter { $0.type == "receipt:delivered" }.count == 1)

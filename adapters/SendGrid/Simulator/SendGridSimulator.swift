@@ -1,11 +1,11 @@
-import HeraldProviders
 import Crypto
 import Foundation
 import HeraldCore
+import HeraldProviders
+import HeraldSimulators
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import SendGridAdapter
 
 /// SendGrid's `POST /v3/mail/send` on loopback: Bearer API key, the v3 JSON
 /// body checked for what SendGrid requires, `202` with `X-Message-Id`, and

@@ -3,24 +3,13 @@ import HeraldCore
 import HeraldDispatch
 import HeraldProviders
 import HeraldSimulators
-import NIOHTTP1
 import HeraldTesting
+import NIOHTTP1
 import Testing
 import WeChatAdapter
 
 @Suite("WeChat template messages")
 struct WeChatTests {
-    static func push(_ h: Harness, xml: String, token: String = Harness.wechatServerToken, timestamp: Int64? = nil,
-                     signature: String? = nil) async throws -> Harness.Reply
-    {
-        let stamp = String(timestamp ?? Int64(Date().timeIntervalSince1970))
-        let nonce = "1234567"
-        let computed = WeChatSignature.compute(token: token, timestamp: stamp, nonce: nonce)
-        let query = "signature=\(signature ?? computed)&timestamp=\(stamp)&nonce=\(nonce)"
-        return try await h.request(.POST, h.apiURL + "/v1/receipts/wechat?" + query, body: xml,
-                                   headers: [("Content-Type", "text/xml")])
-    }
-
     @Test("a template message carries template_id, url, keywords and client_msg_id, and the job-finish event delivers it", arguments: RedisLayout.allCases)
     func delivered(layout: RedisLayout) async throws {
         try await withHarness(on: layout) { h in
@@ -31,7 +20,7 @@ struct WeChatTests {
             let message = try await h.message(id)
             #expect(message.fields["provider"] == "wechat")
             #expect(message.fields["provider_message_id"]?.allSatisfy(\.isNumber) == true)
-            let payload = try #require(h.wechatLedger.lastPayload(to: "oia2TjuEGTNoeX76QEjQNrcURxG8"))
+            let payload = try #require(h.ledger(WeChatRegistration.name).lastPayload(to: "oia2TjuEGTNoeX76QEjQNrcURxG8"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
             #expect(json["template_id"] as? String == "TM00099")
             #expect(json["client_msg_id"] as? String == id)
@@ -46,7 +35,7 @@ struct WeChatTests {
     @Test("errcode -1 is retried; 40003 fails and suppresses; 43004 (not following) ends suppressed", arguments: RedisLayout.allCases)
     func errors(layout: RedisLayout) async throws {
         var options = HarnessOptions()
-        options.wechatFaults = { openID, attempt in
+        options.faults[WeChatRegistration.name] = { openID, attempt in
             switch openID {
             case "invalid-openid-1": .invalidRecipient
             case "unfollowed-openid": .optedOut
@@ -67,7 +56,7 @@ struct WeChatTests {
             #expect(try await h.message(unfollowed).fields["error"]?.contains("43004") == true)
             let again = try await h.sendWeChat(to: "unfollowed-openid")
             try await h.waitForStatus(again, "suppressed")
-            #expect(h.wechatLedger.requests(to: "unfollowed-openid") == 1)
+            #expect(h.ledger(WeChatRegistration.name).requests(to: "unfollowed-openid") == 1)
         }
     }
 
@@ -89,17 +78,17 @@ struct WeChatTests {
         try await withHarness(on: layout) { h in
             let first = try await h.sendWeChat(to: "token-openid-0")
             try await h.waitForStatus(first, "delivered")
-            #expect(h.wechatSimulator.tokensIssued == 1)
-            let shared = try await h.redis.send(["GET", "herald:{wechat}:token:" + Harness.wechatAppID]).string
+            #expect(h.simulator(WeChatSimulator.self).tokensIssued == 1)
+            let shared = try await h.redis.send(["GET", "herald:{wechat}:token:" + WeChatRegistration.sandboxAppID]).string
             #expect(shared?.hasPrefix("sim-") == true)
 
-            h.wechatSimulator.expireTokens()
+            h.simulator(WeChatSimulator.self).expireTokens()
             var ids: [String] = []
             for index in 1...8 { ids.append(try await h.sendWeChat(to: "token-openid-\(index)")) }
             for id in ids { try await h.waitForStatus(id, "delivered") }
-            #expect(h.wechatSimulator.tokensIssued == 2, "one refresh for all senders that saw 42001")
+            #expect(h.simulator(WeChatSimulator.self).tokensIssued == 2, "one refresh for all senders that saw 42001")
             for id in ids { #expect(try await h.message(id).attempts == 1, "the refresh retried within the attempt") }
-            let refreshed = try await h.redis.send(["GET", "herald:{wechat}:token:" + Harness.wechatAppID]).string
+            let refreshed = try await h.redis.send(["GET", "herald:{wechat}:token:" + WeChatRegistration.sandboxAppID]).string
             #expect(refreshed != shared)
         }
     }
@@ -107,7 +96,7 @@ struct WeChatTests {
     @Test("a second instance uses the token the first minted, through Redis, instead of minting its own")
     func tokenSharedAcrossInstances() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
-            let first = await h.wechatProvider.send(
+            let first = try await h.provider(WeChatProvider.self).send(
                 OutboundMessage(id: "wechat_00000000000000000000000002", channel: .wechat, to: "shared-openid-1", body: "hi"))
             guard case .accepted = first else {
                 Issue.record("expected accepted, got \(first)")
@@ -115,7 +104,7 @@ struct WeChatTests {
             }
             let otherInstance = WeChatProvider(
                 configuration: WeChatConfiguration(
-                    baseURL: h.simulatorURL, appID: Harness.wechatAppID, appSecret: Harness.wechatSecret,
+                    baseURL: h.simulatorURL, appID: WeChatRegistration.sandboxAppID, appSecret: Harness.secret(WeChatRegistration.self, "app_secret"),
                     defaultTemplateID: "TM00015"),
                 client: h.providerClient, sharedTokens: RedisTokenStore(redis: h.redis))
             let second = await otherInstance.send(
@@ -124,7 +113,7 @@ struct WeChatTests {
                 Issue.record("expected accepted, got \(second)")
                 return
             }
-            #expect(h.wechatSimulator.tokensIssued == 1)
+            #expect(h.simulator(WeChatSimulator.self).tokensIssued == 1)
             #expect(await otherInstance.tokens.refreshes == 0)
         }
     }
@@ -133,14 +122,14 @@ struct WeChatTests {
     func clientMessageID() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
             let message = OutboundMessage(id: "wechat_00000000000000000000000001", channel: .wechat, to: "repeat-openid", body: "hi")
-            let first = await h.wechatProvider.send(message)
-            let second = await h.wechatProvider.send(message)
+            let first = try await h.provider(WeChatProvider.self).send(message)
+            let second = try await h.provider(WeChatProvider.self).send(message)
             guard case .accepted(let one, _) = first, case .accepted(let two, _) = second else {
                 Issue.record("expected both accepted: \(first), \(second)")
                 return
             }
             #expect(one == two)
-            #expect(h.wechatLedger.accepted(to: "repeat-openid") == 1)
+            #expect(h.ledger(WeChatRegistration.name).accepted(to: "repeat-openid") == 1)
         }
     }
 
@@ -155,15 +144,15 @@ struct WeChatTests {
             let xml = WeChatEvent.templateSendFinishedXML(
                 account: "gh_test", openID: "forge-openid-1", createTime: Int64(Date().timeIntervalSince1970),
                 msgID: msgID, status: "success")
-            #expect(try await Self.push(h, xml: xml, token: "not-the-token").status == 403)
-            #expect(try await Self.push(h, xml: xml, timestamp: Int64(Date().timeIntervalSince1970) - 3_600).status == 403)
+            #expect(try await h.pushWeChat(xml: xml, token: "not-the-token").status == 403)
+            #expect(try await h.pushWeChat(xml: xml, timestamp: Int64(Date().timeIntervalSince1970) - 3_600).status == 403)
             #expect(try await h.request(.POST, h.apiURL + "/v1/receipts/wechat", body: xml).status == 401)
-            #expect(try await Self.push(h, xml: "<xml><MsgType>event</MsgType>").status == 400)
-            #expect(try await Self.push(h, xml: "<xml><A><B>1</B></A></xml>").status == 400)
+            #expect(try await h.pushWeChat(xml: "<xml><MsgType>event</MsgType>").status == 400)
+            #expect(try await h.pushWeChat(xml: "<xml><A><B>1</B></A></xml>").status == 400)
             #expect(try await h.status(id) == "sent")
 
-            #expect(try await Self.push(h, xml: xml).status == 200)
-            #expect(try await Self.push(h, xml: xml).status == 200)
+            #expect(try await h.pushWeChat(xml: xml).status == 200)
+            #expect(try await h.pushWeChat(xml: xml).status == 200)
             #expect(try await h.status(id) == "delivered")
             let metrics = String(decoding: h.metrics.render(), as: UTF8.self)
             #expect(metrics.contains(#"herald_receipts_total{provider="wechat",result="applied"} 1"#))
@@ -175,7 +164,7 @@ struct WeChatTests {
     func handshake() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
             let stamp = String(Int64(Date().timeIntervalSince1970))
-            let signature = WeChatSignature.compute(token: Harness.wechatServerToken, timestamp: stamp, nonce: "42")
+            let signature = WeChatSignature.compute(token: Harness.secret(WeChatRegistration.self, "server_token"), timestamp: stamp, nonce: "42")
             let good = try await h.request(
                 .GET, h.apiURL + "/v1/receipts/wechat?signature=\(signature)&timestamp=\(stamp)&nonce=42&echostr=hello123")
             #expect(good.status == 200)
@@ -190,7 +179,7 @@ struct WeChatTests {
     func unfollow() async throws {
         try await withHarness(HarnessOptions(startDispatcher: false)) { h in
             let xml = "<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[gone-openid-1]]></FromUserName><CreateTime>\(Int(Date().timeIntervalSince1970))</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event></xml>"
-            #expect(try await Self.push(h, xml: xml).status == 200)
+            #expect(try await h.pushWeChat(xml: xml).status == 200)
             let entry = try await h.api(.GET, "/v1/suppressions/wechat/gone-openid-1")
             #expect(entry.json["reason"] as? String == "unsubscribed")
         }

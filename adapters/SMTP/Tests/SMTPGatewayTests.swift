@@ -13,9 +13,12 @@ struct SMTPTests {
         defer { server.stop() }
         try await server.waitUntilReady()
         var options = HarnessOptions()
-        options.smtp = SMTPConfiguration(
-            url: server.url, username: SMTPServer.username, password: password, fromAddress: "news@herald.test",
-            fromName: "Herald Nachrichten ✉", requireTLS: true, caFile: server.certificateFile, timeoutMillis: 10_000)
+        options.settings = [
+            "HERALD_EMAIL_PROVIDERS": SMTPRegistration.name, "HERALD_SMTP_URL": server.url,
+            "HERALD_SMTP_USERNAME": SMTPServer.username, "HERALD_SMTP_PASSWORD": password,
+            "HERALD_EMAIL_FROM": "news@herald.test", "HERALD_EMAIL_FROM_NAME": "Herald Nachrichten ✉",
+            "HERALD_SMTP_REQUIRE_TLS": "true", "HERALD_SMTP_CA_FILE": server.certificateFile,
+        ]
         try await withHarness(options) { h in try await body(h, server) }
     }
 

@@ -1,10 +1,10 @@
-import HeraldProviders
 import Foundation
 import HeraldCore
+import HeraldProviders
+import HeraldSimulators
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import TwilioAdapter
 
 /// Twilio's Messages API on loopback, in Twilio's wire format: form POST with
 /// basic auth → `201` JSON with an `SM…` sid, Twilio error bodies
