@@ -3,6 +3,7 @@ import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
+import TwilioAdapter
 
 /// What a test wants different from the defaults.
 public struct HarnessOptions: Sendable {
@@ -16,7 +17,7 @@ public struct HarnessOptions: Sendable {
     /// Added before every reply of every simulator.
     public var simulatorLatency: Duration = .zero
     /// SMS providers in order of preference (`HERALD_SMS_PROVIDERS`).
-    public var smsProviders = ["twilio"]
+    public var smsProviders = [TwilioRegistration.name]
     /// `HERALD_*` provider settings beyond the harness's own (`HERALD_EMAIL_PROVIDERS`,
     /// `HERALD_SMTP_URL`, a test provider's settings…).
     public var settings: [String: String] = [:]

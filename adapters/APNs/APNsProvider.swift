@@ -14,7 +14,7 @@ import NIOSSL
 /// transactional, 5 for marketing), expiration and an optional collapse id
 /// (`data.collapse_id`).
 public struct APNsProvider: ChannelProvider {
-    public let name = "apns"
+    public let name = APNsRegistration.name
     public let channel = Channel.push
     let configuration: APNsConfiguration
     let client: HTTPClient

@@ -9,7 +9,7 @@ import NIOCore
 /// `OutId` and comes back in every SmsReport, which settles a message whose
 /// send timed out before it is tried again.
 public struct AliyunSMSProvider: ChannelProvider {
-    public let name = "aliyun"
+    public let name = AliyunRegistration.name
     public let channel = Channel.sms
     let configuration: AliyunConfiguration
     let client: ProviderHTTPClient

@@ -9,8 +9,8 @@ import HeraldProviders
 /// are deduplicated by biz_id and result; replies with an opt-out keyword
 /// suppress the sender on SMS. Both answer the `{"code":0}` Aliyun expects.
 public struct AliyunWebhook: ProviderWebhook {
-    public let provider = "aliyun"
-    public let routes = [WebhookRoute(.post, .receipts, provider: "aliyun"), WebhookRoute(.post, .inbound, provider: "aliyun")]
+    public let provider = AliyunRegistration.name
+    public let routes = [WebhookRoute(.post, .receipts, provider: AliyunRegistration.name), WebhookRoute(.post, .inbound, provider: AliyunRegistration.name)]
     let receiptToken: String
     /// The most entries one push may carry.
     static let maxEntries = 1_000

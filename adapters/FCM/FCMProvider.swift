@@ -10,7 +10,7 @@ import NIOHTTP1
 /// OAuth2 access token minted from the service account (an RS256-signed JWT
 /// exchanged at its token_uri) and cached until shortly before it expires.
 public struct FCMProvider: ChannelProvider {
-    public let name = "fcm"
+    public let name = FCMRegistration.name
     public let channel = Channel.push
     let account: FCMServiceAccount
     /// `https://fcm.googleapis.com` in production, the simulator locally.

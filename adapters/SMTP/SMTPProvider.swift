@@ -9,7 +9,7 @@ import NIOPosix
 /// is a proper MIME message (see `MIMEMessage`) whose Message-ID is recorded as
 /// the provider id. Transfers block, so they run on a dedicated thread pool.
 public struct SMTPProvider: ChannelProvider {
-    public let name = "smtp"
+    public let name = SMTPRegistration.name
     public let channel = Channel.email
     let configuration: SMTPConfiguration
     let pool: NIOThreadPool

@@ -7,7 +7,7 @@ extension SendGridProvider: CredentialChecking {
         request.headers.add(name: "Authorization", value: "Bearer " + configuration.apiKey)
         do {
             let response = try await client.execute(request)
-            return .from(status: response.status, provider: "sendgrid", fix: "check HERALD_SENDGRID_API_KEY")
+            return .from(status: response.status, provider: SendGridRegistration.name, fix: "check HERALD_SENDGRID_API_KEY")
         } catch {
             return .invalid("sendgrid could not be reached: \(error)")
         }

@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Webhook event, so events find their message without a lookup; the
 /// `X-Message-Id` of the 202 is kept as the provider id.
 public struct SendGridProvider: ChannelProvider {
-    public let name = "sendgrid"
+    public let name = SendGridRegistration.name
     public let channel = Channel.email
     let configuration: SendGridConfiguration
     let client: ProviderHTTPClient

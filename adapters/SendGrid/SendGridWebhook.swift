@@ -9,8 +9,8 @@ import HeraldProviders
 /// deduplicated by `sg_event_id`, and bounces, unsubscribes and spam reports
 /// suppress the address.
 public struct SendGridWebhook: ProviderWebhook {
-    public let provider = "sendgrid"
-    public let routes = [WebhookRoute(.post, .receipts, provider: "sendgrid")]
+    public let provider = SendGridRegistration.name
+    public let routes = [WebhookRoute(.post, .receipts, provider: SendGridRegistration.name)]
     let key: P256.Signing.PublicKey
     let window: ReplayWindow
     /// The most events one post may carry.

@@ -7,7 +7,7 @@ extension TwilioProvider: CredentialChecking {
         request.headers.add(name: "Authorization", value: authorization)
         do {
             let response = try await client.execute(request)
-            return .from(status: response.status, provider: "twilio",
+            return .from(status: response.status, provider: TwilioRegistration.name,
                          fix: "check HERALD_TWILIO_ACCOUNT_SID and HERALD_TWILIO_AUTH_TOKEN")
         } catch {
             return .invalid("twilio could not be reached: \(error)")

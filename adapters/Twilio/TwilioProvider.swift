@@ -8,7 +8,7 @@ import NIOHTTP1
 /// `/2010-04-01/Accounts/{AccountSid}/Messages.json` with basic auth, asking
 /// for status callbacks to Herald's receipt endpoint.
 public struct TwilioProvider: ChannelProvider {
-    public let name = "twilio"
+    public let name = TwilioRegistration.name
     public let channel = Channel.sms
     let configuration: TwilioConfiguration
     let client: ProviderHTTPClient

@@ -7,8 +7,8 @@ import HeraldProviders
 /// and the like suppress the sender on SMS; START lifts an unsubscribe. The
 /// inbound reply is empty TwiML, so Twilio sends nothing on Herald's behalf.
 public struct TwilioWebhook: ProviderWebhook {
-    public let provider = "twilio"
-    public let routes = [WebhookRoute(.post, .receipts, provider: "twilio"), WebhookRoute(.post, .inbound, provider: "twilio")]
+    public let provider = TwilioRegistration.name
+    public let routes = [WebhookRoute(.post, .receipts, provider: TwilioRegistration.name), WebhookRoute(.post, .inbound, provider: TwilioRegistration.name)]
     let authToken: String
 
     public init(authToken: String) {

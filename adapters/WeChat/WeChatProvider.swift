@@ -10,7 +10,7 @@ import NIOCore
 /// `/cgi-bin/token`, is shared by all instances, and is refreshed once when
 /// WeChat calls it invalid (40001) or expired (42001).
 public struct WeChatProvider: ChannelProvider {
-    public let name = "wechat"
+    public let name = WeChatRegistration.name
     public let channel = Channel.wechat
     let configuration: WeChatConfiguration
     let client: ProviderHTTPClient

@@ -8,8 +8,8 @@ import HeraldProviders
 /// signature over the configured token, timestamp and nonce, and a timestamp
 /// outside the replay window is refused.
 public struct WeChatWebhook: ProviderWebhook {
-    public let provider = "wechat"
-    public let routes = [WebhookRoute(.get, .receipts, provider: "wechat"), WebhookRoute(.post, .receipts, provider: "wechat")]
+    public let provider = WeChatRegistration.name
+    public let routes = [WebhookRoute(.get, .receipts, provider: WeChatRegistration.name), WebhookRoute(.post, .receipts, provider: WeChatRegistration.name)]
     let token: String
     let window: ReplayWindow
 

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// `WebhookEgress.client`: a host it refuses to connect to fails the message
 /// for good, as `address_not_allowed`.
 public struct WebhookProvider: ChannelProvider {
-    public let name = "webhook"
+    public let name = WebhookRegistration.name
     public let channel = Channel.webhook
     let secret: String
     let client: ProviderHTTPClient

@@ -14,7 +14,7 @@ import Synchronization
 /// (`{"reason":"BadDeviceToken"}`, `410 {"reason":"Unregistered","timestamp":…}`).
 public final class APNsSimulator: SimulatedProvider {
     public var listener: SimulatorListener { .tls }
-    public let name = "apns"
+    public let name = APNsRegistration.name
 
     public struct Configuration: Sendable {
         public var teamID: String

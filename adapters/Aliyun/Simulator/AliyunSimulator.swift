@@ -12,7 +12,7 @@ import Synchronization
 /// Aliyun's reply shape (`{"Code":"OK","BizId":…,"RequestId":…}`). After a
 /// delay it pushes an SmsReport JSON array to the configured report URL.
 public final class AliyunSimulator: SimulatedProvider {
-    public let name = "aliyun"
+    public let name = AliyunRegistration.name
 
     public struct Configuration: Sendable {
         public var accessKeyID: String

@@ -15,7 +15,7 @@ import Synchronization
 /// shape with an `errorCode` detail. Tokens containing `bad` are malformed
 /// (INVALID_ARGUMENT).
 public final class FCMSimulator: SimulatedProvider {
-    public let name = "fcm"
+    public let name = FCMRegistration.name
 
     public struct Configuration: Sendable {
         public var projectID: String

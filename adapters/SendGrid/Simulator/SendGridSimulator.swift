@@ -13,7 +13,7 @@ import NIOCore
 /// a delay it posts signed Event Webhook batches (processed, then delivered,
 /// or a bounce for addresses whose local part starts with `bounce`).
 public struct SendGridSimulator: SimulatedProvider {
-    public let name = "sendgrid"
+    public let name = SendGridRegistration.name
 
     public struct Configuration: Sendable {
         public var apiKey: String

@@ -11,7 +11,7 @@ import NIOCore
 /// (`{"code":21211,"message":…,"more_info":…,"status":400}`), and signed
 /// StatusCallback posts (`X-Twilio-Signature`) after a configurable delay.
 public struct TwilioSimulator: SimulatedProvider {
-    public let name = "twilio"
+    public let name = TwilioRegistration.name
     public struct Configuration: Sendable {
         public var accountSID: String
         public var authToken: String

@@ -14,7 +14,7 @@ import Synchronization
 /// After a delay it pushes the TEMPLATESENDJOBFINISH event, signed, to the
 /// server URL; openids starting with `blocked` get `failed:user block`.
 public final class WeChatSimulator: SimulatedProvider {
-    public let name = "wechat"
+    public let name = WeChatRegistration.name
 
     public struct Configuration: Sendable {
         public var appID: String
