@@ -169,7 +169,9 @@ public struct MessageStore: Sendable {
             var fields = message.storedFields()
             // Suppressions are looked up by fingerprint; an encrypted recipient
             // gets its fingerprint in the worker, once decrypted.
-            if message.toEncryption == nil { fields.append(("rfp", settings.fingerprints.of(message.to, on: message.channel))) }
+            if message.toEncryption == nil {
+                fields.append((MessageHash.recipientFingerprint, settings.fingerprints.of(message.to, on: message.channel)))
+            }
             arguments.append(id)
             arguments.append(message.idempotencyKey != nil ? "1" : recheck ? "2" : "0")
             arguments.append(String(message.sendAtMillis ?? 0))

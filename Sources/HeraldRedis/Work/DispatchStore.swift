@@ -111,15 +111,17 @@ public struct DispatchStore: Sendable {
             var fields: [String: String] = [:]
             for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
             let message = OutboundMessage(
-                id: entry.messageID, channel: channel, to: fields["to"] ?? "", body: fields["body"] ?? "",
-                subject: fields["subject"], title: fields["title"], dataJSON: fields["data"],
-                category: fields["category"].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: attempt, idempotencyKey: fields["idempotency_key"], html: fields["html"],
-                timezone: fields["timezone"], expiresAtMillis: expiresAt, userID: fields["user_id"], campaign: campaign)
+                id: entry.messageID, channel: channel, to: fields[MessageHash.to] ?? "",
+                body: fields[MessageHash.body] ?? "", subject: fields[MessageHash.subject],
+                title: fields[MessageHash.title], dataJSON: fields[MessageHash.data],
+                category: fields[MessageHash.category].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
+                attempt: attempt, idempotencyKey: fields[MessageHash.idempotencyKey], html: fields[MessageHash.html],
+                timezone: fields[MessageHash.timezone], expiresAtMillis: expiresAt, userID: fields[MessageHash.userID],
+                campaign: campaign)
             claimed.append(ClaimedMessage(
                 entry: entry, partition: keys, message: message,
-                encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: fields["to_key_id"], fingerprint: fingerprint))
+                encryption: fields[MessageHash.toEncryption].flatMap(RecipientEncryption.init(rawValue:)),
+                keyID: fields[MessageHash.toKeyID], fingerprint: fingerprint))
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
     }
@@ -250,7 +252,7 @@ public struct DispatchStore: Sendable {
     public func revealFingerprint(_ claimed: ClaimedMessage, fingerprint: String) async throws -> Suppression? {
         let keys = claimed.partition
         let replies = try await redis.pipeline([
-            ["HSET", keys.message(claimed.message.id), "rfp", fingerprint],
+            ["HSET", keys.message(claimed.message.id), MessageHash.recipientFingerprint, fingerprint],
             ["HGET", keys.suppressions, fingerprint],
         ])
         _ = try replies[0].orThrow()
