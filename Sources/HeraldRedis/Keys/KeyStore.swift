@@ -4,7 +4,8 @@ import HeraldCore
 /// record and the SHA-256 of its secret, and a set of ids for listing. A key
 /// without `expires_at` is a documented kind that does not expire; one with
 /// it is kept a week past expiry (so a listing shows it expired), then goes.
-/// Creating and revoking write their audit entry in the same script.
+/// Creating and revoking write their audit entry in the same script. A key
+/// with a `rate_per_second` has its own token bucket beside it.
 public struct KeyStore: Sendable {
     public let redis: any RedisCommands
     public let audit: AuditTrail
@@ -40,6 +41,17 @@ public struct KeyStore: Sendable {
         try await redis.run(
             Scripts.keyRevoke, keys: [Self.key(id), Self.ids, Self.auditStream], arguments: audit.arguments(actor) + [id]
         ).orThrow().integer == 1
+    }
+
+    /// A key's own token bucket (its `rate_per_second`), shared by every instance.
+    static func rateBucket(_ id: String) -> String { "herald:{keyrate:" + id + "}" }
+
+    /// Takes a token from the key's own bucket (`ratePerSecond` a second, as
+    /// many in a burst), now or not at all: `.sendAfter(0)` lets the request
+    /// go on, `.deferFor` says when a token frees.
+    public func takeRateToken(_ id: String, ratePerSecond: Int) async throws -> TokenReservation {
+        let call = RateTransition.take(Self.rateBucket(id), perSecond: ratePerSecond)
+        return try RateTransition.TakeReply(try await redis.run(Scripts.rateTake, keys: call.keys, arguments: call.arguments))
     }
 
     /// One key's record; nil when there is none (never made, revoked, or long expired).
