@@ -23,24 +23,16 @@ public struct KeyStore: Sendable {
 
     /// Stores a new key; false when its id is taken (generate another).
     public func create(_ key: APIKey, by actor: AuditActor) async throws -> Bool {
-        var fields = ["name", key.name, "scopes", key.scopes.sorted().map(\.rawValue).joined(separator: " "),
-                      "created_at", String(key.createdAtMillis), "created_by", key.createdBy,
-                      "secret_sha256", key.secretHash]
-        if let channels = key.channels { fields += ["channels", channels.map(\.rawValue).sorted().joined(separator: " ")] }
-        if let rate = key.ratePerSecond { fields += ["rate_per_second", String(rate)] }
-        if let expires = key.expiresAtMillis { fields += ["expires_at", String(expires)] }
-        let dropAt = key.expiresAtMillis.map { String($0 + Self.keptAfterExpiryMillis) } ?? ""
-        return try await redis.run(
-            Scripts.keyCreate, keys: [Self.key(key.id), Self.ids, Self.auditStream],
-            arguments: audit.arguments(actor) + [key.id, key.summary, dropAt] + fields
-        ).orThrow().integer == 1
+        let call = KeyTransition.create(key, keptAfterExpiryMillis: Self.keptAfterExpiryMillis, audit: audit, by: actor)
+        return try KeyTransition.CreateReply(try await redis.run(Scripts.keyCreate, keys: call.keys, arguments: call.arguments))
+            == .created
     }
 
     /// Revokes a key; false when there was none.
     public func revoke(_ id: String, by actor: AuditActor) async throws -> Bool {
-        try await redis.run(
-            Scripts.keyRevoke, keys: [Self.key(id), Self.ids, Self.auditStream], arguments: audit.arguments(actor) + [id]
-        ).orThrow().integer == 1
+        let call = KeyTransition.revoke(id, audit: audit, by: actor)
+        return try KeyTransition.RevokeReply(try await redis.run(Scripts.keyRevoke, keys: call.keys, arguments: call.arguments))
+            == .revoked
     }
 
     /// A key's own token bucket (its `rate_per_second`), shared by every instance.
