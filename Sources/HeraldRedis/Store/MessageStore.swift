@@ -238,8 +238,8 @@ public struct MessageStore: Sendable {
     private func suppress(_ applied: [(ProviderReceipt, ReceiptTransition.Reply)], from provider: String) async throws {
         let calls = applied.compactMap { receipt, reply -> (keys: [String], arguments: [String])? in
             guard let entry = receipt.suppression?.stored, let fingerprint = reply.suppressFingerprint else { return nil }
-            return SuppressionStore.addCall(fingerprint: fingerprint, on: receipt.channel, entry: entry,
-                                            by: .provider(provider), audit: settings.audit)
+            return SuppressionTransition.put(.recipient(fingerprint: fingerprint, on: receipt.channel), entry: entry,
+                                             audit: settings.audit, by: .provider(provider))
         }
         guard !calls.isEmpty else { return }
         _ = try await redis.runMany(Scripts.suppressionPut, calls: calls)
