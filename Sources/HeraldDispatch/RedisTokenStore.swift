@@ -20,7 +20,7 @@ public struct RedisTokenStore: SharedTokenStore {
     }
 
     public func invalidate(_ stale: String, for key: String) async throws {
-        _ = try await redis.run(Scripts.tokenInvalidate, keys: [key], arguments: [stale])
+        try await TokenTransition.delete(key, holding: stale, on: redis)
     }
 
     public func lock(_ key: String, owner: String, ttlMillis: Int64) async throws -> Bool {
@@ -29,6 +29,6 @@ public struct RedisTokenStore: SharedTokenStore {
 
     /// Compare-and-delete, the same transition as invalidating a stale token.
     public func unlock(_ key: String, owner: String) async throws {
-        _ = try await redis.run(Scripts.tokenInvalidate, keys: [key], arguments: [owner])
+        try await TokenTransition.delete(key, holding: owner, on: redis)
     }
 }

@@ -59,7 +59,7 @@ public struct HeraldAPI: Sendable {
         let keyStore = KeyStore(redis: store.redis, audit: audit)
         let keyRing = KeyRing(flatKeys: configuration.apiKeys, store: keyStore, cacheMillis: configuration.keyCacheMillis)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(
-            open: configuration.openAccess, keys: keyRing, limiter: KeyRateLimiter(redis: store.redis)))
+            open: configuration.openAccess, keys: keyRing, limiter: KeyRateLimiter(keys: keyStore)))
         let templateStore = TemplateStore(redis: store.redis, audit: audit)
         let templates = TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions())
         let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)

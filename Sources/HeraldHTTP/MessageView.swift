@@ -60,26 +60,26 @@ struct MessageView: Encodable {
     init(_ message: StoredMessage) {
         let fields = message.fields
         id = message.id
-        channel = fields["channel"]
-        status = fields["status"] ?? "unknown"
-        to = fields["to"]
-        category = fields["category"]
-        priority = fields["priority"]
-        campaign = fields["campaign"]
+        channel = fields[MessageHash.channel]
+        status = fields[MessageHash.status] ?? "unknown"
+        to = fields[MessageHash.to]
+        category = fields[MessageHash.category]
+        priority = fields[MessageHash.priority]
+        campaign = fields[MessageHash.campaign]
         attempts = message.attempts
-        provider = fields["provider"]
-        providerMessageID = fields["provider_message_id"]
-        error = fields["error"]
-        createdAt = fields["created_at"].flatMap(Self.time)
-        sendAt = fields["send_at"].flatMap(Self.time)
-        expiresAt = fields["expires_at"].flatMap(Self.time)
-        nextAttemptAt = MessageStatus(rawValue: status) == .retrying ? fields["next_attempt_at"].flatMap(Self.time) : nil
-        eventsDropped = fields["events_dropped"].flatMap { Int($0) }
-        segments = fields["segments"].flatMap { Int($0) }
-        template = fields["template"]
-        toEncryption = fields["to_encryption"]
-        clickedAt = fields["clicked_at"].flatMap(Self.time)
-        clicks = fields["clicks"].flatMap { Int($0) }
+        provider = fields[MessageHash.provider]
+        providerMessageID = fields[MessageHash.providerMessageID]
+        error = fields[MessageHash.error]
+        createdAt = fields[MessageHash.createdAt].flatMap(Self.time)
+        sendAt = fields[MessageHash.sendAt].flatMap(Self.time)
+        expiresAt = fields[MessageHash.expiresAt].flatMap(Self.time)
+        nextAttemptAt = message.status == .retrying ? fields[MessageHash.nextAttemptAt].flatMap(Self.time) : nil
+        eventsDropped = fields[MessageHash.eventsDropped].flatMap { Int($0) }
+        segments = fields[MessageHash.segments].flatMap { Int($0) }
+        template = fields[MessageHash.template]
+        toEncryption = fields[MessageHash.toEncryption]
+        clickedAt = fields[MessageHash.clickedAt].flatMap(Self.time)
+        clicks = fields[MessageHash.clicks].flatMap { Int($0) }
         let decoder = JSONDecoder()
         events = message.eventLines.compactMap { line in
             guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }

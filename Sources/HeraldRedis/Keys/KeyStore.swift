@@ -4,7 +4,8 @@ import HeraldCore
 /// record and the SHA-256 of its secret, and a set of ids for listing. A key
 /// without `expires_at` is a documented kind that does not expire; one with
 /// it is kept a week past expiry (so a listing shows it expired), then goes.
-/// Creating and revoking write their audit entry in the same script.
+/// Creating and revoking write their audit entry in the same script. A key
+/// with a `rate_per_second` has its own token bucket beside it.
 public struct KeyStore: Sendable {
     public let redis: any RedisCommands
     public let audit: AuditTrail
@@ -22,24 +23,27 @@ public struct KeyStore: Sendable {
 
     /// Stores a new key; false when its id is taken (generate another).
     public func create(_ key: APIKey, by actor: AuditActor) async throws -> Bool {
-        var fields = ["name", key.name, "scopes", key.scopes.sorted().map(\.rawValue).joined(separator: " "),
-                      "created_at", String(key.createdAtMillis), "created_by", key.createdBy,
-                      "secret_sha256", key.secretHash]
-        if let channels = key.channels { fields += ["channels", channels.map(\.rawValue).sorted().joined(separator: " ")] }
-        if let rate = key.ratePerSecond { fields += ["rate_per_second", String(rate)] }
-        if let expires = key.expiresAtMillis { fields += ["expires_at", String(expires)] }
-        let dropAt = key.expiresAtMillis.map { String($0 + Self.keptAfterExpiryMillis) } ?? ""
-        return try await redis.run(
-            Scripts.keyCreate, keys: [Self.key(key.id), Self.ids, Self.auditStream],
-            arguments: audit.arguments(actor) + [key.id, key.summary, dropAt] + fields
-        ).orThrow().integer == 1
+        let call = KeyTransition.create(key, keptAfterExpiryMillis: Self.keptAfterExpiryMillis, audit: audit, by: actor)
+        return try KeyTransition.CreateReply(try await redis.run(Scripts.keyCreate, keys: call.keys, arguments: call.arguments))
+            == .created
     }
 
     /// Revokes a key; false when there was none.
     public func revoke(_ id: String, by actor: AuditActor) async throws -> Bool {
-        try await redis.run(
-            Scripts.keyRevoke, keys: [Self.key(id), Self.ids, Self.auditStream], arguments: audit.arguments(actor) + [id]
-        ).orThrow().integer == 1
+        let call = KeyTransition.revoke(id, audit: audit, by: actor)
+        return try KeyTransition.RevokeReply(try await redis.run(Scripts.keyRevoke, keys: call.keys, arguments: call.arguments))
+            == .revoked
+    }
+
+    /// A key's own token bucket (its `rate_per_second`), shared by every instance.
+    static func rateBucket(_ id: String) -> String { "herald:{keyrate:" + id + "}" }
+
+    /// Takes a token from the key's own bucket (`ratePerSecond` a second, as
+    /// many in a burst), now or not at all: `.sendAfter(0)` lets the request
+    /// go on, `.deferFor` says when a token frees.
+    public func takeRateToken(_ id: String, ratePerSecond: Int) async throws -> TokenReservation {
+        let call = RateTransition.take(Self.rateBucket(id), perSecond: ratePerSecond)
+        return try RateTransition.TakeReply(try await redis.run(Scripts.rateTake, keys: call.keys, arguments: call.arguments))
     }
 
     /// One key's record; nil when there is none (never made, revoked, or long expired).

@@ -23,35 +23,27 @@ public struct FatigueStore: Sendable {
 
     static func prefix(_ person: String) -> String { "herald:{fatigue:" + person + "}:" }
 
-    func keys(person: String, channel: Channel, windows: [FatigueWindow], messageID: String, zone: TimeZone,
-              nowMillis: Int64) -> (keys: [String], arguments: [String])
-    {
-        var keys = [Self.prefix(person) + "held:" + messageID]
-        var arguments: [String] = []
-        for window in windows {
-            let slot = window.slot(at: nowMillis, in: zone)
-            keys.append(Self.prefix(person) + channel.rawValue + ":" + slot.name)
-            arguments += [slot.isCalendar ? "c" : "r", String(window.limit), String(slot.bound)]
-        }
-        return (keys, arguments)
+    /// The key of one window of a person on a channel, for the period `slot` names (`FatigueWindow.slot`).
+    static func windowKey(_ person: String, _ channel: Channel, slot: String) -> String {
+        prefix(person) + channel.rawValue + ":" + slot
     }
 
     /// Takes a token from every window, or none.
     public func take(person: String, channel: Channel, windows: [FatigueWindow], messageID: String, zone: TimeZone,
                      nowMillis: Int64) async throws -> Decision
     {
-        let (keys, arguments) = keys(person: person, channel: channel, windows: windows, messageID: messageID,
-                                     zone: zone, nowMillis: nowMillis)
-        let reply = try await redis.run(Scripts.fatigueTake, keys: keys, arguments: [String(markerTTLSeconds)] + arguments)
-        let parts = reply.array
-        guard parts.count >= 2, let admitted = parts[0].integer else {
-            throw RedisError.unexpectedReply("fatigue_take.lua returned \(reply)")
+        let call = FatigueTransition.take(
+            .init(person: person, channel: channel, windows: windows, messageID: messageID, zone: zone, atMillis: nowMillis),
+            markerTTLSeconds: markerTTLSeconds)
+        switch try FatigueTransition.TakeReply(try await redis.run(Scripts.fatigueTake, keys: call.keys,
+                                                                   arguments: call.arguments)) {
+        case .taken: return .admitted
+        case .full(let index, let wait):
+            guard windows.indices.contains(index) else {
+                throw RedisError.unexpectedReply("fatigue_take.lua named window \(index + 1) of \(windows.count)")
+            }
+            return .refused(window: windows[index], retryAfterMillis: wait)
         }
-        if admitted == 1 { return .admitted }
-        guard parts.count == 3, let index = parts[1].integer, windows.indices.contains(index - 1),
-              let wait = parts[2].integer
-        else { throw RedisError.unexpectedReply("fatigue_take.lua returned \(reply)") }
-        return .refused(window: windows[index - 1], retryAfterMillis: Int64(wait))
     }
 
     /// Gives back the tokens a message took; false when it held none.
@@ -59,9 +51,11 @@ public struct FatigueStore: Sendable {
     public func giveBack(person: String, channel: Channel, windows: [FatigueWindow], messageID: String, zone: TimeZone,
                          takenAtMillis: Int64) async throws -> Bool
     {
-        let (keys, arguments) = keys(person: person, channel: channel, windows: windows, messageID: messageID,
-                                     zone: zone, nowMillis: takenAtMillis)
-        return try await redis.run(Scripts.fatigueGive, keys: keys, arguments: arguments).integer == 1
+        let call = FatigueTransition.give(
+            .init(person: person, channel: channel, windows: windows, messageID: messageID, zone: zone,
+                  atMillis: takenAtMillis))
+        return try FatigueTransition.GiveReply(try await redis.run(Scripts.fatigueGive, keys: call.keys,
+                                                                   arguments: call.arguments)) == .givenBack
     }
 
     /// What is left of each window now: used and remaining messages, and when a calendar window resets.
@@ -71,7 +65,7 @@ public struct FatigueStore: Sendable {
         var result: [(window: FatigueWindow, remaining: Int, resetsAtMillis: Int64?)] = []
         for window in windows {
             let slot = window.slot(at: nowMillis, in: zone)
-            let key = Self.prefix(person) + channel.rawValue + ":" + slot.name
+            let key = Self.windowKey(person, channel, slot: slot.name)
             if slot.isCalendar {
                 let used = Int(try await redis.send(["GET", key]).orThrow().string ?? "0") ?? 0
                 result.append((window, max(0, window.limit - used), slot.bound))

@@ -45,12 +45,12 @@ public struct LinkStore: Sendable {
         let expiresAt = nowMillis + Int64(lifetimeSeconds) * 1000
         for _ in 0..<4 where !pending.isEmpty {
             let replies = try await redis.runMany(Scripts.linkCreate, calls: pending.map { index in
-                (keys: [Self.key(codes[index])],
-                 arguments: [urls[index].url, urls[index].messageID, String(nowMillis), String(expiresAt),
-                             String(lifetimeSeconds + gracePeriodSeconds)])
+                LinkTransition.create(code: codes[index], url: urls[index].url, messageID: urls[index].messageID,
+                                      nowMillis: nowMillis, expiresAtMillis: expiresAt,
+                                      keyTTLSeconds: lifetimeSeconds + gracePeriodSeconds)
             })
             var collided: [Int] = []
-            for (index, reply) in zip(pending, replies) where try reply.orThrow().integer != 1 {
+            for (index, reply) in zip(pending, replies) where try LinkTransition.Reply(reply) == .codeTaken {
                 codes[index] = ShortLinkCode.make()
                 collided.append(index)
             }
@@ -101,16 +101,8 @@ public struct LinkStore: Sendable {
     /// Records many fetches: the links' counters and, for clicks, their
     /// messages', as two script lists sent together (each script stays in one slot).
     public func record(_ clicks: [Click]) async throws {
-        let onLinks = clicks.map { click in
-            (keys: [Self.key(click.code)],
-             arguments: [String(click.atMillis), click.agent == .preview ? "preview" : "click", click.agent.rawValue])
-        }
-        let onMessages = clicks.compactMap { click -> (keys: [String], arguments: [String])? in
-            guard click.agent != .preview, let id = click.messageID, let keys = ChannelKeys(messageID: id) else { return nil }
-            return (keys: [keys.message(id)], arguments: [String(click.atMillis), click.code])
-        }
-        async let links = redis.runMany(Scripts.clickLink, calls: onLinks)
-        async let messages = redis.runMany(Scripts.clickMessage, calls: onMessages)
+        async let links = redis.runMany(Scripts.clickLink, calls: clicks.map(ClickTransition.onLink))
+        async let messages = redis.runMany(Scripts.clickMessage, calls: clicks.compactMap(ClickTransition.onMessage))
         _ = try await (links, messages)
     }
 }

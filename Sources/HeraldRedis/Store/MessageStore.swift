@@ -91,8 +91,8 @@ public struct MessageStore: Sendable {
             }
         }
         func call(_ chunk: Int, recheck: Bool) -> (keys: [String], arguments: [String]) {
-            enqueueCall(chunks[chunk].indexes.map { (messages[$0], ids[$0]) }, keys: chunks[chunk].keys,
-                        nowMillis: nowMillis, recheck: recheck)
+            EnqueueTransition.call(chunks[chunk].indexes.map { (messages[$0], ids[$0]) }, keys: chunks[chunk].keys,
+                                   settings: settings, nowMillis: nowMillis, recheck: recheck)
         }
         var results = [EnqueueResult?](repeating: nil, count: messages.count)
         var mayHaveRun = [Bool](repeating: false, count: chunks.count)
@@ -108,7 +108,7 @@ public struct MessageStore: Sendable {
                 switch outcome {
                 case .success(.error(let message)): failure = .reply(message)
                 case .success(let reply):
-                    for (index, result) in zip(indexes, try Self.enqueueResults(reply, count: indexes.count)) {
+                    for (index, result) in zip(indexes, try EnqueueTransition.Reply(reply, count: indexes.count).results) {
                         results[index] = result
                     }
                     continue
@@ -139,51 +139,6 @@ public struct MessageStore: Sendable {
         return results.map { $0! }
     }
 
-    /// One `enqueue.lua` reply: per message, 1 and its id when created, 0 and the original id when replayed.
-    private static func enqueueResults(_ reply: RedisValue, count: Int) throws -> [EnqueueResult] {
-        let parts = reply.array
-        guard parts.count == count * 2 else {
-            throw RedisError.unexpectedReply("enqueue.lua returned \(parts.count) items for \(count) messages")
-        }
-        return try (0..<count).map { position in
-            guard let id = parts[position * 2 + 1].string else { throw RedisError.unexpectedReply("enqueue.lua id") }
-            return parts[position * 2].integer == 1 ? .created(id: id) : .replayed(id: id)
-        }
-    }
-
-    /// The keys and arguments of one `enqueue.lua` call. `recheck` is set when
-    /// an earlier try of the same call may have run: a message whose hash
-    /// already exists under its id is then reported created, not stored again.
-    private func enqueueCall(
-        _ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, nowMillis: Int64, recheck: Bool = false
-    ) -> (keys: [String], arguments: [String])
-    {
-        var callKeys: [String] = []
-        callKeys.reserveCapacity(messages.count * 3 + 1)
-        var arguments = [String(nowMillis), String(settings.idempotencyTTLSeconds), String(settings.terminalTTLSeconds)]
-        arguments.reserveCapacity(3 + messages.count * 30)
-        for (message, id) in messages {
-            callKeys.append(keys.message(id))
-            callKeys.append(keys.idempotency(message.idempotencyKey ?? ""))
-            callKeys.append(keys.stream(message.priority))
-            var fields = message.storedFields()
-            // Suppressions are looked up by fingerprint; an encrypted recipient
-            // gets its fingerprint in the worker, once decrypted.
-            if message.toEncryption == nil { fields.append(("rfp", settings.fingerprints.of(message.to, on: message.channel))) }
-            arguments.append(id)
-            arguments.append(message.idempotencyKey != nil ? "1" : recheck ? "2" : "0")
-            arguments.append(String(message.sendAtMillis ?? 0))
-            arguments.append(String(message.segments ?? 0))
-            arguments.append(String(fields.count * 2))
-            for (field, value) in fields {
-                arguments.append(field)
-                arguments.append(value)
-            }
-        }
-        callKeys.append(keys.delayed)
-        return (callKeys, arguments)
-    }
-
     /// The message and its history, or nil when unknown or expired.
     public func message(id: String) async throws -> StoredMessage? {
         guard let keys = ChannelKeys(messageID: id) else { return nil }
@@ -195,15 +150,8 @@ public struct MessageStore: Sendable {
     /// Cancels a message that has not started sending.
     public func cancel(id: String, nowMillis: Int64) async throws -> CancelResult {
         guard let keys = ChannelKeys(messageID: id) else { return .notFound }
-        let reply = try await redis.run(
-            Scripts.cancel, keys: [keys.message(id), keys.delayed],
-            arguments: [String(nowMillis), id, String(settings.terminalTTLSeconds)])
-        let parts = reply.array
-        switch parts.first?.string {
-        case "canceled": return .canceled
-        case "missing": return .notFound
-        default: return .conflict(status: parts.count > 1 ? parts[1].string ?? "" : "")
-        }
+        let call = CancelTransition.call(id: id, keys: keys, settings: settings, nowMillis: nowMillis)
+        return try CancelTransition.Reply(try await redis.run(Scripts.cancel, keys: call.keys, arguments: call.arguments))
     }
 
     /// Applies one receipt of `provider` (see `ProviderReceipt`); concurrent
@@ -290,8 +238,8 @@ public struct MessageStore: Sendable {
     private func suppress(_ applied: [(ProviderReceipt, ReceiptTransition.Reply)], from provider: String) async throws {
         let calls = applied.compactMap { receipt, reply -> (keys: [String], arguments: [String])? in
             guard let entry = receipt.suppression?.stored, let fingerprint = reply.suppressFingerprint else { return nil }
-            return SuppressionStore.addCall(fingerprint: fingerprint, on: receipt.channel, entry: entry,
-                                            by: .provider(provider), audit: settings.audit)
+            return SuppressionTransition.put(.recipient(fingerprint: fingerprint, on: receipt.channel), entry: entry,
+                                             audit: settings.audit, by: .provider(provider))
         }
         guard !calls.isEmpty else { return }
         _ = try await redis.runMany(Scripts.suppressionPut, calls: calls)

@@ -44,23 +44,22 @@ public struct PartitionLayout: Sendable, Equatable {
         // Once recorded, `high` already covers every partition that may hold work: no probe.
         let recorded = try await redis.send(["EXISTS", key]).orThrow().integer == 1
         let probed = recorded ? configured.count : try await highestHoldingWork(from: configured.count, redis: redis)
-        let reply = try await redis.run(
-            Scripts.partitionsRecord, keys: [key],
-            arguments: [String(configured.count), String(nowMillis), String(probed)]).array
-        guard reply.count == 4, let count = reply[0].integer, let previous = reply[1].integer,
-              let changed = reply[2].integer, let high = reply[3].integer
-        else { throw RedisError.unexpectedReply("partitions_record.lua returned \(reply)") }
+        let call = PartitionsTransition.record(configured: configured.count, nowMillis: nowMillis, probed: probed)
+        let reply = try PartitionsTransition.RecordReply(try await redis.run(Scripts.partitionsRecord, keys: call.keys,
+                                                                             arguments: call.arguments))
         return PartitionLayout(
-            current: ChannelPartitions(count: count),
-            previous: ChannelPartitions(count: min(max(previous, 1), MessageID.maxPartitions)),
-            changedAtMillis: Int64(changed), readCount: min(high, MessageID.maxPartitions))
+            current: ChannelPartitions(count: reply.count),
+            previous: ChannelPartitions(count: min(max(reply.previous, 1), MessageID.maxPartitions)),
+            changedAtMillis: reply.changedAtMillis, readCount: min(reply.high, MessageID.maxPartitions))
     }
 
     /// Lowers the read count to the count in use (the dropped partitions are
     /// known to be empty). Returns (count in use, read count before).
     public static func retire(redis: any RedisCommands) async throws -> (count: Int, before: Int) {
-        let reply = try await redis.run(Scripts.partitionsRetire, keys: [key], arguments: []).array
-        return (reply.first?.integer ?? 0, reply.count > 1 ? reply[1].integer ?? 0 : 0)
+        let call = PartitionsTransition.retire()
+        let reply = try PartitionsTransition.RetireReply(try await redis.run(Scripts.partitionsRetire, keys: call.keys,
+                                                                             arguments: call.arguments))
+        return (reply.count, reply.before)
     }
 
     /// The count that covers every partition at or past `from` holding a

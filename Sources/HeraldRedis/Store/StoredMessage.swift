@@ -4,9 +4,12 @@ import HeraldCore
 /// the hash's fields with the payload (`MessagePayload`) unpacked among them
 /// and the defaults it leaves out filled in, so readers see every field by name.
 public struct StoredMessage: Sendable, Equatable {
+    /// The message's id (the hash's key names it; it is not a field).
     public var id: String
+    /// Every field by its `MessageHash` name, the payload's included.
     public var fields: [String: String]
 
+    /// A message whose fields are already unpacked.
     public init(id: String, fields: [String: String]) {
         self.id = id
         self.fields = fields
@@ -17,20 +20,22 @@ public struct StoredMessage: Sendable, Equatable {
     /// one by one and reads the same.
     public init(id: String, stored: [String: String]) {
         var fields = stored
-        if let packed = fields.removeValue(forKey: MessagePayload.field), let payload = MessagePayload.decode(packed) {
+        if let packed = fields.removeValue(forKey: MessageHash.payload), let payload = MessagePayload.decode(packed) {
             for (name, value) in payload where fields[name] == nil { fields[name] = value }
         }
-        if fields["channel"] == nil { fields["channel"] = MessageID.channel(of: id)?.rawValue }
-        if fields["category"] == nil { fields["category"] = MessageCategory.transactional.rawValue }
-        if fields["priority"] == nil { fields["priority"] = Priority.normal.rawValue }
+        if fields[MessageHash.channel] == nil { fields[MessageHash.channel] = MessageID.channel(of: id)?.rawValue }
+        if fields[MessageHash.category] == nil { fields[MessageHash.category] = MessageCategory.transactional.rawValue }
+        if fields[MessageHash.priority] == nil { fields[MessageHash.priority] = Priority.normal.rawValue }
         self.init(id: id, fields: fields)
     }
 
-    public var status: MessageStatus? { fields["status"].flatMap(MessageStatus.init(rawValue:)) }
-    public var attempts: Int { fields["attempts"].flatMap(Int.init) ?? 0 }
+    /// The status, typed; nil when the hash has none Herald knows.
+    public var status: MessageStatus? { fields[MessageHash.status].flatMap(MessageStatus.init(rawValue:)) }
+    /// Attempts made so far (0 before the first claim).
+    public var attempts: Int { fields[MessageHash.attempts].flatMap(Int.init) ?? 0 }
 
     /// Events in the order they happened.
     public var eventLines: [String] {
-        (fields["events"] ?? "").split(separator: "\n").map(String.init)
+        (fields[MessageHash.events] ?? "").split(separator: "\n").map(String.init)
     }
 }

@@ -27,24 +27,17 @@ public struct SuppressionStore: Sendable {
                            by: actor, audit: audit, redis: redis)
     }
 
-    /// The `suppression_put.lua` call that adds `entry` (`Suppression.stored`)
-    /// for a recipient known only by fingerprint: what a transition reports to
-    /// suppress, run by its caller because the hash lives in another slot than the message.
-    public static func addCall(fingerprint: String, on channel: Channel, entry: String, by actor: AuditActor,
-                               audit: AuditTrail) -> (keys: [String], arguments: [String])
-    {
-        ([ChannelKeys(channel).suppressions, AuditTrail.stream(tag: channel.rawValue)],
-         audit.arguments(actor) + [fingerprint, entry, channel.rawValue + ":" + fingerprint])
-    }
-
-    /// Adds `entry` for a recipient known only by fingerprint (a send's
-    /// outcome, an early receipt), in its own round trip; true when there was no entry before.
+    /// Adds `entry` (`Suppression.stored`) for a recipient known only by
+    /// fingerprint (a send's outcome, an early receipt), in its own round
+    /// trip; true when there was no entry before.
     @discardableResult
     public static func add(fingerprint: String, on channel: Channel, entry: String, by actor: AuditActor,
                            audit: AuditTrail, redis: any RedisCommands) async throws -> Bool
     {
-        let call = addCall(fingerprint: fingerprint, on: channel, entry: entry, by: actor, audit: audit)
-        return try await redis.run(Scripts.suppressionPut, keys: call.keys, arguments: call.arguments).integer == 1
+        let call = SuppressionTransition.put(.recipient(fingerprint: fingerprint, on: channel), entry: entry, audit: audit,
+                                             by: actor)
+        return try SuppressionTransition.PutReply(try await redis.run(Scripts.suppressionPut, keys: call.keys,
+                                                                      arguments: call.arguments)) == .added
     }
 
     /// The entry for a recipient, or nil when they are not suppressed.
@@ -63,12 +56,10 @@ public struct SuppressionStore: Sendable {
     public func lift(_ recipient: String, on channel: Channel, by actor: AuditActor,
                      onlyIf reasons: [Suppression.Reason] = []) async throws -> Bool
     {
-        let fingerprint = fingerprints.of(recipient, on: channel)
-        return try await redis.run(
-            Scripts.suppressionLift, keys: [ChannelKeys(channel).suppressions, AuditTrail.stream(tag: channel.rawValue)],
-            arguments: audit.arguments(actor) + [fingerprint, channel.rawValue + ":" + fingerprint,
-                                                  reasons.map(\.rawValue).joined(separator: " ")]
-        ).orThrow().integer == 1
+        let call = SuppressionTransition.lift(.recipient(fingerprint: fingerprints.of(recipient, on: channel), on: channel),
+                                              onlyIf: reasons, audit: audit, by: actor)
+        return try SuppressionTransition.LiftReply(try await redis.run(Scripts.suppressionLift, keys: call.keys,
+                                                                       arguments: call.arguments)) == .lifted
     }
 
     /// Rewrites entries written before fingerprints (keyed by the clear
@@ -108,10 +99,9 @@ public struct SuppressionStore: Sendable {
     @discardableResult
     public func suppressUser(_ userID: String, as suppression: Suppression, by actor: AuditActor) async throws -> Bool {
         let replies = try await redis.runMany(Scripts.suppressionPut, calls: Channel.allCases.map {
-            ([ChannelKeys($0).suppressedUsers, AuditTrail.stream(tag: $0.rawValue)],
-             audit.arguments(actor) + [userID, suppression.stored, "user:" + userID])
+            SuppressionTransition.put(.user(userID, on: $0), entry: suppression.stored, audit: audit, by: actor)
         })
-        return try replies.map { try $0.orThrow() }.contains { $0.integer == 1 }
+        return try replies.map(SuppressionTransition.PutReply.init).contains(.added)
     }
 
     /// The user's entry, or nil when they are not suppressed.
@@ -123,9 +113,8 @@ public struct SuppressionStore: Sendable {
     /// Lifts the user's entry on every channel; returns false when there was none.
     public func liftUser(_ userID: String, by actor: AuditActor) async throws -> Bool {
         let replies = try await redis.runMany(Scripts.suppressionLift, calls: Channel.allCases.map {
-            ([ChannelKeys($0).suppressedUsers, AuditTrail.stream(tag: $0.rawValue)],
-             audit.arguments(actor) + [userID, "user:" + userID, ""])
+            SuppressionTransition.lift(.user(userID, on: $0), onlyIf: [], audit: audit, by: actor)
         })
-        return try replies.map { try $0.orThrow() }.contains { $0.integer == 1 }
+        return try replies.map(SuppressionTransition.LiftReply.init).contains(.lifted)
     }
 }

@@ -51,20 +51,20 @@ public struct TemplateStore: Sendable {
             next.version = (current?.version ?? 0) + 1
             next.createdAtMillis = nowMillis
             let json = String(decoding: try encoder.encode(next), as: UTF8.self)
-            let stored = try await redis.run(
-                Scripts.templatePut, keys: [Self.key(name), Self.names, Self.auditStream],
-                arguments: audit.arguments(actor) + [String(current?.version ?? 0), json, name, String(keptVersions)]
-            ).orThrow().integer
-            if stored == next.version { return next }
+            let call = TemplateTransition.put(name, json: json, readVersion: current?.version ?? 0,
+                                              keptVersions: keptVersions, audit: audit, by: actor)
+            let reply = try TemplateTransition.PutReply(try await redis.run(Scripts.templatePut, keys: call.keys,
+                                                                            arguments: call.arguments))
+            if reply == .stored(version: next.version) { return next }
         }
         throw APIError(status: 409, code: "template_conflict", message: "template \(name) is being changed concurrently; retry")
     }
 
     /// Deletes every version; false when there was none.
     public func delete(_ name: String, by actor: AuditActor) async throws -> Bool {
-        try await redis.run(Scripts.templateDelete, keys: [Self.key(name), Self.names, Self.auditStream],
-                            arguments: audit.arguments(actor) + [name])
-            .orThrow().integer == 1
+        let call = TemplateTransition.delete(name, audit: audit, by: actor)
+        return try TemplateTransition.DeleteReply(try await redis.run(Scripts.templateDelete, keys: call.keys,
+                                                                      arguments: call.arguments)) == .deleted
     }
 
     /// Every template's name, sorted.

@@ -111,15 +111,17 @@ public struct DispatchStore: Sendable {
             var fields: [String: String] = [:]
             for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
             let message = OutboundMessage(
-                id: entry.messageID, channel: channel, to: fields["to"] ?? "", body: fields["body"] ?? "",
-                subject: fields["subject"], title: fields["title"], dataJSON: fields["data"],
-                category: fields["category"].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: attempt, idempotencyKey: fields["idempotency_key"], html: fields["html"],
-                timezone: fields["timezone"], expiresAtMillis: expiresAt, userID: fields["user_id"], campaign: campaign)
+                id: entry.messageID, channel: channel, to: fields[MessageHash.to] ?? "",
+                body: fields[MessageHash.body] ?? "", subject: fields[MessageHash.subject],
+                title: fields[MessageHash.title], dataJSON: fields[MessageHash.data],
+                category: fields[MessageHash.category].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
+                attempt: attempt, idempotencyKey: fields[MessageHash.idempotencyKey], html: fields[MessageHash.html],
+                timezone: fields[MessageHash.timezone], expiresAtMillis: expiresAt, userID: fields[MessageHash.userID],
+                campaign: campaign)
             claimed.append(ClaimedMessage(
                 entry: entry, partition: keys, message: message,
-                encryption: fields["to_encryption"].flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: fields["to_key_id"], fingerprint: fingerprint))
+                encryption: fields[MessageHash.toEncryption].flatMap(RecipientEncryption.init(rawValue:)),
+                keyID: fields[MessageHash.toKeyID], fingerprint: fingerprint))
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
     }
@@ -207,19 +209,14 @@ public struct DispatchStore: Sendable {
 
     /// Reserves a send slot in the provider's bucket.
     public func reserveToken(provider: String, limit: RateLimit) async throws -> TokenReservation {
-        let reply = try await redis.run(
-            Scripts.rateTake, keys: [ChannelKeys.rateBucket(provider)],
-            arguments: [String(limit.perSecond), String(limit.burst), String(limit.horizonMillis)])
-        let parts = reply.array
-        guard parts.count == 2, let granted = parts[0].integer, let millis = parts[1].integer else {
-            throw RedisError.unexpectedReply("rate_take.lua returned \(reply)")
-        }
-        return granted == 1 ? .sendAfter(millis: Int64(millis)) : .deferFor(millis: Int64(millis))
+        let call = RateTransition.take(ChannelKeys.rateBucket(provider), limit)
+        return try RateTransition.TakeReply(try await redis.run(Scripts.rateTake, keys: call.keys, arguments: call.arguments))
     }
 
     /// Pauses the provider's bucket for every instance (the provider said 429).
     public func pauseBucket(provider: String, millis: Int64) async throws {
-        _ = try await redis.run(Scripts.ratePause, keys: [ChannelKeys.rateBucket(provider)], arguments: [String(max(1, millis))])
+        let call = RateTransition.pause(ChannelKeys.rateBucket(provider), millis: millis)
+        _ = try RateTransition.PauseReply(try await redis.run(Scripts.ratePause, keys: call.keys, arguments: call.arguments))
     }
 
     /// Puts a claimed message back for later: the provider's rate limit had no
@@ -250,34 +247,30 @@ public struct DispatchStore: Sendable {
     public func revealFingerprint(_ claimed: ClaimedMessage, fingerprint: String) async throws -> Suppression? {
         let keys = claimed.partition
         let replies = try await redis.pipeline([
-            ["HSET", keys.message(claimed.message.id), "rfp", fingerprint],
+            ["HSET", keys.message(claimed.message.id), MessageHash.recipientFingerprint, fingerprint],
             ["HGET", keys.suppressions, fingerprint],
         ])
         _ = try replies[0].orThrow()
         return try replies[1].orThrow().string.flatMap(Suppression.init(stored:))
     }
 
-    /// Moves due delayed messages of every partition to their ready streams,
-    /// in one pipelined round trip; returns how many moved in each (`limit`
-    /// in one means more may be due there).
     /// Gives back entries read but not claimed (the worker is stopping): they
     /// are queued again at once for another reader, and none stays pending
     /// under this consumer. Returns how many were given back.
     @discardableResult
     public func release(_ entries: [StreamEntry], keys: ChannelKeys) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        let streams = keys.streams
-        var arguments = [settings.consumerGroup]
-        for entry in entries {
-            guard let index = streams.firstIndex(of: entry.stream) else { continue }
-            arguments += [String(index + 1), entry.entryID, entry.messageID]
-        }
-        return try await redis.run(Scripts.release, keys: streams, arguments: arguments).integer ?? 0
+        let call = ReleaseTransition.call(entries, keys: keys, settings: settings)
+        return try ReleaseTransition.Reply(try await redis.run(Scripts.release, keys: call.keys, arguments: call.arguments))
+            .released
     }
 
+    /// Moves due delayed messages of every partition to their ready streams,
+    /// in one pipelined round trip; returns how many moved in each (`limit`
+    /// in one means more may be due there).
     public func promoteDue(_ partitions: [ChannelKeys], nowMillis: Int64, limit: Int = 1_000) async throws -> [Int] {
-        try await redis.runMany(Scripts.promote, calls: partitions.map { keys in
-            ([keys.delayed], [String(nowMillis), String(limit), keys.prefix])
-        }).map { $0.integer ?? 0 }
+        try await redis.runMany(Scripts.promote, calls: partitions.map {
+            PromoteTransition.call($0, nowMillis: nowMillis, limit: limit)
+        }).map { try PromoteTransition.Reply($0).moved }
     }
 }
