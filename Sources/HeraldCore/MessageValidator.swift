@@ -158,10 +158,16 @@ public struct MessageValidator: Sendable {
             guard to.utf8.count <= MessageLimits.maxPushTokenCharacters,
                   to.utf8.allSatisfy({ Self.isTokenByte($0) || $0 == UInt8(ascii: ":") })
             else { throw .invalid("to", "'to' must be a device token", code: "invalid_recipient") }
-        case .wechat:
+        case .wechat, .miniprogram:
             guard (6...64).contains(to.utf8.count), to.utf8.allSatisfy(Self.isTokenByte) else {
                 throw .invalid("to", "'to' must be a WeChat openid", code: "invalid_recipient")
             }
+        case .wecom:
+            // WeCom's rule: 1–64 bytes of letters, digits and _-@., starting with a letter or digit.
+            guard (1...64).contains(to.utf8.count), let first = to.utf8.first, Self.isTokenByte(first), first != UInt8(ascii: "_"),
+                  first != UInt8(ascii: "-"),
+                  to.utf8.allSatisfy({ Self.isTokenByte($0) || $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: ".") })
+            else { throw .invalid("to", "'to' must be a WeCom userid (letters, digits and _-@.)", code: "invalid_recipient") }
         }
     }
 

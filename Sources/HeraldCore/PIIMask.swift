@@ -34,7 +34,7 @@ public enum PIIMask {
         case .sms: phone(value)
         case .email: email(value)
         case .webhook: url(value)
-        case .push, .wechat: token(value)
+        case .push, .wechat, .miniprogram, .wecom: token(value)
         }
     }
 

@@ -86,7 +86,13 @@ public struct CompiledTemplate: Sendable {
             content.title = field("title")
             content.body = field("body") ?? ""
             rendered = dataFields(fields, context)
-        case .wechat:
+        case .wecom:
+            content.title = field("title")
+            content.body = field("body") ?? ""
+            var values = dataFields(fields, context) ?? [:]
+            if let url = field("url"), !url.isEmpty { values["url"] = .string(url) }
+            rendered = values.isEmpty ? nil : values
+        case .wechat, .miniprogram:
             var values = dataFields(fields, context) ?? [:]
             content.body = template.locales[key]?.data?.keys.sorted().compactMap { values[$0]?.text }
                 .joined(separator: "\n") ?? ""

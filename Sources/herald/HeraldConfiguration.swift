@@ -57,8 +57,10 @@ struct HeraldConfiguration {
         "HERALD_RETRY_MAX_ATTEMPTS", "HERALD_BREAKER_FAILURES", "HERALD_BREAKER_COOLDOWN_MS", "HERALD_RATE_LIMITS",
         "HERALD_REDIS_EVICTION", "HERALD_SHUTDOWN_GRACE_SECONDS", "HERALD_SMS_OPT_OUT_TEXT",
         "HERALD_QUIET_HOURS", "HERALD_SMS_QUIET_HOURS", "HERALD_EMAIL_QUIET_HOURS", "HERALD_PUSH_QUIET_HOURS",
-        "HERALD_WECHAT_QUIET_HOURS", "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
-        "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT", "HERALD_FATIGUE_MODE",
+        "HERALD_WECHAT_QUIET_HOURS", "HERALD_MINIPROGRAM_QUIET_HOURS", "HERALD_WECOM_QUIET_HOURS",
+        "HERALD_QUIET_HOURS_RAMP_MINUTES", "HERALD_DEFAULT_TIMEZONE",
+        "HERALD_FATIGUE_SMS", "HERALD_FATIGUE_EMAIL", "HERALD_FATIGUE_PUSH", "HERALD_FATIGUE_WECHAT",
+        "HERALD_FATIGUE_MINIPROGRAM", "HERALD_FATIGUE_WECOM", "HERALD_FATIGUE_MODE",
         "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
         "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
         "HERALD_STORE_RETRY_MS", "HERALD_HTTP_IDLE_TIMEOUT_SECONDS", "HERALD_HTTP_MAX_CONNECTIONS",
@@ -241,8 +243,11 @@ struct HeraldConfiguration {
             campaignFatigue: try campaignFatigue())
     }
 
-    /// The default caps on marketing per person: SMS 1/day and 3/week, email 2/day, push 5/day, WeChat 4/month.
-    static let defaultFatigue: [Channel: String] = [.sms: "1/day,3/week", .email: "2/day", .push: "5/day", .wechat: "4/month"]
+    /// The default caps on marketing per person: SMS 1/day and 3/week, email 2/day, push 5/day, WeChat
+    /// (official account and mini-program alike) 4/month, WeCom 5/day.
+    static let defaultFatigue: [Channel: String] = [
+        .sms: "1/day,3/week", .email: "2/day", .push: "5/day", .wechat: "4/month", .miniprogram: "4/month", .wecom: "5/day",
+    ]
 
     /// Each channel's caps: `HERALD_FATIGUE_<CHANNEL>` (`off` for none), else the default.
     func fatigue() throws -> [Channel: [FatigueWindow]] {
@@ -291,7 +296,7 @@ struct HeraldConfiguration {
     func quietHours() throws -> [Channel: QuietHours] {
         let ramp = Int64(try int("HERALD_QUIET_HOURS_RAMP_MINUTES", default: 30)) * 60_000
         var windows: [Channel: QuietHours] = [:]
-        for channel in [Channel.sms, .email, .push, .wechat] {
+        for channel in Channel.allCases where channel != .webhook {
             let key = "HERALD_\(channel.rawValue.uppercased())_QUIET_HOURS"
             let text = string(key) ?? string("HERALD_QUIET_HOURS") ?? "21:00-08:00"
             if text == "off" { continue }

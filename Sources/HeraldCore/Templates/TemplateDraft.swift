@@ -85,7 +85,7 @@ public struct TemplateDraft: Sendable, Equatable, Decodable {
     public func validated() throws(APIError) -> (channel: Channel, locale: String, variant: TemplateVariant) {
         guard let channelName = channel else { throw .missing("channel") }
         guard let channel = Channel(rawValue: channelName), channel != .webhook else {
-            throw .invalid("channel", "templates exist for sms, email, push and wechat", code: "unknown_channel")
+            throw .invalid("channel", "templates exist for sms, email, push, wechat, miniprogram and wecom", code: "unknown_channel")
         }
         let locale = locale.map(LocaleFallback.canonical) ?? MessageTemplate.defaultLocale
         guard LocaleFallback.isValid(locale) else {
@@ -101,6 +101,8 @@ public struct TemplateDraft: Sendable, Equatable, Decodable {
         case .email: ["subject", "text", "html"]
         case .push: ["title", "body", "data"]
         case .wechat: ["template_id", "url", "data"]
+        case .miniprogram: ["template_id", "url", "data"]
+        case .wecom: ["title", "body", "url", "data"]
         case .webhook: []
         }
         for (field, _) in variant.sources {
@@ -111,12 +113,12 @@ public struct TemplateDraft: Sendable, Equatable, Decodable {
             }
         }
         switch channel {
-        case .sms, .push:
+        case .sms, .push, .wecom:
             guard variant.body?.isEmpty == false else { throw .missing("body") }
         case .email:
             guard variant.subject?.isEmpty == false else { throw .missing("subject") }
             guard variant.text?.isEmpty == false || variant.html?.isEmpty == false else { throw .missing("text") }
-        case .wechat:
+        case .wechat, .miniprogram:
             guard variant.templateID?.isEmpty == false else { throw .missing("template_id") }
         case .webhook: break
         }
