@@ -81,6 +81,7 @@ public struct MessageValidator: Sendable {
             }
             dataJSON = String(decoding: encoded, as: UTF8.self)
         }
+        if channel == .miniprogram { try Self.checkSubscribeMessage(rendered?.data ?? request.data) }
         var message = NewMessage(
             channel: channel, to: to, content: content, dataJSON: dataJSON, category: category,
             priority: priority, campaign: campaign, userID: userID, timezone: timezone, locale: locale,
@@ -92,6 +93,15 @@ public struct MessageValidator: Sendable {
         message.shortenLinks = channel == .sms && (request.shortenLinks ?? rendered?.shortenLinks ?? false)
         try countSegments(&message)
         return message
+    }
+
+    /// A mini-program subscribe message names its WeChat template, and its
+    /// keywords keep WeChat's rules for their types.
+    static func checkSubscribeMessage(_ data: [String: JSONValue]?) throws(APIError) {
+        guard case .string(let templateID)? = data?["template_id"], !templateID.isEmpty, templateID.utf8.count <= 128 else {
+            throw .invalid("data.template_id", "a miniprogram message names its subscribe template in data.template_id")
+        }
+        try SubscribeKeywords.validate(data ?? [:])
     }
 
     /// Sets an SMS's `segments` from its body, refusing a body over the

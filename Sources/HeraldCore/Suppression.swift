@@ -19,6 +19,9 @@ public struct Suppression: Sendable, Equatable {
         case complaint
         /// An operator blocked the recipient through the API.
         case manual
+        /// The person has no subscription left for one WeChat subscribe template
+        /// (43101): only that template is blocked, until they subscribe again.
+        case notSubscribed = "not_subscribed"
     }
 
     /// Which messages are blocked.
@@ -33,6 +36,10 @@ public struct Suppression: Sendable, Equatable {
 
     /// The value stored in the channel's suppressions hash.
     public var stored: String { scope.rawValue + ":" + reason.rawValue }
+
+    /// The suppression key of one topic of a recipient (`openid|template`):
+    /// suppressed and lifted like a recipient, it blocks only that topic.
+    public static func topicRecipient(_ recipient: String, topic: String) -> String { recipient + "|" + topic }
 
     /// Parses a stored value; nil for anything Herald did not write.
     public init?(stored: String) {

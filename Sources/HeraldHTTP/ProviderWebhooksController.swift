@@ -103,7 +103,7 @@ struct ProviderWebhooksController: Sendable {
                                     metadata: ["recipient": "\(PIIMask.recipient(recipient, channel: channel))"])
                 outcome = label
             case .liftUnsubscribe(let recipient, let channel, let label):
-                _ = try await suppressions.lift(recipient, on: channel, by: .recipient, onlyIf: [.unsubscribed])
+                _ = try await suppressions.lift(recipient, on: channel, by: .recipient, onlyIf: [.unsubscribed, .notSubscribed])
                 outcome = label
             case .ignored(let label):
                 outcome = label

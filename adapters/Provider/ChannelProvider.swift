@@ -15,9 +15,15 @@ public protocol ChannelProvider: Sendable {
     /// channel an APNs device token is not an FCM registration token, so the
     /// dispatcher routes by recipient before it fails over by health.
     func canDeliver(to recipient: String) -> Bool
+    /// The kind of message within the channel a recipient can decline on its
+    /// own (a WeChat subscribe template), or nil when declining is per
+    /// channel: a message whose topic the recipient declined is not sent.
+    func topic(of message: OutboundMessage) -> String?
     func send(_ message: OutboundMessage) async -> SendOutcome
 }
 
 extension ChannelProvider {
     public func canDeliver(to recipient: String) -> Bool { true }
+
+    public func topic(of message: OutboundMessage) -> String? { nil }
 }

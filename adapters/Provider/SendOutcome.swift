@@ -31,4 +31,10 @@ public enum SendOutcome: Sendable, Equatable {
     /// unfollowed the account): the message ends `suppressed` and so will
     /// every later one to them.
     case optedOut(code: String, message: String)
+    /// The recipient refuses one kind of message but not the channel (WeChat
+    /// 43101: no subscription left for this subscribe template): the message
+    /// ends `suppressed` as `not_subscribed`, and only messages of the same
+    /// `topic` (`ChannelProvider.topic(of:)`) to them are held back, until
+    /// they subscribe again.
+    case declined(code: String, message: String, topic: String)
 }

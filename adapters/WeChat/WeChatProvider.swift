@@ -35,7 +35,8 @@ public struct WeChatProvider: ChannelProvider {
         let description: String
     }
 
-    static func fetchToken(configuration: WeChatConfiguration, client: ProviderHTTPClient) async throws -> AccessTokenCache.Minted {
+    /// Mints an access token for `configuration`'s appid (an official account's or a mini-program's).
+    public static func fetchToken(configuration: WeChatConfiguration, client: ProviderHTTPClient) async throws -> AccessTokenCache.Minted {
         let query = FormURLEncoding.encode([
             ("grant_type", "client_credential"), ("appid", configuration.appID), ("secret", configuration.appSecret),
         ])
@@ -52,12 +53,26 @@ public struct WeChatProvider: ChannelProvider {
         guard let body = Self.templateMessage(message, defaultTemplateID: configuration.defaultTemplateID) else {
             return .permanent(code: "no_template", message: "no template_id in data and no default template configured")
         }
+        return await Self.withToken(tokens) { token in try await post(body, token: token) }
+    }
+
+    /// What one call with an access token came to: WeChat rejected the token
+    /// (refresh it and call again, once), or an outcome.
+    public enum Attempt: Sendable {
+        case tokenRejected(String)
+        case done(SendOutcome)
+    }
+
+    /// Runs `call` with the shared access token, and once more with a fresh
+    /// one if WeChat rejected it (40001, 42001): the one token discipline of
+    /// every WeChat API Herald calls.
+    public static func withToken(_ tokens: AccessTokenCache, _ call: (String) async throws -> Attempt) async -> SendOutcome {
         do {
             var token = try await tokens.current()
-            var outcome = try await post(body, token: token)
+            var outcome = try await call(token)
             if case .tokenRejected = outcome {
                 token = try await tokens.refresh(replacing: token)
-                outcome = try await post(body, token: token)
+                outcome = try await call(token)
             }
             switch outcome {
             case .tokenRejected(let code): return .retryable(code: code, message: "access token rejected twice", retryAfterMillis: nil)
@@ -68,11 +83,6 @@ public struct WeChatProvider: ChannelProvider {
         } catch {
             return HTTPOutcome.transportFailure(error)
         }
-    }
-
-    enum Attempt {
-        case tokenRejected(String)
-        case done(SendOutcome)
     }
 
     struct SendReply: Decodable {

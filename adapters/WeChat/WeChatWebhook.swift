@@ -19,21 +19,7 @@ public struct WeChatWebhook: ProviderWebhook {
     }
 
     public func handle(_ request: WebhookRequest, on route: WebhookRoute) throws(WebhookRejection) -> WebhookResult {
-        guard let signature = request.queryValue("signature"), let timestamp = request.queryValue("timestamp"),
-              let nonce = request.queryValue("nonce")
-        else { throw .missingSignature("signature, timestamp and nonce are required") }
-        guard WeChatSignature.isValid(signature: signature, token: token, timestamp: timestamp, nonce: nonce) else {
-            throw .invalidSignature("signature does not match")
-        }
-        guard window.accepts(timestamp: timestamp, nowMillis: request.nowMillis) else {
-            throw .stale("timestamp is outside the replay window")
-        }
-        if route.method == .get {
-            guard let echo = request.queryValue("echostr"), !echo.isEmpty, echo.unicodeScalars.count <= 256 else {
-                throw .malformed("echostr is required")
-            }
-            return WebhookResult(effects: [], reply: .text(echo))
-        }
+        if let handshake = try WeChatServerPush.verify(request, on: route, token: token, window: window) { return handshake }
         guard let event = WeChatEvent(xml: String(decoding: request.body, as: UTF8.self)) else {
             throw .malformed("expected a WeChat event XML document")
         }

@@ -3,7 +3,7 @@ import HeraldRedis
 import HeraldProviders
 
 /// One claimed message from claim to record: reveal → quiet hours → choose a
-/// provider → rate limit → fatigue → send → record. Each step is its own
+/// provider → rate limit → declined topic → fatigue → send → record. Each step is its own
 /// type; a step that ends the message (held, failed, suppressed) ends the
 /// pipeline, having recorded why.
 struct DeliveryPipeline: Sendable {
@@ -17,6 +17,7 @@ struct DeliveryPipeline: Sendable {
         let selected = providers.select(for: claimed.message.to)
         let provider = selected?.provider ?? providers.providers[0]
         if selected != nil, await RateLimitGate(context: context).throttled(claimed, provider: provider.name) { return }
+        if let selected, await TopicGate(context: context).holds(claimed, provider: selected.provider) { return }
         let fatigueGate = FatigueGate(context: context)
         let fatigue: FatigueGate.Holding?
         switch await fatigueGate.admit(claimed) {

@@ -16,7 +16,7 @@ struct OutcomeRecorder: Sendable {
         switch outcome {
         case .accepted: false
         case .retryable, .throttled: claimed.message.attempt >= context.configuration.backoff(for: context.channel).maxAttempts
-        case .permanent, .invalidRecipient, .optedOut: true
+        case .permanent, .invalidRecipient, .optedOut, .declined: true
         }
     }
 
@@ -65,6 +65,13 @@ struct OutcomeRecorder: Sendable {
                     claimed, provider: provider, code: "opted_out:" + code, message: message,
                     permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
                     suppress: Suppression(scope: .all, reason: .unsubscribed), endSuppressed: true)
+            case .declined(let code, let message, let topic):
+                metrics.attempt(channel, provider: provider, outcome: .optedOut)
+                try await store.markFailed(
+                    claimed, provider: provider, code: "declined:" + code, message: message,
+                    permanent: true, dueMillis: now, maxAttempts: backoff.maxAttempts, nowMillis: now,
+                    suppress: Suppression(scope: .all, reason: .notSubscribed), endSuppressed: true,
+                    suppressing: Suppression.topicRecipient(claimed.message.to, topic: topic))
             }
         }
     }

@@ -192,9 +192,11 @@ public struct DispatchStore: Sendable {
     @discardableResult
     public func markFailed(
         _ claimed: ClaimedMessage, provider: String, code: String, message: String, permanent: Bool,
-        dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false
+        dueMillis: Int64, maxAttempts: Int, nowMillis: Int64, suppress: Suppression? = nil, endSuppressed: Bool = false,
+        suppressing suppressedKey: String? = nil
     ) async throws -> String {
-        if let suppress, let fingerprint = claimed.fingerprint {
+        let fingerprint = suppressedKey.map { settings.fingerprints.of($0, on: claimed.partition.channel) } ?? claimed.fingerprint
+        if let suppress, let fingerprint {
             try await SuppressionStore.add(fingerprint: fingerprint, on: claimed.partition.channel, entry: suppress.stored,
                                            by: .provider(provider), audit: settings.audit, redis: redis)
         }
@@ -252,6 +254,14 @@ public struct DispatchStore: Sendable {
         ])
         _ = try replies[0].orThrow()
         return try replies[1].orThrow().string.flatMap(Suppression.init(stored:))
+    }
+
+    /// The suppression of `key` on the message's channel (a topic of its
+    /// recipient, `Suppression.topicRecipient`), if any.
+    public func suppression(of key: String, for claimed: ClaimedMessage) async throws -> Suppression? {
+        let fingerprint = settings.fingerprints.of(key, on: claimed.partition.channel)
+        return try await redis.send(["HGET", claimed.partition.suppressions, fingerprint]).orThrow().string
+            .flatMap(Suppression.init(stored:))
     }
 
     /// Gives back entries read but not claimed (the worker is stopping): they
