@@ -30,6 +30,7 @@ let adapterNames: [String] = {
 let adapterExtras: [String: [Target.Dependency]] = [
     "APNs": [.product(name: "NIOSSL", package: "swift-nio-ssl")],
     "SMTP": ["CCurl", .product(name: "NIOPosix", package: "swift-nio")],
+    "MiniProgram": ["WeChatAdapter"],
 ]
 
 /// Whether a provider folder has its own tests (`adapters/<name>/Tests`).

@@ -5,6 +5,7 @@ import FCMAdapter
 import HeraldCore
 import HeraldProviders
 import HeraldSimulators
+import MiniProgramAdapter
 import SendGridAdapter
 import SMTPAdapter
 import TwilioAdapter
@@ -25,6 +26,7 @@ public struct ProviderRegistry: Sendable {
         FCMRegistration.self,
         APNsRegistration.self,
         WeChatRegistration.self,
+        MiniProgramRegistration.self,
         WebhookRegistration.self,
     ])
 

@@ -58,6 +58,7 @@ if SECRETS_DIR and os.path.isdir(SECRETS_DIR):
         "twilio_auth_token": provider_secrets("twilio")["auth_token"],
         "aliyun_receipt_token": provider_secrets("aliyun")["receipt_token"],
         "wechat_server_token": provider_secrets("wechat")["server_token"],
+        "miniprogram_server_token": provider_secrets("miniprogram")["server_token"],
         "sendgrid_signing_key": provider_secrets("sendgrid")["signing_key"],
     }
     SENDGRID_KEY = ec.derive_private_key(
@@ -123,9 +124,10 @@ def before_call(ctx, case, **kwargs):
         signature = SENDGRID_KEY.sign(stamp.encode() + raw, ec.ECDSA(hashes.SHA256()))
         headers["X-Twilio-Email-Event-Webhook-Signature"] = base64.b64encode(signature).decode()
         headers["X-Twilio-Email-Event-Webhook-Timestamp"] = stamp
-    elif path == "/v1/receipts/wechat":
+    elif path in ("/v1/receipts/wechat", "/v1/receipts/miniprogram"):
         stamp, nonce = str(int(time.time())), secrets.token_hex(4)
-        parts = sorted([SECRETS["wechat_server_token"], stamp, nonce])
+        token = SECRETS["wechat_server_token" if path.endswith("wechat") else "miniprogram_server_token"]
+        parts = sorted([token, stamp, nonce])
         query.update(timestamp=stamp, nonce=nonce, signature=hashlib.sha1("".join(parts).encode()).hexdigest())
     else:
         return
@@ -143,12 +145,15 @@ SHAPES = {
     "webhook": re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9._~-]+(:[0-9]{1,5})?([/?#][!-~]*)?"),
     "push": re.compile(r"[A-Za-z0-9_:-]{1,4096}"),
     "wechat": re.compile(r"[A-Za-z0-9_-]{6,64}"),
+    "miniprogram": re.compile(r"[A-Za-z0-9_-]{6,64}"),
+    "wecom": re.compile(r"[A-Za-z0-9][A-Za-z0-9_@.-]{0,63}"),
 }
 
 
 CANONICAL = {
     "sms": "+14155550100", "email": "fuzz@example.com", "webhook": "http://127.0.0.1:9/hook",
     "push": "fcm-registration-token-1", "wechat": "oWeChatOpenID0000000000000001",
+    "miniprogram": "oMiniProgramOpenID000000001", "wecom": "zhangsan",
 }
 
 
@@ -176,6 +181,9 @@ def fit_message(message):
         message["to"] = WEBHOOK_AUTHORITY.sub(r"\g<1>127.0.0.1:9", message["to"], count=1)
     if isinstance(message.get("timezone"), str) and message["timezone"] not in ZONES:
         message["timezone"] = "UTC"
+    if message.get("channel") == "miniprogram":
+        # WeChat's keyword rules (thing ≤ 20 characters, phrase ≤ 5 Chinese…) are checked at acceptance.
+        message["data"] = {"template_id": "TPL-FUZZ", "thing1": "fuzz"}
 
 
 def fit(case):

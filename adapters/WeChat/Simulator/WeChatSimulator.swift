@@ -43,8 +43,6 @@ public final class WeChatSimulator: SimulatedProvider {
     }
 
     private struct State {
-        var tokens: [String: Bool] = [:]
-        var tokensIssued = 0
         var msgIDs: [String: Int64] = [:]
         var nextMsgID: Int64 = 2_000_000_000_000_000_000
     }
@@ -53,45 +51,24 @@ public final class WeChatSimulator: SimulatedProvider {
     public let ledger: SimulatorLedger
     let poster: ReceiptPoster
     private let state = Mutex(State())
+    let tokens: SimulatedWeChatTokens
 
     public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.ledger = ledger
         self.poster = ReceiptPoster(client: client, ledger: ledger)
+        tokens = SimulatedWeChatTokens(appID: configuration.appID, appSecret: configuration.appSecret)
     }
 
     /// Access tokens issued so far.
-    public var tokensIssued: Int { state.withLock { $0.tokensIssued } }
+    public var tokensIssued: Int { tokens.issued }
 
     /// Every token issued so far now answers 42001, as after WeChat's 2 hours.
-    public func expireTokens() {
-        state.withLock { state in
-            for key in state.tokens.keys { state.tokens[key] = false }
-        }
-    }
+    public func expireTokens() { tokens.expireAll() }
 
     public func register(on router: Router<BasicRequestContext>) {
-        router.get("cgi-bin/token", use: token)
+        router.get("cgi-bin/token", use: tokens.issue)
         router.post("cgi-bin/message/template/send", use: send)
-    }
-
-    @Sendable func token(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        guard query.get("grant_type") == "client_credential" else {
-            return Self.json(#"{"errcode":40002,"errmsg":"invalid grant_type"}"#)
-        }
-        guard query.get("appid") == configuration.appID else {
-            return Self.json(#"{"errcode":40013,"errmsg":"invalid appid"}"#)
-        }
-        guard query.get("secret") == configuration.appSecret else {
-            return Self.json(#"{"errcode":40125,"errmsg":"invalid appsecret"}"#)
-        }
-        let token = "sim-" + RandomHex.make()
-        state.withLock {
-            $0.tokens[token] = true
-            $0.tokensIssued += 1
-        }
-        return Self.json(#"{"access_token":"\#(token)","expires_in":7200}"#)
     }
 
     struct TemplateMessage: Decodable {
@@ -103,13 +80,7 @@ public final class WeChatSimulator: SimulatedProvider {
 
     @Sendable func send(_ request: Request, context: BasicRequestContext) async throws -> Response {
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
-        let token: String = request.uri.queryParameters.get("access_token").map { String($0) } ?? ""
-        let valid: Bool? = state.withLock { $0.tokens[token] }
-        switch valid {
-        case nil: return Self.json(#"{"errcode":40001,"errmsg":"invalid credential, access_token is invalid or not latest"}"#)
-        case false?: return Self.json(#"{"errcode":42001,"errmsg":"access_token expired"}"#)
-        case true?: break
-        }
+        if let refusal = tokens.refusal(request) { return refusal }
         let body = try await request.body.collect(upTo: 1 << 20)
         guard let message = try? JSONDecoder().decode(TemplateMessage.self, from: Data(body.readableBytesView)),
               let data = message.data, !data.isEmpty
@@ -144,22 +115,11 @@ public final class WeChatSimulator: SimulatedProvider {
             let xml = WeChatEvent.templateSendFinishedXML(
                 account: "gh_" + configuration.appID, openID: openID, createTime: Int64(Date().timeIntervalSince1970),
                 msgID: String(msgID), status: status)
-            let serverToken = configuration.serverToken
-            poster.later(configuration.eventDelay) { [poster] in
-                let timestamp = String(Int64(Date().timeIntervalSince1970))
-                let nonce = String(UInt32.random(in: 0...UInt32.max))
-                let signature = WeChatSignature.compute(token: serverToken, timestamp: timestamp, nonce: nonce)
-                let query = FormURLEncoding.encode([
-                    ("signature", signature), ("timestamp", timestamp), ("nonce", nonce), ("openid", openID),
-                ])
-                await poster.post(url: url + "?" + query, contentType: "text/xml", body: xml)
-            }
+            SimulatedWeChatTokens.push(xml, to: url, serverToken: configuration.serverToken, openID: openID,
+                                       delay: configuration.eventDelay, poster: poster)
         }
         return Self.json(#"{"errcode":0,"errmsg":"ok","msgid":\#(msgID)}"#)
     }
 
-    static func json(_ body: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; encoding=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
+    static func json(_ body: String) -> Response { SimulatedWeChatTokens.json(body) }
 }
