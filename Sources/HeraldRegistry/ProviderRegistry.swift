@@ -43,11 +43,6 @@ public struct ProviderRegistry: Sendable {
         ProviderRegistry(all + more.filter { extra in !all.contains { $0.name == extra.name } })
     }
 
-    /// The registration named `name`.
-    public func registration(named name: String) -> (any ProviderRegistration.Type)? {
-        all.first { $0.name == name }
-    }
-
     /// The providers that bring a simulator.
     public var simulated: [any SimulatedRegistration.Type] {
         all.compactMap { $0 as? any SimulatedRegistration.Type }
