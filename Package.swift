@@ -29,6 +29,7 @@ let adapterNames: [String] = {
 /// Extra dependencies a provider needs beyond `adapterDependencies`.
 let adapterExtras: [String: [Target.Dependency]] = [
     "APNs": [.product(name: "NIOSSL", package: "swift-nio-ssl")],
+    "DirectMail": ["AliyunAdapter"],
     "SMTP": ["CCurl", .product(name: "NIOPosix", package: "swift-nio")],
     "MiniProgram": ["WeChatAdapter"],
 ]

@@ -1,6 +1,7 @@
 import AliyunAdapter
 import Foundation
 import APNsAdapter
+import DirectMailAdapter
 import FCMAdapter
 import HeraldCore
 import HeraldProviders
@@ -23,6 +24,7 @@ public struct ProviderRegistry: Sendable {
         AliyunRegistration.self,
         SendGridRegistration.self,
         SMTPRegistration.self,
+        DirectMailRegistration.self,
         FCMRegistration.self,
         APNsRegistration.self,
         WeChatRegistration.self,

@@ -13,30 +13,24 @@ public struct AliyunSMSProvider: ChannelProvider {
     public let channel = Channel.sms
     let configuration: AliyunConfiguration
     let client: ProviderHTTPClient
+    /// SendSms's API (version 2017-05-25) with the account's AccessKey.
+    let rpc: AliyunRPCCall
 
     public init(configuration: AliyunConfiguration, client: ProviderHTTPClient) {
         self.configuration = configuration
         self.client = client
+        self.rpc = AliyunRPCCall(
+            endpoint: configuration.endpoint, version: "2017-05-25", regionID: configuration.regionID,
+            accessKeyID: configuration.accessKeyID, accessKeySecret: configuration.accessKeySecret)
     }
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {
-        var parameters = [
-            ("AccessKeyId", configuration.accessKeyID), ("Action", "SendSms"), ("Format", "JSON"),
-            ("RegionId", configuration.regionID), ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureNonce", UUID().uuidString), ("SignatureVersion", "1.0"),
-            ("Timestamp", Self.timestamp(Date())), ("Version", "2017-05-25"),
+        let request = rpc.request(action: "SendSms", [
             ("PhoneNumbers", Self.phoneNumber(message.to)), ("SignName", configuration.signName),
             ("TemplateCode", configuration.templateCode),
             ("TemplateParam", Self.templateParam(body: message.body, dataJSON: message.dataJSON)),
             ("OutId", message.id),
-        ]
-        parameters.append((
-            "Signature", AliyunSignature.sign(method: "POST", parameters: parameters, secret: configuration.accessKeySecret)))
-        var request = ProviderRequest(url: configuration.endpoint + "/")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = ByteBuffer(string: FormURLEncoding.encode(parameters))
+        ])
         do {
             let response = try await client.execute(request)
             return Self.outcome(status: response.status, body: response.body)
@@ -57,10 +51,6 @@ public struct AliyunSMSProvider: ChannelProvider {
     static func templateParam(body: String, dataJSON: String?) -> String {
         if let dataJSON, dataJSON.hasPrefix("{") { return dataJSON }
         return #"{"content":\#(JSONText.quoted(body))}"#
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }
 
     struct Reply: Decodable {

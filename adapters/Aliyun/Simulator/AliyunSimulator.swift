@@ -39,13 +39,15 @@ public final class AliyunSimulator: SimulatedProvider {
     public let configuration: Configuration
     public let ledger: SimulatorLedger
     let poster: ReceiptPoster
-    private let nonces = Mutex<Set<String>>([])
+    /// The RPC gateway's checks: AccessKeyId, signature, timestamp, nonce.
+    let gate: AliyunRPCGate
     private let sequence = Atomic<Int>(0)
 
     public init(configuration: Configuration, client: ProviderHTTPClient, ledger: SimulatorLedger = SimulatorLedger()) {
         self.configuration = configuration
         self.ledger = ledger
         self.poster = ReceiptPoster(client: client, ledger: ledger)
+        self.gate = AliyunRPCGate(accessKeyID: configuration.accessKeyID, accessKeySecret: configuration.accessKeySecret)
     }
 
     public func register(on router: Router<BasicRequestContext>) {
@@ -55,21 +57,10 @@ public final class AliyunSimulator: SimulatedProvider {
     @Sendable func sendSms(_ request: Request, context: BasicRequestContext) async throws -> Response {
         if configuration.latency > .zero { try await Task.sleep(for: configuration.latency) }
         let body = try await request.body.collect(upTo: 64 * 1024)
-        guard let form = FormURLEncoding.decode(String(decoding: body.readableBytesView, as: UTF8.self)) else {
-            return Self.reply(400, code: "MissingParameter", message: "The request body is not a form.")
-        }
-        let parameters = Dictionary(form, uniquingKeysWith: { first, _ in first })
-        guard parameters["AccessKeyId"] == configuration.accessKeyID else {
-            return Self.reply(404, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
-        }
-        guard AliyunSignature.isValid(method: "POST", parameters: form, secret: configuration.accessKeySecret) else {
-            return Self.reply(400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")
-        }
-        guard let stamp = parameters["Timestamp"], let time = try? Date(stamp, strategy: .iso8601),
-              abs(time.timeIntervalSinceNow) < 900
-        else { return Self.reply(400, code: "InvalidTimeStamp.Expired", message: "Specified time stamp or date value is expired.") }
-        guard let nonce = parameters["SignatureNonce"], nonces.withLock({ $0.insert(nonce).inserted }) else {
-            return Self.reply(400, code: "SignatureNonceUsed", message: "Specified signature nonce was used already.")
+        let parameters: [String: String]
+        switch gate.admit(body) {
+        case .success(let admitted): parameters = admitted
+        case .failure(let refusal): return Self.reply(refusal.status, code: refusal.code, message: refusal.message)
         }
         guard parameters["Action"] == "SendSms", parameters["Version"] == "2017-05-25" else {
             return Self.reply(400, code: "InvalidAction.NotFound", message: "Specified api is not found.")
