@@ -80,7 +80,7 @@ public struct DirectMailProvider: ChannelProvider {
     static func outcome(status: UInt, headers: HTTPHeaders = HTTPHeaders(), body: ByteBuffer) -> SendOutcome {
         let reply = try? JSONDecoder().decode(Reply.self, from: Data(body.readableBytesView))
         if status == 200, let envID = reply?.EnvId, !envID.isEmpty {
-            return .accepted(providerMessageID: envID, status: .sent)
+            return .accepted(providerMessageID: envID, status: .delivered)
         }
         guard let code = reply?.Code, !code.isEmpty else {
             if status == 200 {
