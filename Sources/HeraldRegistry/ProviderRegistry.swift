@@ -8,6 +8,7 @@ import HeraldSimulators
 import SendGridAdapter
 import SMTPAdapter
 import TwilioAdapter
+import UmengAdapter
 import WebhookAdapter
 import WeChatAdapter
 
@@ -24,6 +25,7 @@ public struct ProviderRegistry: Sendable {
         SMTPRegistration.self,
         FCMRegistration.self,
         APNsRegistration.self,
+        UmengRegistration.self,
         WeChatRegistration.self,
         WebhookRegistration.self,
     ])
