@@ -75,7 +75,7 @@ public struct UmengProvider: ChannelProvider {
     /// The unicast request, serialized once (sorted keys): these bytes are signed and sent.
     /// `production_mode` is the string `"true"`/`"false"`, as Umeng's document writes it.
     /// `expire_time` is the message's expiry, capped at Umeng's 7 days and written in
-    /// Beijing time (an inference: Umeng's document names no zone, see `UmengTime`).
+    /// Beijing time (an assumption: Umeng's document names no zone, see `UmengTime`).
     static func body(_ message: OutboundMessage, to address: UmengPushAddress, payload: JSONValue, appKey: String,
                      productionMode: Bool, nowMillis: Int64) -> [UInt8]
     {

@@ -2,8 +2,8 @@ import Foundation
 
 /// The `yyyy-MM-dd HH:mm:ss` times of Umeng's `policy` (`expire_time`,
 /// `start_time`). Umeng's API document does not name their time zone; Herald
-/// writes Beijing time (UTC+8, which has no daylight saving), the zone of
-/// Umeng's console. This is an inference, stated wherever it is used.
+/// writes Beijing time (UTC+8, which has no daylight saving), Umeng being a
+/// service in China. This is an assumption, stated wherever it is used.
 public enum UmengTime {
     /// UTC+8.
     static let zone = TimeZone(secondsFromGMT: 8 * 3_600)!
