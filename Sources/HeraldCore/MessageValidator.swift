@@ -165,6 +165,7 @@ public struct MessageValidator: Sendable {
                   scheme == "http" || scheme == "https", url.host?.isEmpty == false
             else { throw .invalid("to", "'to' must be an http(s) URL", code: "invalid_recipient") }
         case .push:
+            if let problem = UmengPushAddress.problem(with: to) { throw .invalid("to", problem, code: "invalid_recipient") }
             guard to.utf8.count <= MessageLimits.maxPushTokenCharacters,
                   to.utf8.allSatisfy({ Self.isTokenByte($0) || $0 == UInt8(ascii: ":") })
             else { throw .invalid("to", "'to' must be a device token", code: "invalid_recipient") }

@@ -10,6 +10,7 @@ import MiniProgramAdapter
 import SendGridAdapter
 import SMTPAdapter
 import TwilioAdapter
+import UmengAdapter
 import WebhookAdapter
 import WeChatAdapter
 
@@ -27,6 +28,7 @@ public struct ProviderRegistry: Sendable {
         DirectMailRegistration.self,
         FCMRegistration.self,
         APNsRegistration.self,
+        UmengRegistration.self,
         WeChatRegistration.self,
         MiniProgramRegistration.self,
         WebhookRegistration.self,

@@ -28,8 +28,10 @@ public struct FCMProvider: ChannelProvider {
         }
     }
 
-    /// Everything but an APNs device token: FCM registration tokens.
-    public func canDeliver(to recipient: String) -> Bool { !PushToken.isAPNsDeviceToken(recipient) }
+    /// Everything but an APNs device token or an `umeng:` recipient: FCM registration tokens.
+    public func canDeliver(to recipient: String) -> Bool {
+        !PushToken.isAPNsDeviceToken(recipient) && !UmengPushAddress.isUmeng(recipient)
+    }
 
     static let scope = "https://www.googleapis.com/auth/firebase.messaging"
 
