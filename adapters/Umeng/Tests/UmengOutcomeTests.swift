@@ -121,6 +121,7 @@ struct UmengOutcomeTests {
                 case .permanent(let code, _): "permanent " + code
                 case .invalidRecipient(let code, _): "invalid " + code
                 case .optedOut(let code, _): "opted out " + code
+                case .declined(let code, _, _): "declined " + code
                 }
             }
             func send(_ to: String, data: String? = nil) async -> String { code(await provider.send(Self.push(to, data: data))) }
