@@ -46,8 +46,8 @@ struct DirectMailSimulatorTests {
     func outcomes() async throws {
         try await withHarness(Self.options()) { h in
             let provider = Self.provider(h)
-            guard case .accepted(let envID, .sent) = await provider.send(Self.mail(to: "ok@example.com")) else {
-                Issue.record("a valid send is accepted as sent")
+            guard case .accepted(let envID, .delivered) = await provider.send(Self.mail(to: "ok@example.com")) else {
+                Issue.record("a valid send is accepted as delivered")
                 return
             }
             #expect(!envID.isEmpty)
