@@ -113,8 +113,9 @@ public struct WeComProvider: ChannelProvider {
                 code: "unlicenseduser", message: "WeCom took the call but listed the userid in unlicenseduser: "
                     + "the member has no (or an expired) API license; nothing was delivered"))
         }
+        // No receipt follows, so acceptance is final (recorded delivered, as for FCM, APNs and SMTP).
         // A repeat WeCom dropped as a duplicate may come without a msgid; it was still taken.
-        return .done(.accepted(providerMessageID: reply.msgid ?? "", status: .sent))
+        return .done(.accepted(providerMessageID: reply.msgid ?? "", status: .delivered))
     }
 
     /// The message/send body, with sorted keys so that a retry's JSON is the

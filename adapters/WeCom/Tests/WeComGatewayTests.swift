@@ -42,7 +42,7 @@ struct WeComGatewayTests {
     func delivered(layout: RedisLayout) async throws {
         try await withHarness(on: layout) { h in
             let text = try await h.sendWeCom(to: "ZhangSan")
-            try await h.waitForStatus(text, "sent")
+            try await h.waitForStatus(text, "delivered")
             let stored = try await h.message(text)
             #expect(stored.fields["provider"] == "wecom")
             #expect(stored.fields["provider_message_id"]?.isEmpty == false)
@@ -59,7 +59,7 @@ struct WeComGatewayTests {
             let card = try await h.sendWeCom(
                 to: "li.si@corp", content: #"{"title":"报销审批","body":"<div class=\"gray\">2026年12月7日</div>已通过"}"#,
                 data: #"{"msgtype":"textcard","url":"https://oa.example.com/r/7","btntxt":"查看"}"#)
-            try await h.waitForStatus(card, "sent")
+            try await h.waitForStatus(card, "delivered")
             let cardJSON = try h.weComPayload(to: "li.si@corp")
             #expect(cardJSON["msgtype"] as? String == "textcard")
             #expect(cardJSON["safe"] == nil, "safe is for text only")
@@ -71,7 +71,7 @@ struct WeComGatewayTests {
 
             let markdown = try await h.sendWeCom(to: "wangwu", content: #"{"body":"**构建失败** [日志](https://ci.example.com/1)"}"#,
                                                  data: #"{"msgtype":"markdown"}"#)
-            try await h.waitForStatus(markdown, "sent")
+            try await h.waitForStatus(markdown, "delivered")
             #expect((try h.weComPayload(to: "wangwu")["markdown"] as? [String: String])?["content"]?.hasPrefix("**构建失败**") == true)
             #expect(!(try await h.events(text).contains { $0.type.hasPrefix("receipt") }), "WeCom posts no receipts")
         }
@@ -83,7 +83,7 @@ struct WeComGatewayTests {
         options.settings["HERALD_WECOM_SAFE"] = "1"
         try await withHarness(options) { h in
             let id = try await h.sendWeCom(to: "safe-user")
-            try await h.waitForStatus(id, "sent")
+            try await h.waitForStatus(id, "delivered")
             #expect(try h.weComPayload(to: "safe-user")["safe"] as? Int == 1)
         }
     }
@@ -133,7 +133,7 @@ struct WeComGatewayTests {
                 {"channel":"wecom","to":"tpl-user","template":"approval","data":{"kind":"报销","name":"李雷","id":"42"}}
                 """#)
             let id = try #require(reply.json["id"] as? String, "\(reply.body)")
-            try await h.waitForStatus(id, "sent")
+            try await h.waitForStatus(id, "delivered")
             let textcard = try #require(try h.weComPayload(to: "tpl-user")["textcard"] as? [String: String])
             #expect(textcard["title"] == "报销审批")
             #expect(textcard["description"] == "李雷 的申请已通过")
@@ -156,7 +156,7 @@ struct WeComGatewayTests {
         try await withHarness(options, on: layout) { h in
             for userID in ["busy-user", "flood-user"] {
                 let id = try await h.sendWeCom(to: userID)
-                try await h.waitForStatus(id, "sent")
+                try await h.waitForStatus(id, "delivered")
                 #expect(try await h.message(id).attempts == 2)
             }
             h.simulator(WeComSimulator.self).answer("NoLicense", with: .listed(unlicensed: true))
@@ -176,7 +176,7 @@ struct WeComGatewayTests {
     func tokenRefresh(layout: RedisLayout) async throws {
         try await withHarness(on: layout) { h in
             let first = try await h.sendWeCom(to: "token-user-0")
-            try await h.waitForStatus(first, "sent")
+            try await h.waitForStatus(first, "delivered")
             let simulator = h.simulator(WeComSimulator.self)
             #expect(simulator.tokensIssued == 1)
             let shared = try await h.sharedWeComToken()
@@ -185,7 +185,7 @@ struct WeComGatewayTests {
             simulator.expireTokens()
             var ids: [String] = []
             for index in 1...8 { ids.append(try await h.sendWeCom(to: "token-user-\(index)")) }
-            for id in ids { try await h.waitForStatus(id, "sent") }
+            for id in ids { try await h.waitForStatus(id, "delivered") }
             #expect(simulator.tokensIssued == 2, "one refresh for every sender that saw 42001")
             for id in ids { #expect(try await h.message(id).attempts == 1, "the refresh retried within the attempt") }
             let refreshed = try await h.sharedWeComToken()

@@ -61,11 +61,11 @@ struct WeComMessageTests {
             Issue.record("a listed userid is an invalid recipient")
             return
         }
-        guard case .done(.accepted("m1", .sent)) = WeComProvider.outcome(listed, to: "lisi") else {
+        guard case .done(.accepted("m1", .delivered)) = WeComProvider.outcome(listed, to: "lisi") else {
             Issue.record("another userid listed does not concern this message")
             return
         }
-        guard case .done(.accepted("42", .sent)) = WeComProvider.outcome(try reply(#"{"errcode":0,"msgid":42}"#), to: "x") else {
+        guard case .done(.accepted("42", .delivered)) = WeComProvider.outcome(try reply(#"{"errcode":0,"msgid":42}"#), to: "x") else {
             Issue.record("a numeric msgid is read")
             return
         }

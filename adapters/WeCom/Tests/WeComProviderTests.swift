@@ -63,7 +63,7 @@ struct WeComProviderTests {
             #expect(Self.describe(await provider.send(Self.message("Outside.Range"))).code == "invaliduser")
             #expect(Self.describe(await provider.send(Self.message("NoLicense"))).code == "unlicenseduser")
             #expect(h.ledger(WeComRegistration.name).accepted(to: "NoLicense") == 0)
-            guard case .accepted(let msgID, .sent) = await provider.send(Self.message("listed-nobody")), !msgID.isEmpty else {
+            guard case .accepted(let msgID, .delivered) = await provider.send(Self.message("listed-nobody")), !msgID.isEmpty else {
                 Issue.record("a reply with empty invaliduser is a send")
                 return
             }
