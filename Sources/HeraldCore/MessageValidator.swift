@@ -46,6 +46,11 @@ public struct MessageValidator: Sendable {
         if encryption == nil { try validateRecipient(to, channel: channel) }
 
         var content = try validateContent(request, rendered: rendered, channel: channel)
+        if channel == .wecom {
+            // WeCom truncates over-long fields silently: refuse them here, naming the field.
+            let data = (rendered == nil ? request.data : rendered?.data) ?? [:]
+            _ = try WeComAppMessage(body: content.body, title: content.title, data: data)
+        }
         let category = try parseEnum(request.category, field: "category", default: MessageCategory.transactional)
         if channel == .sms, let signature = rendered?.signature ?? smsSignature, !content.body.hasPrefix(signature) {
             content.body = signature + content.body

@@ -13,6 +13,7 @@ import TwilioAdapter
 import UmengAdapter
 import WebhookAdapter
 import WeChatAdapter
+import WeComAdapter
 
 /// Every provider Herald has, and which of them a configuration enables: the
 /// one list the gateway, the doctor, the sandbox's secrets and simulators and
@@ -31,6 +32,7 @@ public struct ProviderRegistry: Sendable {
         UmengRegistration.self,
         WeChatRegistration.self,
         MiniProgramRegistration.self,
+        WeComRegistration.self,
         WebhookRegistration.self,
     ])
 

@@ -22,6 +22,9 @@ cases only, in every phase; a negative case is refused whatever it breaks):
   or a network HERALD_WEBHOOK_ALLOWED_NETWORKS lists), so it becomes 127.0.0.1:9;
 - a `timezone` that is no IANA zone name the server knows;
 - a suppression whose recipient is not in the shape of the channel in the path;
+- a wecom message's fields: WeCom's limits are UTF-8 bytes (a schema counts
+  characters) and a textcard needs a title and an http(s) url, so the message
+  becomes text (or stays markdown) with at most 2,048 bytes of body;
 - a stats range (`from`/`to`, defaulting to today) over 366 days or reversed;
 - a template field with Mustache braces (a top-level field or one of its
   `data` fields): its syntax is checked by the server;
@@ -184,6 +187,19 @@ def fit_message(message):
     if message.get("channel") == "miniprogram":
         # WeChat's keyword rules (thing ≤ 20 characters, phrase ≤ 5 Chinese…) are checked at acceptance.
         message["data"] = {"template_id": "TPL-FUZZ", "thing1": "fuzz"}
+    if message.get("channel") == "wecom":
+        fit_wecom(message)
+
+
+def fit_wecom(message):
+    """A wecom message within WeCom's byte limits: text (or markdown) of at most 2,048 bytes."""
+    data = message.get("data")
+    if isinstance(data, dict) and data.get("msgtype") != "markdown":
+        data.pop("msgtype", None)
+    content = message.get("content")
+    if isinstance(content, dict) and isinstance(content.get("body"), str):
+        body = content["body"].encode("utf-8", "ignore")[:2048].decode("utf-8", "ignore")
+        content["body"] = body or "fuzz"
 
 
 def fit(case):
