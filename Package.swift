@@ -1,61 +1,31 @@
 // swift-tools-version:6.1
-import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
-/// What every provider under adapters/ builds on: the provider kit, and the
-/// simulator kit its simulator is made with.
-let adapterDependencies: [Target.Dependency] = [
-    "HeraldProviders", "HeraldSimulators", "HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
-    .product(name: "NIOHTTP1", package: "swift-nio"),
-    .product(name: "AsyncHTTPClient", package: "async-http-client"),
-    .product(name: "Crypto", package: "swift-crypto"),
-    .product(name: "_CryptoExtras", package: "swift-crypto"),
-    .product(name: "Hummingbird", package: "hummingbird"),
-    .product(name: "HTTPTypes", package: "swift-http-types"),
-    .product(name: "Logging", package: "swift-log"),
-]
+/// Every provider, one folder each under adapters/ (sender, webhook,
+/// registration, simulator), in one target: a folder added there is part of
+/// the build with no line here, and its tests go in Tests/HeraldAdaptersTests/<Name>.
+let adapters: Target = .target(
+    name: "HeraldAdapters",
+    dependencies: [
+        "HeraldProviders", "HeraldSimulators", "HeraldCore", "CCurl",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+    ],
+    path: "adapters",
+    swiftSettings: strict)
 
-/// The folders under adapters/ that hold a provider (all but the shared kit):
-/// a provider is found by its folder, so adding one edits no list here.
-let adapterNames: [String] = {
-    let root = Context.packageDirectory + "/adapters"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-    return names.filter { $0 != "Provider" && FileManager.default.fileExists(atPath: root + "/" + $0 + "/" + $0 + "Registration.swift") }
-        .sorted()
-}()
-
-/// Extra dependencies a provider needs beyond `adapterDependencies`.
-let adapterExtras: [String: [Target.Dependency]] = [
-    "APNs": [.product(name: "NIOSSL", package: "swift-nio-ssl")],
-    "DirectMail": ["AliyunAdapter"],
-    "SMTP": ["CCurl", .product(name: "NIOPosix", package: "swift-nio")],
-    "MiniProgram": ["WeChatAdapter"],
-]
-
-/// Whether a provider folder has its own tests (`adapters/<name>/Tests`).
-func hasTests(_ name: String) -> Bool {
-    FileManager.default.fileExists(atPath: Context.packageDirectory + "/adapters/" + name + "/Tests")
-}
-
-/// One provider: a target named `<name>Adapter` in `adapters/<name>` (its
-/// sender, webhook, registration and `Simulator/`), and its tests in
-/// `adapters/<name>/Tests` as `<name>AdapterTests`.
-func adapter(_ name: String) -> [Target] {
-    var targets: [Target] = [
-        .target(name: name + "Adapter", dependencies: adapterDependencies + (adapterExtras[name] ?? []),
-                path: "adapters/" + name, exclude: hasTests(name) ? ["Tests"] : [], swiftSettings: strict),
-    ]
-    if hasTests(name) {
-        targets.append(.testTarget(name: name + "AdapterTests", dependencies: ["HeraldTesting"] + wholeHerald,
-                                   path: "adapters/" + name + "/Tests", swiftSettings: strict))
-    }
-    return targets
-}
-
-/// Every adapter, for the targets that wire them up.
-let allAdapters: [Target.Dependency] = adapterNames.map { .byName(name: $0 + "Adapter") }
+/// The providers, for the targets that wire them up.
+let allAdapters: [Target.Dependency] = ["HeraldAdapters"]
 
 /// Everything a whole Herald on loopback is made of: what HeraldTesting
 /// assembles, and what the integration tests reach into.
@@ -130,7 +100,6 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "_CryptoExtras", package: "swift-crypto"),
                                .product(name: "AsyncHTTPClient", package: "async-http-client")],
-                path: "adapters/Provider",
                 swiftSettings: strict),
         .target(name: "HeraldMetrics",
                 dependencies: ["HeraldCore", "HeraldRedis", .product(name: "Prometheus", package: "swift-prometheus")],
@@ -190,7 +159,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "herald-bench",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldProviders", "HeraldTemplates",
-                                         "HeraldSimulators", "HeraldRegistry", "HeraldLoadGenerator", "WebhookAdapter",
+                                         "HeraldSimulators", "HeraldRegistry", "HeraldLoadGenerator", "HeraldAdapters",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Hummingbird", package: "hummingbird"),
@@ -201,7 +170,7 @@ let package = Package(
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests",
                     dependencies: ["HeraldCore", "HeraldLogging", "HeraldProviders", "HeraldTemplates", "HeraldRedis",
-                                   "SendGridAdapter", "WebhookAdapter", .product(name: "Logging", package: "swift-log")],
+                                   "HeraldAdapters", .product(name: "Logging", package: "swift-log")],
                     exclude: ["Fixtures"],
                     swiftSettings: strict),
         .testTarget(name: "HeraldProvidersTests",
@@ -226,5 +195,7 @@ let package = Package(
                 swiftSettings: strict),
         .testTarget(name: "HeraldIntegrationTests", dependencies: ["HeraldTesting"] + wholeHerald,
                     swiftSettings: strict),
-    ] + adapterNames.flatMap(adapter)
+        adapters,
+        .testTarget(name: "HeraldAdaptersTests", dependencies: ["HeraldTesting"] + wholeHerald, swiftSettings: strict),
+    ]
 )

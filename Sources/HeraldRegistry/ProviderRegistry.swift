@@ -1,19 +1,8 @@
-import AliyunAdapter
+import HeraldAdapters
 import Foundation
-import APNsAdapter
-import DirectMailAdapter
-import FCMAdapter
 import HeraldCore
 import HeraldProviders
 import HeraldSimulators
-import MiniProgramAdapter
-import SendGridAdapter
-import SMTPAdapter
-import TwilioAdapter
-import UmengAdapter
-import WebhookAdapter
-import WeChatAdapter
-import WeComAdapter
 
 /// Every provider Herald has, and which of them a configuration enables: the
 /// one list the gateway, the doctor, the sandbox's secrets and simulators and

@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-import AliyunAdapter
-import SendGridAdapter
-import WeChatAdapter
+import HeraldAdapters
 
 /// Receipts and events posted to Herald exactly as three providers sign
 /// them, with the sandbox secrets (or a forger's, to see them refused): what

@@ -14,7 +14,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
-import WebhookAdapter
+import HeraldAdapters
 
 /// A whole Herald on loopback for one test: a private redis-server on a free
 /// port (or a local 3-master Redis Cluster), the API, the dispatcher and the

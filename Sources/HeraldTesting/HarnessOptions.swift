@@ -3,7 +3,7 @@ import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
 import HeraldSimulators
-import TwilioAdapter
+import HeraldAdapters
 
 /// What a test wants different from the defaults.
 public struct HarnessOptions: Sendable {

@@ -4,7 +4,7 @@ import HeraldLogging
 import HeraldProviders
 import HeraldRegistry
 import HeraldSimulators
-import WebhookAdapter
+import HeraldAdapters
 import Hummingbird
 import Logging
 import ServiceLifecycle

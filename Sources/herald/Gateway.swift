@@ -11,7 +11,7 @@ import HeraldRegistry
 import Hummingbird
 import Logging
 import ServiceLifecycle
-import WebhookAdapter
+import HeraldAdapters
 
 /// Assembles a Herald process from its configuration and runs it until SIGTERM/SIGINT.
 enum Gateway {

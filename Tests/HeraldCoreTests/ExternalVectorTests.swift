@@ -1,9 +1,8 @@
 import Foundation
 import HeraldCore
 import HeraldProviders
-import SendGridAdapter
+import HeraldAdapters
 import Testing
-import WebhookAdapter
 
 /// Vectors made outside Herald, by `Fixtures/make-vectors.py` (Python's
 /// `cryptography`, `hmac`, `hashlib`, and `openssl enc` for CBC): Herald's

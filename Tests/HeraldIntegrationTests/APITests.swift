@@ -4,7 +4,7 @@ import HeraldRedis
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("HTTP API")
 struct APITests {

@@ -4,8 +4,7 @@ import HeraldRedis
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
-import WebhookAdapter
+import HeraldAdapters
 
 @Suite("Delivery end to end")
 struct DeliveryTests {

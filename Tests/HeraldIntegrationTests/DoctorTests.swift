@@ -1,11 +1,8 @@
-import FCMAdapter
+import HeraldAdapters
 import Foundation
 import HeraldRedis
 import HeraldTesting
-import SendGridAdapter
 import Testing
-import TwilioAdapter
-import WeChatAdapter
 
 /// `herald doctor` run as an operator would, against the test's simulators
 /// standing in for the providers' real endpoints, with their credentials.

@@ -6,7 +6,7 @@ import HeraldRedis
 import HeraldTesting
 import NIOCore
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Encrypted recipients")
 struct EncryptedRecipientTests {

@@ -1,4 +1,4 @@
-import AliyunAdapter
+import HeraldAdapters
 import Foundation
 import HeraldCore
 import HeraldDispatch
@@ -6,7 +6,6 @@ import HeraldSimulators
 import HeraldTesting
 import Synchronization
 import Testing
-import TwilioAdapter
 
 /// Whether the simulated Twilio is down, flipped by the test.
 final class Switch: Sendable {

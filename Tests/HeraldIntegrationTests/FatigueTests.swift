@@ -4,7 +4,7 @@ import HeraldRedis
 import HeraldSimulators
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Fatigue caps")
 struct FatigueTests {

@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 /// A graceful stop (what SIGTERM asks for) takes no new work, lets every send
 /// in flight finish and be recorded, and leaves nothing pending: a restarted

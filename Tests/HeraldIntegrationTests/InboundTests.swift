@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Inbound SMS")
 struct InboundTests {

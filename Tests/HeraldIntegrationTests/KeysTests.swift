@@ -5,7 +5,7 @@ import HeraldRedis
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 /// API keys with scopes, their revocation and rate across instances, and the
 /// audit log of every change, against a real redis-server.

@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Short links")
 struct LinkTests {

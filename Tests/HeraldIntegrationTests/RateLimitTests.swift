@@ -4,7 +4,7 @@ import HeraldDispatch
 import HeraldRedis
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Provider rate limits")
 struct RateLimitTests {

@@ -6,7 +6,7 @@ import HeraldRedis
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Crash recovery")
 struct ReclaimTests {

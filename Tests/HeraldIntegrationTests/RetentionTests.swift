@@ -3,9 +3,8 @@ import HeraldCore
 import HeraldDispatch
 import HeraldRedis
 import HeraldTesting
-import SendGridAdapter
+import HeraldAdapters
 import Testing
-import TwilioAdapter
 
 /// Redis must not grow without bound: every key Herald writes expires, except
 /// the documented long-lived kinds, and a message's history is capped.

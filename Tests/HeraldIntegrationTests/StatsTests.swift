@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Campaign stats")
 struct StatsTests {

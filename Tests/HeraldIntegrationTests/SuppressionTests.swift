@@ -4,7 +4,7 @@ import HeraldSimulators
 import HeraldTesting
 import NIOHTTP1
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Suppressions")
 struct SuppressionTests {

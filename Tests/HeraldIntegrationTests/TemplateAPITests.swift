@@ -2,7 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldTesting
 import Testing
-import TwilioAdapter
+import HeraldAdapters
 
 @Suite("Templates over the API")
 struct TemplateAPITests {

@@ -8,7 +8,7 @@ import HeraldSimulators
 import HeraldTesting
 import NIOCore
 import Testing
-import WebhookAdapter
+import HeraldAdapters
 
 /// Where webhooks may connect, with API keys configured (not the sandbox):
 /// loopback, link-local, private and other non-public targets are refused at

@@ -1,11 +1,8 @@
-import AliyunAdapter
+import HeraldAdapters
 import Foundation
 import HeraldCore
 import HeraldTesting
-import SendGridAdapter
 import Testing
-import TwilioAdapter
-import WeChatAdapter
 
 /// What an attacker tries against the receipt and inbound endpoints: a
 /// provider Herald is not configured for, oversized bodies. Every attempt is

@@ -1,7 +1,7 @@
 import Foundation
 import HeraldProviders
 import Testing
-import WebhookAdapter
+import HeraldAdapters
 
 /// Where webhooks may connect: the address classification, the CIDR parser
 /// and the policy built from `HERALD_WEBHOOK_ALLOWED_NETWORKS`. Pure values,

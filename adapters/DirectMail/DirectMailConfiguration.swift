@@ -1,4 +1,3 @@
-import AliyunAdapter
 import HeraldCore
 
 /// An Aliyun DirectMail (邮件推送) account: what SingleSendMail needs beside

@@ -1,4 +1,3 @@
-import AliyunAdapter
 import Foundation
 import HeraldCore
 import HeraldProviders

@@ -1,4 +1,3 @@
-import WeChatAdapter
 
 /// A mini-program's account as Herald sends subscribe messages with it.
 public struct MiniProgramConfiguration: Sendable, Equatable {

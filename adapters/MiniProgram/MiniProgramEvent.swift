@@ -1,6 +1,5 @@
 import Foundation
 import HeraldCore
-import WeChatAdapter
 
 /// What a mini-program's server URL receives that matters to Herald, in the
 /// XML or the JSON form (the console chooses): the results of subscribe

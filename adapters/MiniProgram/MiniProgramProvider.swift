@@ -2,7 +2,6 @@ import Foundation
 import HeraldCore
 import HeraldProviders
 import NIOCore
-import WeChatAdapter
 
 /// WeChat mini-program subscribe messages:
 /// `POST /cgi-bin/message/subscribe/send?access_token=…` with touser (the

@@ -1,7 +1,6 @@
 import HeraldCore
 import HeraldProviders
 import HeraldSimulators
-import WeChatAdapter
 
 /// WeChat mini-program subscribe messages (`miniprogram` channel) and the
 /// mini-program's message-push server URL (signed send results and

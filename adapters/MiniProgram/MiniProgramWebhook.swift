@@ -1,6 +1,5 @@
 import HeraldCore
 import HeraldProviders
-import WeChatAdapter
 
 /// The mini-program's message-push server URL (`/v1/receipts/miniprogram`):
 /// signed like an official account's. A subscribe send's result is a

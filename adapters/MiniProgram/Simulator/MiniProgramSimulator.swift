@@ -5,7 +5,6 @@ import HeraldSimulators
 import Hummingbird
 import NIOCore
 import Synchronization
-import WeChatAdapter
 
 /// WeChat's mini-program subscribe API on loopback, under `/mp` (so it can
 /// share the simulators' port with the official account's, which has the
