@@ -94,7 +94,7 @@ struct CampaignFatigueTests {
             for index in 0..<3 {
                 let id = try await h.sendSMS(
                     to: "+1415555033\(index)", extra: #","category":"marketing","campaign":"c-2","user_id":"u-camp""#)
-                try await eventually("\(id) is final") { ["delivered", "suppressed"].contains(try await h.status(id)) }
+                try await eventually("\(id) is final", timeout: .seconds(30)) { ["delivered", "suppressed"].contains(try await h.status(id)) }
                 statuses.append(try await h.status(id))
             }
             #expect(statuses == ["delivered", "delivered", "suppressed"])
