@@ -119,6 +119,16 @@ struct TemplateTests {
         #expect(throws: Never.self) { try TemplateDraft.validateName("order_shipped.v2") }
     }
 
+    @Test("a required variable name is 1–128 code points, as openapi.yaml's maxLength counts them, not bytes")
+    func requiredNameLength() throws {
+        func draft(_ name: String) -> TemplateDraft {
+            TemplateDraft(channel: "sms", variant: TemplateVariant(body: "x"), required: [name])
+        }
+        #expect(throws: Never.self) { try draft(String(repeating: "Ω", count: 128)).validated() }
+        #expect(throws: APIError.self) { try draft(String(repeating: "a", count: 129)).validated() }
+        #expect(throws: APIError.self) { try draft("").validated() }
+    }
+
     @Test("a null field of a draft is refused with 422 naming it (the contract types data as an object)",
           arguments: ["data", "signature", "locale", "required", "shorten_links"])
     func nullDraftField(field: String) {

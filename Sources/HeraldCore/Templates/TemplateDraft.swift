@@ -130,7 +130,7 @@ public struct TemplateDraft: Sendable, Equatable, Decodable {
             guard required.count <= Self.maxRequired else {
                 throw .invalid("required", "at most \(Self.maxRequired) variables may be required")
             }
-            for name in required where name.isEmpty || name.utf8.count > 128 {
+            for name in required where name.isEmpty || name.unicodeScalars.count > 128 {  // code points, as JSON Schema counts maxLength
                 throw .invalid("required", "a required variable name is 1–128 characters")
             }
         }
