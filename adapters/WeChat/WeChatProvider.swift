@@ -58,23 +58,15 @@ public struct WeChatProvider: ChannelProvider {
 
     /// What one call with an access token came to: WeChat rejected the token
     /// (refresh it and call again, once), or an outcome.
-    public enum Attempt: Sendable {
-        case tokenRejected(String)
-        case done(SendOutcome)
-    }
+    public typealias Attempt = AccessTokenCache.Answer<SendOutcome>
 
-    /// Runs `call` with the shared access token, and once more with a fresh
-    /// one if WeChat rejected it (40001, 42001): the one token discipline of
-    /// every WeChat API Herald calls.
+    /// Runs `call` through the token cache's one-refresh discipline
+    /// (`AccessTokenCache.withToken`) and turns what is left into an outcome:
+    /// a token rejected twice or not obtained is retried later. Every WeChat
+    /// API Herald calls (official account, mini-program) goes through it.
     public static func withToken(_ tokens: AccessTokenCache, _ call: (String) async throws -> Attempt) async -> SendOutcome {
         do {
-            var token = try await tokens.current()
-            var outcome = try await call(token)
-            if case .tokenRejected = outcome {
-                token = try await tokens.refresh(replacing: token)
-                outcome = try await call(token)
-            }
-            switch outcome {
+            switch try await tokens.withToken(call) {
             case .tokenRejected(let code): return .retryable(code: code, message: "access token rejected twice", retryAfterMillis: nil)
             case .done(let result): return result
             }
