@@ -101,15 +101,7 @@ public struct MiniProgramProvider: ChannelProvider {
         ]
         let url = data.removeValue(forKey: "url")
         if let page = data.removeValue(forKey: "page") ?? url { payload["page"] = page }
-        var keywords: [String: JSONValue] = [:]
-        for (key, value) in data {
-            switch value {
-            case .object: keywords[key] = value
-            case .string: keywords[key] = .object(["value": value])
-            default: keywords[key] = .object(["value": .string(value.text)])
-            }
-        }
-        payload["data"] = .object(keywords)
+        payload["data"] = .object(WeChatProvider.keywordValues(data))
         return JSONValue.object(payload).encoded()
     }
 }

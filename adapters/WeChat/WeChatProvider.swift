@@ -132,16 +132,22 @@ public struct WeChatProvider: ChannelProvider {
         ]
         if let url = data.removeValue(forKey: "url") { payload["url"] = url }
         if let miniprogram = data.removeValue(forKey: "miniprogram") { payload["miniprogram"] = miniprogram }
-        var keywords: [String: JSONValue] = [:]
-        for (key, value) in data {
-            switch value {
-            case .object: keywords[key] = value
-            case .string: keywords[key] = .object(["value": value])
-            default: keywords[key] = .object(["value": .string(value.text)])
-            }
-        }
+        var keywords = keywordValues(data)
         if keywords.isEmpty { keywords["content"] = .object(["value": .string(message.body)]) }
         payload["data"] = .object(keywords)
         return JSONValue.object(payload).encoded()
+    }
+
+    /// WeChat's keyword form, shared by template and subscribe messages:
+    /// `"name": "李雷"` → `"name": {"value": "李雷"}`; an object is taken as
+    /// given, any other value as its text.
+    public static func keywordValues(_ data: [String: JSONValue]) -> [String: JSONValue] {
+        data.mapValues { value in
+            switch value {
+            case .object: value
+            case .string: .object(["value": value])
+            default: .object(["value": .string(value.text)])
+            }
+        }
     }
 }
