@@ -24,12 +24,16 @@ public struct ChannelPartitions: Sendable, Equatable {
     public func pick(idempotencyKey: String?) -> Int {
         guard count > 1 else { return 0 }
         guard let key = idempotencyKey else { return Int.random(in: 0..<count) }
-        // FNV-1a: stable across processes and releases, unlike Hasher.
+        return Int(Self.stableHash(key) % UInt64(count))
+    }
+
+    /// FNV-1a of `text`: stable across processes and releases, unlike `Hasher`.
+    public static func stableHash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
+        for byte in text.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3
         }
-        return Int(hash % UInt64(count))
+        return hash
     }
 }

@@ -25,6 +25,22 @@ public enum MessageID {
             let first = generator.next()
             return (first, generator.next())
         }
+        return encode(channel: channel, partition: partition, millis: nowMillis, first: first, second: second)
+    }
+
+    /// An id fixed by its inputs: a campaign recipient's message gets the same
+    /// id however often its release is tried, so it is stored once. `seed`
+    /// (a keyed hash of campaign and person) stands for the random bits.
+    public static func derived(channel: Channel, partition: Int, millis: Int64, seed: UInt64) -> String {
+        precondition((0..<maxPartitions).contains(partition), "partition out of range")
+        var generator = SplitMix64(seed: seed)
+        let first = generator.next()
+        return encode(channel: channel, partition: partition, millis: millis, first: first, second: generator.next())
+    }
+
+    private static func encode(channel: Channel, partition: Int, millis nowMillis: Int64, first: UInt64, second: UInt64)
+        -> String
+    {
         var bytes = [UInt8](repeating: 0, count: 16)
         var time = UInt64(max(0, nowMillis))
         for index in stride(from: 5, through: 0, by: -1) {

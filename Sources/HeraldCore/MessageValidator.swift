@@ -153,6 +153,21 @@ public struct MessageValidator: Sendable {
         }
     }
 
+    /// Checks a recipient as a message would carry it, clear or encrypted
+    /// under a key this gateway holds (not decrypted): campaign imports use it.
+    public func checkRecipient(_ to: String, encryption: String?, keyID: String?, channel: Channel) throws(APIError)
+        -> RecipientEncryption?
+    {
+        let mode = try validateEncryption(encryption, to: to, keyID: keyID)
+        if mode == nil { try validateRecipient(to, channel: channel) }
+        return mode
+    }
+
+    /// Checks a free-form tag (`locale`, `user_id`, `campaign`): 1–128 printable characters.
+    public func checkTag(_ value: String?, field: String) throws(APIError) -> String? {
+        try validateTag(value, field: field)
+    }
+
     /// Checks a recipient's shape for its channel: also used by the suppressions API.
     public func validateRecipient(_ to: String, channel: Channel) throws(APIError) {
         switch channel {

@@ -19,6 +19,10 @@ public struct APIConfiguration: Sendable, Equatable {
     public var maxMessageBodyBytes: Int
     /// Largest accepted body of `POST /v1/messages/batch`.
     public var maxBatchBodyBytes: Int
+    /// Largest `text/csv` body of `POST /v1/campaigns/{id}/recipients` (`HERALD_CAMPAIGN_CSV_MAX_BYTES`).
+    public var maxCampaignCSVBytes = 128 * 1024 * 1024
+    /// Largest JSON body of `POST /v1/campaigns/{id}/recipients` (10,000 recipients with their data).
+    public var maxCampaignJSONBytes = 16 * 1024 * 1024
     /// Largest accepted provider receipt body.
     public var maxReceiptBodyBytes: Int
     /// The dispatcher's frequency caps, so a caller can read what is left of them.

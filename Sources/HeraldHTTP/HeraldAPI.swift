@@ -24,8 +24,9 @@ public struct HeraldAPI: Sendable {
     ///   checked when a webhook is accepted; nil accepts any http(s) URL.
     public init(store: MessageStore, configuration: APIConfiguration, metrics: HeraldMetrics,
                 webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator(),
-                webhookEgress: EgressGuard? = nil)
+                webhookEgress: EgressGuard? = nil, campaignRetentionSeconds: Int = 90 * 86_400)
     {
+        campaigns = CampaignStore(redis: store.redis, retentionSeconds: campaignRetentionSeconds)
         webhookTargets = webhookEgress.map { WebhookTargetCheck(egress: $0) }
         self.store = store
         self.webhooks = webhooks
@@ -35,6 +36,21 @@ public struct HeraldAPI: Sendable {
         clicks = ClickRecorder(
             store: LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds),
             logger: Logger(label: "herald.links"), dropped: { [metrics] count in metrics.clicksDropped(count) })
+    }
+
+    /// Where campaigns live (`HERALD_CAMPAIGN_RETENTION_DAYS` after they end).
+    let campaigns: CampaignStore
+
+    /// The loop that turns this gateway's campaign recipients into messages
+    /// as their pacing admits; run one beside each API.
+    public func campaignReleaser(logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000) -> CampaignReleaser {
+        let templateStore = TemplateStore(redis: store.redis, audit: store.settings.audit)
+        let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
+        return CampaignReleaser(
+            campaigns: campaigns, messages: store,
+            templates: TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions()),
+            validator: validator, shortener: LinkShortener(store: links, base: configuration.shortURLBase, ids: store),
+            metrics: metrics, logger: logger, tickMillis: tickMillis, leaseMillis: leaseMillis)
     }
 
     /// Writes the link clicks still buffered; call it once the HTTP server has stopped.
@@ -82,6 +98,11 @@ public struct HeraldAPI: Sendable {
             .register(on: v1)
         KeysController(store: keyStore, ring: keyRing).register(on: v1)
         AuditController(log: AuditLog(redis: store.redis)).register(on: v1)
+        CampaignsController(
+            store: campaigns, stats: StatsStore(redis: store.redis, partitions: store.settings.partitions),
+            templates: templateStore, validator: validator, fingerprints: store.settings.fingerprints,
+            configuration: configuration
+        ).register(on: v1)
         // Last, so that it wraps only the not-found responder and knows every route.
         router.add(middleware: MethodNotAllowedMiddleware(
             routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))

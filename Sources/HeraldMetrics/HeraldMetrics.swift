@@ -48,6 +48,13 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue)], by: amount)
     }
 
+    /// Campaign recipients turned into stored messages by the releaser.
+    public func campaignReleased(_ channel: Channel, count amount: Int) {
+        guard amount > 0 else { return }
+        count("campaign_recipients_released", help: "Campaign recipients turned into queued messages as their pacing admitted.",
+              [("channel", channel.rawValue)], by: amount)
+    }
+
     public func rejected(code: String) {
         count("requests_rejected", help: "Requests refused with a 4xx, by error code.", [("code", code)])
     }

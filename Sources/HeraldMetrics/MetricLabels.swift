@@ -15,6 +15,8 @@ public enum PolicyDecision: String, Sendable {
     case fatigueSuppressed = "fatigue_suppressed"
     case quietDeferred = "quiet_deferred"
     case quietExpired = "quiet_expired"
+    case campaignPaused = "campaign_paused"
+    case campaignCanceled = "campaign_canceled"
 }
 
 /// A provider circuit breaker's new state.

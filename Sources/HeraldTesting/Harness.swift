@@ -128,6 +128,7 @@ public final class Harness: Sendable {
             do {
                 try await harness.startServers()
                 if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
+                if options.startCampaignReleaser { harness.startCampaignReleaser() }
                 return harness
             } catch {
                 lastError = harness.serverError.value ?? error
@@ -300,6 +301,16 @@ public final class Harness: Sendable {
         let task = Task { await dispatcher.run() }
         tasks.withLock { $0.append(task) }
         return (dispatcher, task)
+    }
+
+    /// Starts a campaign releaser on this harness's API, as another gateway
+    /// instance would run one; `releaser.stop()` ends it as a shutdown does.
+    @discardableResult
+    public func startCampaignReleaser() -> (releaser: CampaignReleaser, task: Task<Void, Never>) {
+        let releaser = heraldAPI.campaignReleaser(logger: logger, tickMillis: 50, leaseMillis: options.campaignLeaseMillis)
+        let task = Task { await releaser.run() }
+        tasks.withLock { $0.append(task) }
+        return (releaser, task)
     }
 
     public func stop() async {

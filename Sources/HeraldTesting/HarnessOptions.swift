@@ -53,6 +53,10 @@ public struct HarnessOptions: Sendable {
     /// How long acceptance retries a write Redis could not take (production: 10 s; short here,
     /// so a test of an outage gets its 503 well within its HTTP client's timeout).
     public var storeRetryMillis = 1_000
+    /// Runs a campaign releaser beside the API, as every gateway does.
+    public var startCampaignReleaser = true
+    /// How long a campaign lease may stay unacknowledged before another releaser takes it over.
+    public var campaignLeaseMillis = 30_000
     /// How long a short link leads somewhere (the default: 90 days).
     public var linkLifetimeSeconds: Int?
 }

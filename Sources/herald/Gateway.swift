@@ -126,13 +126,16 @@ enum Gateway {
                     enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
                     smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
                     smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys),
-                webhookEgress: EgressGuard(policy: webhookEgress))
+                webhookEgress: EgressGuard(policy: webhookEgress),
+                campaignRetentionSeconds: try config.campaignRetentionDays() * 86_400)
             shutdownHooks.add { await api.flushClicks() }
             let server = api.application(host: config.httpHost, port: port, logger: logger) { boundPort in
                 Banner.print(config: config, port: boundPort, role: role, privateRedis: config.redisURL == nil && config.string("HERALD_REDIS_CLUSTER") == nil,
                              sandbox: sandbox != nil)
             }
             services.append(ListeningService(server: server, role: "the HTTP API", host: config.httpHost, port: port))
+            services.append(CampaignReleaserService(releaser: api.campaignReleaser(
+                logger: logger, leaseMillis: try config.int("HERALD_CAMPAIGN_LEASE_MS", default: 30_000))))
         }
         var lifecycle = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

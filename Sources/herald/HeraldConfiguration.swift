@@ -64,7 +64,8 @@ struct HeraldConfiguration {
         "HERALD_FATIGUE_CAMPAIGNS", "HERALD_SMS_MAX_SEGMENTS", "HERALD_SMS_SIGNATURE", "HERALD_SHORT_URL_BASE",
         "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
         "HERALD_STORE_RETRY_MS", "HERALD_HTTP_IDLE_TIMEOUT_SECONDS", "HERALD_HTTP_MAX_CONNECTIONS",
-        "HERALD_AUDIT_RETENTION_DAYS",
+        "HERALD_AUDIT_RETENTION_DAYS", "HERALD_CAMPAIGN_RETENTION_DAYS", "HERALD_CAMPAIGN_CSV_MAX_BYTES",
+        "HERALD_CAMPAIGN_LEASE_MS",
     ]
 
     /// Every key Herald reads.
@@ -172,7 +173,18 @@ struct HeraldConfiguration {
         }
         configuration.maxConnections = try int("HERALD_HTTP_MAX_CONNECTIONS", default: 10_000)
         guard configuration.maxConnections >= 1 else { throw ConfigurationError("HERALD_HTTP_MAX_CONNECTIONS must be at least 1") }
+        configuration.maxCampaignCSVBytes = try int("HERALD_CAMPAIGN_CSV_MAX_BYTES", default: 128 * 1024 * 1024)
+        guard configuration.maxCampaignCSVBytes >= 1024 else {
+            throw ConfigurationError("HERALD_CAMPAIGN_CSV_MAX_BYTES must be at least 1024")
+        }
         return configuration
+    }
+
+    /// How long a completed or canceled campaign stays readable (`HERALD_CAMPAIGN_RETENTION_DAYS`, 90).
+    func campaignRetentionDays() throws -> Int {
+        let days = try int("HERALD_CAMPAIGN_RETENTION_DAYS", default: 90)
+        guard (1...3_650).contains(days) else { throw ConfigurationError("HERALD_CAMPAIGN_RETENTION_DAYS must be 1–3650") }
+        return days
     }
 
     /// `HERALD_RECIPIENT_KEYS=id:base64,…`: the keys encrypted recipients are decrypted with.

@@ -36,6 +36,19 @@ public struct RecipientFingerprint: Sendable, Equatable {
         return "fp:" + Base64URL.encode(Array(hmac.finalize()).prefix(16))
     }
 
+    /// A 63-bit number standing for a person within `scope` (a campaign):
+    /// the same `identity` (`u:<user id>` or `t:<recipient>`) gives the same
+    /// number on every instance, and the number reveals nothing without the key.
+    public func person(_ identity: String, scope: String) -> UInt64 {
+        var hmac = keyed
+        hmac.update(data: Array(scope.utf8))
+        hmac.update(data: [0])
+        hmac.update(data: Array(identity.utf8))
+        var number: UInt64 = 0
+        for byte in Array(hmac.finalize()).prefix(8) { number = number << 8 | UInt64(byte) }
+        return number >> 1
+    }
+
     /// Whether a suppression entry's key is a fingerprint (entries from before
     /// fingerprints were keyed by the clear recipient).
     public static func isFingerprint(_ text: String) -> Bool { text.hasPrefix("fp:") }

@@ -2,7 +2,7 @@ import HeraldCore
 import HeraldRedis
 import HeraldProviders
 
-/// One claimed message from claim to record: reveal → quiet hours → choose a
+/// One claimed message from claim to record: campaign → reveal → quiet hours → choose a
 /// provider → rate limit → declined topic → fatigue → send → record. Each step is its own
 /// type; a step that ends the message (held, failed, suppressed) ends the
 /// pipeline, having recorded why.
@@ -11,6 +11,7 @@ struct DeliveryPipeline: Sendable {
     let providers: ProviderChain
 
     func deliver(_ claimed: ClaimedMessage) async {
+        if await CampaignGate(context: context).holds(claimed) { return }
         guard let claimed = await RecipientReveal(context: context).reveal(claimed) else { return }
         if await QuietHoursGate(context: context).holds(claimed) { return }
         let started = ContinuousClock.now

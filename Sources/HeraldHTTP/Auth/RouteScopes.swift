@@ -29,6 +29,14 @@ enum RouteScopes {
         "GET /v1/keys/{id}": .admin,
         "DELETE /v1/keys/{id}": .admin,
         "GET /v1/audit": .admin,
+        "POST /v1/campaigns": .campaigns,
+        "GET /v1/campaigns": .campaigns,
+        "GET /v1/campaigns/{id}": .campaigns,
+        "POST /v1/campaigns/{id}/recipients": .campaigns,
+        "POST /v1/campaigns/{id}/start": .campaigns,
+        "POST /v1/campaigns/{id}/pause": .campaigns,
+        "POST /v1/campaigns/{id}/resume": .campaigns,
+        "POST /v1/campaigns/{id}/cancel": .campaigns,
     ]
 
     static func scope(_ method: HTTPRequest.Method, _ path: String?) -> Scope {

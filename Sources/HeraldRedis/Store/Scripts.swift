@@ -25,10 +25,16 @@ public enum Scripts {
     public static let keyRevoke = RedisScript.bundled("key_revoke")
     public static let suppressionPut = RedisScript.bundled("suppression_put")
     public static let suppressionLift = RedisScript.bundled("suppression_lift")
+    public static let campaignCreate = RedisScript.bundled("campaign_create")
+    public static let campaignAdd = RedisScript.bundled("campaign_add")
+    public static let campaignState = RedisScript.bundled("campaign_state")
+    public static let campaignTake = RedisScript.bundled("campaign_take")
+    public static let campaignAck = RedisScript.bundled("campaign_ack")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
         partitionsRecord, partitionsRetire, keyCreate, keyRevoke, suppressionPut, suppressionLift,
+        campaignCreate, campaignAdd, campaignState, campaignTake, campaignAck,
     ]
 }

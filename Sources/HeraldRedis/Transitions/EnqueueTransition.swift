@@ -47,7 +47,9 @@ public enum EnqueueTransition {
                 fields.append((MessageHash.recipientFingerprint, settings.fingerprints.of(message.to, on: message.channel)))
             }
             arguments.append(id)
-            arguments.append(message.idempotencyKey != nil ? "1" : recheck ? "2" : "0")
+            // A preset id (a campaign recipient's, derived from campaign and person)
+            // may be stored already: the hash under it tells.
+            arguments.append(message.idempotencyKey != nil ? "1" : recheck || message.presetID != nil ? "2" : "0")
             arguments.append(String(message.sendAtMillis ?? 0))
             arguments.append(String(message.segments ?? 0))
             arguments.append(String(fields.count * 2))

@@ -2,7 +2,7 @@ import HeraldCore
 
 /// `hold.lua` as one typed call: a sending policy holds a claimed message
 /// back before any provider call; sending → scheduled at a due time,
-/// → expired, or → suppressed. The attempt is not counted.
+/// → expired, → suppressed, or → canceled. The attempt is not counted.
 public enum HoldTransition {
     /// What a policy does with the message it holds.
     public enum Hold: Sendable, Equatable {
@@ -12,6 +12,8 @@ public enum HoldTransition {
         case expire
         /// Ended `suppressed` with this reason.
         case suppress(reason: String)
+        /// Ended `canceled` (its campaign was canceled).
+        case cancel
     }
 
     /// What the script answers.
@@ -41,6 +43,7 @@ public enum HoldTransition {
         case .until(let due): ("scheduled", due, "")
         case .expire: ("expired", nowMillis, "")
         case .suppress(let reason): ("suppressed", nowMillis, reason)
+        case .cancel: ("canceled", nowMillis, "")
         }
         let keys = claimed.partition
         return ([keys.message(claimed.message.id), claimed.entry.stream, keys.delayed],

@@ -8,8 +8,11 @@ public struct DispatchStore: Sendable {
     /// `sent.lua` and `retry.lua`, their concurrent runs sharing round trips.
     private let sent: CoalescedScript
     private let retry: CoalescedScript
+    /// Which campaigns are paused or canceled, for the campaign gate.
+    public let campaignStates: CampaignStateCache
 
     public init(redis: any RedisCommands, settings: StoreSettings) {
+        campaignStates = CampaignStateCache(redis: redis)
         sent = CoalescedScript(Scripts.sent, redis: redis)
         retry = CoalescedScript(Scripts.retry, redis: redis)
         self.redis = redis

@@ -1,0 +1,47 @@
+/// The body of `POST /v1/campaigns` as decoded, before validation: every
+/// field optional, so that `CampaignDefinition.validate` names what is
+/// missing or wrong.
+public struct CampaignRequest: Sendable, Decodable {
+    public var id: String?
+    public var channel: String?
+    public var category: String?
+    public var template: String?
+    public var content: MessageContent?
+    public var pacing: Pacing?
+    public var timezone: String?
+    public var startAt: String?
+    public var endAt: String?
+
+    /// How fast, when and in what parts the audience is sent.
+    public struct Pacing: Sendable, Decodable {
+        public var ratePerMinute: Int?
+        public var dailyCap: Int?
+        public var windows: [Window]?
+        public var batches: [Batch]?
+
+        enum CodingKeys: String, CodingKey {
+            case ratePerMinute = "rate_per_minute"
+            case dailyCap = "daily_cap"
+            case windows, batches
+        }
+    }
+
+    /// `{"days":"mon-fri","from":"09:00","to":"20:00"}`.
+    public struct Window: Sendable, Decodable {
+        public var days: String?
+        public var from: String?
+        public var to: String?
+    }
+
+    /// `{"at": RFC 3339, "percent": n}`.
+    public struct Batch: Sendable, Decodable {
+        public var at: String?
+        public var percent: Int?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, category, template, content, pacing, timezone
+        case startAt = "start_at"
+        case endAt = "end_at"
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import HeraldCore
+import HeraldMetrics
+import HeraldRedis
+import Logging
+import Synchronization
+
+/// Turns campaign recipients into messages as each campaign's pacing admits
+/// them. Every API instance runs one; they share the work through
+/// `campaign_take.lua` (the campaign's token bucket, daily cap, batches and
+/// leases live in Redis), so the pace is the campaign's whatever the number
+/// of instances. A recipient's message has an id derived from campaign and
+/// person and goes through the same rendering, validation and enqueue as
+/// `POST /v1/messages`, so a lease handed out again after a crash stores
+/// nothing twice.
+public final class CampaignReleaser: Sendable {
+    let campaigns: CampaignStore
+    let messages: MessageStore
+    let templates: TemplateResolver
+    let validator: MessageValidator
+    let shortener: LinkShortener
+    let metrics: HeraldMetrics
+    let logger: Logger
+    /// How often every active campaign is looked at.
+    let tickMillis: Int
+    /// How long a lease may stay unacknowledged before another instance takes it over.
+    let leaseMillis: Int
+    /// The most recipients one take releases.
+    static let takeSize = 500
+    /// Takes per campaign per tick, so one fast campaign cannot starve the others.
+    static let takesPerTick = 40
+
+    private let stopped = Atomic<Bool>(false)
+    private let counter = Atomic<Int>(0)
+    private let instance = UUID().uuidString.prefix(8)
+    private let definitions = Mutex<[String: (definition: CampaignDefinition, template: String?, createdAt: Int64)]>([:])
+
+    init(campaigns: CampaignStore, messages: MessageStore, templates: TemplateResolver, validator: MessageValidator,
+         shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000)
+    {
+        self.campaigns = campaigns
+        self.messages = messages
+        self.templates = templates
+        self.validator = validator
+        self.shortener = shortener
+        self.metrics = metrics
+        self.logger = logger
+        self.tickMillis = tickMillis
+        self.leaseMillis = leaseMillis
+    }
+
+    /// Stops the loop after the release in progress.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+
+    /// Releases until `stop` is called or the task is cancelled.
+    public func run() async {
+        while !stopped.load(ordering: .relaxed), !Task.isCancelled {
+            do {
+                try await tick()
+            } catch {
+                logger.warning("campaign release failed; trying again", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(tickMillis))
+        }
+    }
+
+    /// One pass over every active campaign.
+    func tick() async throws {
+        let active = try await campaigns.active()
+        for id in active.keys.sorted() where !stopped.load(ordering: .relaxed) {
+            try await release(id)
+        }
+    }
+
+    private func definition(_ id: String) async throws -> (definition: CampaignDefinition, template: String?, createdAt: Int64)? {
+        if let known = definitions.withLock({ $0[id] }) { return known }
+        guard let record = try await campaigns.record(id: id, nowMillis: WallClock.nowMillis()) else { return nil }
+        // Known for good once started: the pinned template no longer changes.
+        let entry = (record.definition, record.templateReference ?? record.definition.template, record.createdAtMillis)
+        if record.state != .draft { definitions.withLock { $0[id] = entry } }
+        return entry
+    }
+
+    private func release(_ id: String) async throws {
+        guard let (definition, template, createdAt) = try await definition(id) else { return }
+        for _ in 0..<Self.takesPerTick {
+            let now = WallClock.nowMillis()
+            let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
+            let zones = try await campaigns.zones(id: id)
+            let schedule = definition.schedule
+            let open = zones.filter { schedule.isOpen(atMillis: now, in: TimeZone(identifier: $0) ?? defaultZone) }
+            let token = "\(instance)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
+            let reply = try await campaigns.take(
+                id: id, want: Self.takeSize, token: token, leaseMillis: leaseMillis,
+                releasableShare: definition.releasableShare(atMillis: now), localDay: Self.day(now, defaultZone),
+                openZones: open)
+            guard case .records(let lease, let records, let reclaimed) = reply else {
+                if case .idle(let state, _) = reply, state == "completed" || state == "canceled" || state == "missing" {
+                    definitions.withLock { _ = $0.removeValue(forKey: id) }
+                }
+                return
+            }
+            if reclaimed {
+                logger.notice("campaign lease taken over from an instance that did not finish it",
+                              metadata: ["campaign": "\(id)", "recipients": "\(records.count)"])
+            }
+            let failed = try await enqueue(records, of: definition, template: template, createdAt: createdAt)
+            try await campaigns.acknowledge(id: id, token: lease, failed: failed)
+            metrics.campaignReleased(definition.channel, count: records.count - failed)
+            if records.count < Self.takeSize { return }
+        }
+    }
+
+    /// `yyyymmdd` of `millis` in `zone`: the day the daily cap counts in.
+    static func day(_ millis: Int64, _ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(millis) / 1000))
+        return String((parts.year ?? 0) * 10_000 + (parts.month ?? 0) * 100 + (parts.day ?? 0))
+    }
+
+    /// Makes and stores the messages of `records`; returns how many could not
+    /// become one (their data did not render or validate). Throws, leaving
+    /// the lease unacknowledged to be taken over, when the store refused.
+    func enqueue(_ records: [String], of definition: CampaignDefinition, template: String?, createdAt: Int64) async throws
+        -> Int
+    {
+        let now = WallClock.nowMillis()
+        var built: [NewMessage] = []
+        built.reserveCapacity(records.count)
+        var failed = 0
+        var latest: [String: Int] = [:]
+        for record in records {
+            guard let (person, recipient) = CampaignRecipient.unpack(record) else {
+                failed += 1
+                continue
+            }
+            var request = MessageRequest(channel: definition.channel.rawValue, to: recipient.to, content: definition.content)
+            request.template = template
+            request.category = definition.category.rawValue
+            request.campaign = definition.id
+            request.userID = recipient.userID
+            request.locale = recipient.locale
+            request.timezone = recipient.timezone ?? definition.timezone
+            request.toEncryption = recipient.toEncryption
+            request.toKeyID = recipient.toKeyID
+            request.expiresAt = definition.endAtMillis.map { RFC3339.format(millis: $0) }
+            if let data = recipient.dataJSON,
+               case .object(let object)? = Array(data.utf8).withUnsafeBytes({ JSONParser.parse($0) })
+            {
+                request.data = object
+            }
+            do {
+                let rendered = try await templates.render(request, latest: &latest)
+                var message = try validator.validate(request, rendered: rendered, nowMillis: now)
+                let seed = person &* 0x9E37_79B9_7F4A_7C15 ^ ChannelPartitions.stableHash(definition.id)
+                message.presetID = MessageID.derived(
+                    channel: definition.channel,
+                    partition: messages.settings.partitions.pick(idempotencyKey: "campaign:\(definition.id):\(person)"),
+                    millis: createdAt, seed: seed)
+                built.append(message)
+            } catch let error as APIError {
+                failed += 1
+                logger.debug("campaign recipient could not become a message",
+                             metadata: ["campaign": "\(definition.id)", "code": "\(error.code)",
+                                        "field": "\(error.field ?? "")"])
+            }
+        }
+        if built.contains(where: \.shortenLinks) {
+            try await shortener.shorten(&built, nowMillis: now)
+            for index in built.indices { try validator.countSegments(&built[index]) }
+        }
+        for result in try await messages.enqueue(built, nowMillis: now) {
+            if case .refused(_, let refusal) = result {
+                throw APIError(status: 503, code: refusal.code, message: "the message store refused a campaign's messages")
+            }
+        }
+        return failed
+    }
+}

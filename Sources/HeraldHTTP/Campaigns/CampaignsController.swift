@@ -1,0 +1,187 @@
+import Foundation
+import HeraldCore
+import HeraldRedis
+import Hummingbird
+
+/// `POST /v1/campaigns`, `GET /v1/campaigns`, `GET /v1/campaigns/{id}`,
+/// `POST /v1/campaigns/{id}/recipients` (JSON or CSV) and the control actions
+/// `POST /v1/campaigns/{id}/start|pause|resume|cancel`.
+struct CampaignsController: Sendable {
+    let store: CampaignStore
+    let stats: StatsStore
+    let templates: TemplateStore
+    let validator: MessageValidator
+    let fingerprints: RecipientFingerprint
+    let configuration: APIConfiguration
+
+    static let maxDefinitionBytes = 64 * 1024
+    static let maxPageSize = 200
+
+    func register(on group: RouterGroup<HeraldRequestContext>) {
+        group.post("campaigns", use: create)
+        group.get("campaigns", use: list)
+        group.get("campaigns/:id", use: show)
+        group.post("campaigns/:id/recipients", use: addRecipients)
+        for action in CampaignState.Action.allCases {
+            group.post("campaigns/:id/\(action.rawValue)") { request, context in
+                try await control(action, request: request, context: context)
+            }
+        }
+    }
+
+    static func campaignID(_ context: HeraldRequestContext) throws(APIError) -> String {
+        guard let id = context.parameters.get("id"), CampaignDefinition.isValidID(id) else {
+            throw APIError.notFound("campaign")
+        }
+        return id
+    }
+
+    @Sendable func create(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let body = try await request.collectBody(limit: Self.maxDefinitionBytes)
+        let decoded = try RequestDecoder.decode(CampaignRequest.self, from: Data(buffer: body))
+        let now = WallClock.nowMillis()
+        let definition = try CampaignDefinition.validate(
+            decoded, defaultTimezone: configuration.defaultTimeZone.identifier, nowMillis: now,
+            enabledChannels: validator.enabledChannels)
+        try context.caller?.requireChannel(definition.channel)
+        if let template = definition.template { _ = try await resolve(template, channel: definition.channel) }
+        let reply = try await store.create(definition, nowMillis: now)
+        switch reply {
+        case .created, .same:
+            guard let record = try await store.record(id: definition.id, nowMillis: now) else {
+                throw APIError.notFound("campaign \(definition.id)")
+            }
+            let status: HTTPResponse.Status = reply == .created ? .created : .ok
+            return JSONResponse.encode(status, try await view(record, nowMillis: now))
+        case .conflict(let state):
+            throw APIError(status: 409, code: "campaign_exists",
+                           message: "campaign \(definition.id) exists with another definition (state \(state.rawValue))",
+                           field: "id")
+        }
+    }
+
+    /// The pinned reference (`name@version`) of a stored template of `channel`.
+    func resolve(_ reference: String, channel: Channel) async throws -> String {
+        let (name, pinned) = try TemplateResolver.parse(reference)
+        let version: Int? = if let pinned { pinned } else { try await templates.latestVersion(name) }
+        guard let version, let template = try await templates.template(name, version: version) else {
+            throw TemplateResolver.unknown(reference)
+        }
+        guard template.channel == channel else {
+            throw APIError.invalid("template", "template \(template.reference) is for \(template.channel.rawValue), "
+                + "not \(channel.rawValue)", code: "template_channel_mismatch")
+        }
+        return "\(name)@\(version)"
+    }
+
+    func view(_ record: CampaignRecord, nowMillis: Int64) async throws -> CampaignView {
+        let today = Int(nowMillis / 86_400_000)
+        let first = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)
+        var counts = CampaignStats()
+        for row in try await stats.rows(campaign: record.definition.id, channels: [record.definition.channel],
+                                        days: first...max(first, today))
+        {
+            counts.add(row.counter, row.value)
+        }
+        return CampaignView(record, stats: counts, nowMillis: nowMillis)
+    }
+
+    @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try Self.campaignID(context)
+        let now = WallClock.nowMillis()
+        guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        return JSONResponse.encode(.ok, try await view(record, nowMillis: now))
+    }
+
+    struct Page: Encodable {
+        let campaigns: [CampaignView]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case campaigns
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...Self.maxPageSize).contains(value) else {
+                throw APIError.invalid("limit", "limit must be 1–\(Self.maxPageSize)")
+            }
+            limit = value
+        }
+        var cursor: (millis: Int64, id: String)?
+        if let text = query["cursor"] {
+            let parts = text.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, let millis = Int64(parts[0]), CampaignDefinition.isValidID(String(parts[1])) else {
+                throw APIError.invalid("cursor", "cursor must be a next_cursor this endpoint returned")
+            }
+            cursor = (millis, String(parts[1]))
+        }
+        let now = WallClock.nowMillis()
+        let page = try await store.list(after: cursor, limit: limit, nowMillis: now)
+        return JSONResponse.encode(.ok, Page(
+            campaigns: page.records.map { CampaignView($0, stats: nil, nowMillis: now) },
+            nextCursor: page.next.map { "\($0.millis).\($0.id)" }))
+    }
+
+    struct AddReply: Encodable {
+        let accepted: Int
+        let duplicates: Int
+        let rejected: Int
+        let errors: [CampaignAudience.RowError]
+    }
+
+    @Sendable func addRecipients(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try Self.campaignID(context)
+        let now = WallClock.nowMillis()
+        guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        try context.caller?.requireChannel(record.definition.channel)
+        if record.state.isFinal { throw Self.closed(id, record.state) }
+        let isCSV = request.headers[.contentType].map {
+            $0.lowercased().hasPrefix("text/csv") || $0.lowercased().hasPrefix("application/csv")
+        } ?? false
+        let body = try await request.collectBody(
+            limit: isCSV ? configuration.maxCampaignCSVBytes : configuration.maxCampaignJSONBytes)
+        var audience = CampaignAudience(
+            campaignID: id, channel: record.definition.channel, defaultZone: record.definition.timezone,
+            validator: validator, fingerprints: fingerprints)
+        try body.withUnsafeReadableBytes { bytes throws(APIError) in
+            if isCSV { try audience.addCSV(bytes) } else { try audience.addJSON(bytes) }
+        }
+        switch try await store.add(id: id, audience.additions, rejected: audience.rejected) {
+        case .added(let count, let duplicates):
+            return JSONResponse.encode(.accepted, AddReply(
+                accepted: count, duplicates: duplicates, rejected: audience.rejected, errors: audience.errors))
+        case .missing: throw APIError.notFound("campaign \(id)")
+        case .closed(let state): throw Self.closed(id, state)
+        }
+    }
+
+    static func closed(_ id: String, _ state: CampaignState) -> APIError {
+        APIError(status: 409, code: "campaign_closed",
+                 message: "campaign \(id) is \(state.rawValue): no recipient can be added", field: "state")
+    }
+
+    func control(_ action: CampaignState.Action, request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try Self.campaignID(context)
+        let now = WallClock.nowMillis()
+        guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        try context.caller?.requireChannel(record.definition.channel)
+        var pinned: String?
+        if action == .start, record.state == .draft, let template = record.definition.template {
+            pinned = try await resolve(template, channel: record.definition.channel)
+        }
+        switch try await store.control(id: id, action, templateReference: pinned) {
+        case .changed:
+            guard let updated = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+            return JSONResponse.encode(.ok, try await view(updated, nowMillis: now))
+        case .missing: throw APIError.notFound("campaign \(id)")
+        case .illegal(let state):
+            throw APIError(status: 409, code: "illegal_transition",
+                           message: "cannot \(action.rawValue) campaign \(id): it is \(state.rawValue)", field: "state")
+        }
+    }
+}

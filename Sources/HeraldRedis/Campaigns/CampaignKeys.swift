@@ -1,0 +1,33 @@
+/// Every Redis key of the campaigns: all under the one hash tag `{cmp}`, so
+/// each campaign transition is atomic over the campaign, its audience and
+/// the shared active set, on one server or one Cluster slot.
+public struct CampaignKeys: Sendable, Equatable {
+    public static let prefix = "herald:{cmp}:"
+    /// Every campaign id by creation time, for the paged list.
+    public static let ids = prefix + "ids"
+    /// Campaign id → state, for every campaign not over (and canceled ones for
+    /// a few minutes): what releasers and workers poll.
+    public static let active = prefix + "active"
+    /// The dedup sets a campaign's person numbers are spread over (`lib_campaigns.lua` agrees).
+    public static let dedupBuckets: UInt64 = 4096
+
+    public let id: String
+
+    public init(_ id: String) {
+        self.id = id
+    }
+
+    public var campaign: String { Self.prefix + "c:" + id }
+    /// Zone → recipients pending in it.
+    public var zones: String { Self.prefix + "z:" + id }
+    public func pending(zone: String) -> String { Self.prefix + "p:" + id + ":" + zone }
+    public func dedup(person: UInt64) -> String { Self.prefix + "d:" + id + ":" + String(person % Self.dedupBuckets) }
+    /// Lease token → the records it holds.
+    public var leases: String { Self.prefix + "l:" + id }
+    /// Lease token → deadline ms.
+    public var leaseDeadlines: String { Self.prefix + "lt:" + id }
+    /// Sends released per 10-second slot, for the current rate.
+    public var releaseRate: String { Self.prefix + "rt:" + id }
+    /// Sends released on a calendar day (`yyyymmdd` in the campaign's zone), for the daily cap.
+    public func day(_ day: String) -> String { Self.prefix + "day:" + id + ":" + day }
+}

@@ -1,0 +1,58 @@
+import HeraldCore
+
+/// A campaign as its hash stores it: the definition, the state and the
+/// counters the campaign transitions keep.
+public struct CampaignRecord: Sendable, Equatable {
+    public var definition: CampaignDefinition
+    public var state: CampaignState
+    public var createdAtMillis: Int64
+    public var stateAtMillis: Int64
+    public var startedAtMillis: Int64?
+    public var completedAtMillis: Int64?
+    public var canceledAtMillis: Int64?
+    /// The template version pinned when the campaign started.
+    public var templateReference: String?
+    /// Distinct people added.
+    public var recipients: Int
+    public var duplicates: Int
+    public var rejected: Int
+    /// Recipients turned into messages (or handed out to become them).
+    public var released: Int
+    /// Recipients that could not become a message (their data did not render).
+    public var releaseFailed: Int
+    /// Recipients never released: past `end_at`, or when the campaign was canceled.
+    public var expired: Int
+    public var canceled: Int
+    /// Zone → recipients still pending in it.
+    public var pendingByZone: [String: Int]
+    /// Released in the last complete minute (six 10-second slots).
+    public var releasedLastMinute: Int
+
+    public var pending: Int { pendingByZone.values.reduce(0, +) }
+
+    init?(fields: [String: String], zones: [String: String], rate: [String: String], nowMillis: Int64) {
+        guard let spec = fields["spec"], let definition = CampaignDefinition(canonicalJSON: spec),
+              let state = fields["state"].flatMap(CampaignState.init(rawValue:))
+        else { return nil }
+        func int(_ name: String) -> Int { fields[name].flatMap { Int($0) } ?? 0 }
+        func millis(_ name: String) -> Int64? { fields[name].flatMap { Int64($0) } }
+        self.definition = definition
+        self.state = state
+        createdAtMillis = millis("created_at") ?? 0
+        stateAtMillis = millis("state_at") ?? 0
+        startedAtMillis = millis("started_at")
+        completedAtMillis = millis("completed_at")
+        canceledAtMillis = millis("canceled_at")
+        templateReference = fields["template_ref"]
+        recipients = int("recipients")
+        duplicates = int("duplicates")
+        rejected = int("rejected")
+        released = int("released")
+        releaseFailed = int("release_failed")
+        expired = int("expired")
+        canceled = int("canceled")
+        pendingByZone = zones.compactMapValues { Int($0) }.filter { $0.value > 0 }
+        let slot = nowMillis / 10_000
+        releasedLastMinute = (1...6).reduce(0) { $0 + (rate[String(slot - Int64($1))].flatMap { Int($0) } ?? 0) }
+    }
+}

@@ -1,0 +1,152 @@
+import HeraldCore
+
+/// The campaign scripts as typed calls (`campaign_create.lua`,
+/// `campaign_add.lua`, `campaign_state.lua`, `campaign_take.lua`,
+/// `campaign_ack.lua`): keys and arguments built from named values, replies
+/// read into the enums below, so no caller lays out positions.
+public enum CampaignTransition {
+    /// What creating a campaign found.
+    public enum CreateReply: Sendable, Equatable {
+        case created
+        /// The same definition was there already: a repeat.
+        case same(CampaignState)
+        /// Another definition holds the id.
+        case conflict(CampaignState)
+    }
+
+    /// What adding recipients did.
+    public enum AddReply: Sendable, Equatable {
+        case added(count: Int, duplicates: Int)
+        case missing
+        /// The campaign is completed or canceled.
+        case closed(CampaignState)
+    }
+
+    /// What a control action did.
+    public enum ControlReply: Sendable, Equatable {
+        case changed(CampaignState)
+        case missing
+        /// Not legal in the current state.
+        case illegal(CampaignState)
+    }
+
+    /// What a release attempt got.
+    public enum TakeReply: Sendable, Equatable {
+        /// Records to turn into messages, held under `token` until acknowledged.
+        /// `reclaimed`: a lease whose holder did not acknowledge it in time.
+        case records(token: String, records: [String], reclaimed: Bool)
+        /// Nothing to release now; the campaign's state (and the reason, or when it starts).
+        case idle(state: String, detail: String)
+    }
+
+    static func state(_ value: RedisValue?) throws -> CampaignState {
+        guard let text = value?.string, let state = CampaignState(rawValue: text) else {
+            throw RedisError.unexpectedReply("campaign state \(String(describing: value))")
+        }
+        return state
+    }
+
+    static func create(_ definition: CampaignDefinition, nowMillis: Int64, ttlSeconds: Int)
+        -> (keys: [String], arguments: [String])
+    {
+        let keys = CampaignKeys(definition.id)
+        return ([keys.campaign, CampaignKeys.ids], [
+            definition.id, definition.canonicalJSON, String(nowMillis), definition.channel.rawValue,
+            String(definition.startAtMillis ?? 0), String(definition.endAtMillis ?? 0),
+            String(definition.ratePerMinute ?? 0), String(definition.dailyCap ?? 0), String(ttlSeconds),
+        ])
+    }
+
+    static func createReply(_ value: RedisValue) throws -> CreateReply {
+        let parts = value.array
+        switch parts.first?.string {
+        case "created"?: return .created
+        case "same"?: return .same(try state(parts.dropFirst().first))
+        case "conflict"?: return .conflict(try state(parts.dropFirst().first))
+        default: throw RedisError.unexpectedReply("campaign_create.lua returned \(value)")
+        }
+    }
+
+    /// One recipient ready for `campaign_add.lua`.
+    public typealias Addition = CampaignAddition
+
+    static func add(id: String, _ additions: ArraySlice<Addition>, rejected: Int, ttlSeconds: Int)
+        -> (keys: [String], arguments: [String])
+    {
+        let campaign = CampaignKeys(id)
+        var keys = [campaign.campaign, campaign.zones]
+        var arguments = [String(ttlSeconds), String(rejected)]
+        keys.reserveCapacity(2 + additions.count * 2)
+        arguments.reserveCapacity(2 + additions.count * 3)
+        for addition in additions {
+            keys.append(campaign.dedup(person: addition.person))
+            keys.append(campaign.pending(zone: addition.zone))
+            arguments.append(String(addition.person))
+            arguments.append(addition.zone)
+            arguments.append(addition.packed)
+        }
+        return (keys, arguments)
+    }
+
+    static func addReply(_ value: RedisValue) throws -> AddReply {
+        let parts = value.array
+        switch parts.first?.string {
+        case "ok"? where parts.count == 4:
+            return .added(count: parts[2].integer ?? 0, duplicates: parts[3].integer ?? 0)
+        case "missing"?: return .missing
+        case "closed"?: return .closed(try state(parts.dropFirst().first))
+        default: throw RedisError.unexpectedReply("campaign_add.lua returned \(value)")
+        }
+    }
+
+    static func control(id: String, _ action: CampaignState.Action, templateReference: String?, retentionSeconds: Int)
+        -> (keys: [String], arguments: [String])
+    {
+        ([CampaignKeys(id).campaign, CampaignKeys.active],
+         [id, action.rawValue, templateReference ?? "", String(retentionSeconds)])
+    }
+
+    static func controlReply(_ value: RedisValue) throws -> ControlReply {
+        let parts = value.array
+        switch parts.first?.string {
+        case "ok"?: return .changed(try state(parts.dropFirst().first))
+        case "missing"?: return .missing
+        case "illegal"?: return .illegal(try state(parts.dropFirst().first))
+        default: throw RedisError.unexpectedReply("campaign_state.lua returned \(value)")
+        }
+    }
+
+    static func take(id: String, want: Int, token: String, leaseMillis: Int, releasableShare: Int, localDay: String,
+                     openZones: [String], retentionSeconds: Int) -> (keys: [String], arguments: [String])
+    {
+        let campaign = CampaignKeys(id)
+        let keys = [campaign.campaign, CampaignKeys.active, campaign.zones, campaign.leases, campaign.leaseDeadlines,
+                    campaign.day(localDay), campaign.releaseRate] + openZones.map { campaign.pending(zone: $0) }
+        let arguments = [id, String(want), token, String(leaseMillis), String(releasableShare), String(retentionSeconds)]
+            + openZones
+        return (keys, arguments)
+    }
+
+    static func takeReply(_ value: RedisValue) throws -> TakeReply {
+        let parts = value.array
+        guard parts.count >= 2, let head = parts[0].string else {
+            throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
+        }
+        switch head {
+        case "taken", "reclaimed":
+            guard parts.count == 3, let token = parts[1].string, let joined = parts[2].string else {
+                throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
+            }
+            let records = joined.isEmpty ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return .records(token: token, records: records, reclaimed: head == "reclaimed")
+        default:
+            return .idle(state: head, detail: parts[1].string ?? "")
+        }
+    }
+
+    static func ack(id: String, token: String, failed: Int, retentionSeconds: Int) -> (keys: [String], arguments: [String]) {
+        let campaign = CampaignKeys(id)
+        return ([campaign.campaign, campaign.leases, campaign.leaseDeadlines],
+                [id, token, String(failed), String(retentionSeconds)])
+    }
+}

@@ -1,0 +1,99 @@
+--! include lib_campaigns.lua
+-- Releases the next recipients of a campaign to become messages, as far as
+-- its state, end, batches, daily cap and rate admit, from the pending lists
+-- of the zones whose window is open (the caller reckons windows: Lua has no
+-- time zone rules). What is taken is held under a lease until the caller
+-- acknowledges it (campaign_ack.lua); a lease not acknowledged in time (its
+-- holder died) is handed out again, whole and with the same token, and the
+-- messages it makes have ids derived from campaign and person, so a
+-- recipient released twice is stored once.
+-- KEYS: 1 campaign hash, 2 active hash, 3 zones hash, 4 leases hash, 5 lease deadlines zset,
+--       6 today's send counter (campaign zone), 7 per-10-second release counter, 8.. pending lists of open zones
+-- ARGV: 1 id, 2 most to take, 3 lease token, 4 lease ms, 5 releasable share of the audience (per 10,000),
+--       6 retention s, 7.. the zone of each list in KEYS[8..]
+-- Returns {'taken'|'reclaimed', token, records joined by '\n'} or {state, detail}.
+local now = herald_cmp_now()
+local id = ARGV[1]
+local f = redis.call('HMGET', KEYS[1], 'state', 'start_at', 'end_at', 'rate', 'cap', 'recipients', 'released',
+  'tokens', 'ts', 'state_at')
+local state = f[1]
+if not state then
+  redis.call('HDEL', KEYS[2], id)
+  return {'missing', ''}
+end
+if state == 'canceled' then
+  -- Workers cancel its released messages meanwhile; then it leaves the active hash.
+  if now - tonumber(f[10] or '0') > 600000 then redis.call('HDEL', KEYS[2], id) end
+  return {'canceled', ''}
+end
+if state ~= 'scheduled' and state ~= 'running' and state ~= 'paused' then
+  redis.call('HDEL', KEYS[2], id)
+  return {state, ''}
+end
+if state == 'scheduled' then
+  if tonumber(f[2] or '0') > now then return {'scheduled', f[2]} end
+  state = 'running'
+  redis.call('HSET', KEYS[1], 'state', 'running', 'state_at', now)
+  redis.call('HSET', KEYS[2], id, 'running')
+end
+local stale = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 1)
+if #stale > 0 then
+  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), stale[1])
+  return {'reclaimed', stale[1], redis.call('HGET', KEYS[4], stale[1]) or ''}
+end
+local retention = tonumber(ARGV[6])
+local end_at = tonumber(f[3] or '0')
+if end_at > 0 and now >= end_at then
+  -- Past its end: every recipient not released ends expired.
+  local zones = redis.call('HGETALL', KEYS[3])
+  local left = 0
+  for i = 1, #zones, 2 do
+    left = left + tonumber(zones[i + 1])
+    redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
+  end
+  redis.call('DEL', KEYS[3])
+  if left > 0 then redis.call('HINCRBY', KEYS[1], 'expired', left) end
+  if state == 'paused' then return {'paused', ''} end
+  return {herald_cmp_maybe_complete(id, state, now, retention), 'ended'}
+end
+if state == 'paused' then return {'paused', ''} end
+local want = tonumber(ARGV[2])
+local recipients, released = tonumber(f[6] or '0'), tonumber(f[7] or '0')
+local share = tonumber(ARGV[5])
+if share < 10000 then want = math.min(want, math.floor(recipients * share / 10000) - released) end
+local cap = tonumber(f[5] or '0')
+if cap > 0 then want = math.min(want, cap - tonumber(redis.call('GET', KEYS[6]) or '0')) end
+local rate = tonumber(f[4] or '0')
+local tokens = 0
+if rate > 0 then
+  -- A token bucket holding at most one second of the rate: no burst at the start of a minute.
+  local burst = math.max(1, rate / 60)
+  local ts = tonumber(f[9] or now)
+  tokens = math.min(burst, tonumber(f[8] or burst) + math.max(0, now - ts) * rate / 60000)
+  want = math.min(want, math.floor(tokens))
+end
+local taken = {}
+if want > 0 then
+  for i = 8, #KEYS do
+    if #taken >= want then break end
+    local got = redis.call('LPOP', KEYS[i], want - #taken)
+    if got then
+      if redis.call('HINCRBY', KEYS[3], ARGV[i - 1], -#got) <= 0 then redis.call('HDEL', KEYS[3], ARGV[i - 1]) end
+      for _, record in ipairs(got) do taken[#taken + 1] = record end
+    end
+  end
+end
+local n = #taken
+if rate > 0 then redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - n), 'ts', now) end
+if n > 0 then
+  if cap > 0 and redis.call('INCRBY', KEYS[6], n) == n then redis.call('EXPIRE', KEYS[6], 172800) end
+  redis.call('HINCRBY', KEYS[1], 'released', n)
+  redis.call('HINCRBY', KEYS[7], math.floor(now / 10000), n)
+  redis.call('EXPIRE', KEYS[7], 180)
+  redis.call('HSET', KEYS[4], ARGV[3], table.concat(taken, '\n'))
+  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('EXPIRE', KEYS[4], retention)
+  redis.call('EXPIRE', KEYS[5], retention)
+  return {'taken', ARGV[3], table.concat(taken, '\n')}
+end
+return {herald_cmp_maybe_complete(id, state, now, retention), 'waiting'}

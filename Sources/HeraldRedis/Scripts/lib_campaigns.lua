@@ -1,0 +1,50 @@
+-- Shared by the campaign transitions. Every campaign key lives under the one
+-- hash tag {cmp} (one slot), so a transition can reach the campaign's
+-- pending lists, leases and dedup sets it derives from the campaign id.
+local HERALD_CMP = 'herald:{cmp}:'
+-- A campaign's dedup sets: person numbers spread over this many sets, so
+-- each stays a compact intset (at most 512 members) up to ~2M recipients.
+local HERALD_CMP_BUCKETS = 4096
+
+-- The current time in ms from Redis itself: every instance reckons pacing
+-- and leases by the same clock.
+local function herald_cmp_now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Ends campaign `id` as `state` (completed or canceled): what is left of its
+-- audience (pending lists, leases, dedup sets) is deleted, and the campaign
+-- and its counters expire after `retention` seconds. A canceled campaign
+-- stays in the active hash for a while, so workers cancel its released
+-- messages; the take transition drops it later.
+local function herald_cmp_end(id, state, now, retention)
+  local c = HERALD_CMP .. 'c:' .. id
+  local zones = redis.call('HGETALL', HERALD_CMP .. 'z:' .. id)
+  local left = 0
+  for i = 1, #zones, 2 do
+    left = left + tonumber(zones[i + 1])
+    redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
+  end
+  if left > 0 then redis.call('HINCRBY', c, state == 'canceled' and 'canceled' or 'expired', left) end
+  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id)
+  for b = 0, HERALD_CMP_BUCKETS - 1 do redis.call('DEL', HERALD_CMP .. 'd:' .. id .. ':' .. b) end
+  redis.call('HSET', c, 'state', state, 'state_at', now, state .. '_at', now)
+  if state == 'canceled' then
+    redis.call('HSET', HERALD_CMP .. 'active', id, 'canceled')
+  else
+    redis.call('HDEL', HERALD_CMP .. 'active', id)
+  end
+  redis.call('EXPIRE', c, retention)
+  redis.call('EXPIRE', HERALD_CMP .. 'rt:' .. id, retention)
+end
+
+-- Completes a running campaign whose audience is all released and acknowledged.
+local function herald_cmp_maybe_complete(id, state, now, retention)
+  if state ~= 'running' then return state end
+  if redis.call('HLEN', HERALD_CMP .. 'z:' .. id) > 0 or redis.call('HLEN', HERALD_CMP .. 'l:' .. id) > 0 then
+    return state
+  end
+  herald_cmp_end(id, 'completed', now, retention)
+  return 'completed'
+end

@@ -1,0 +1,39 @@
+import Foundation
+
+/// The tests' calls on campaigns.
+extension Harness {
+    /// Creates a campaign from its JSON definition; fails the test unless it is created.
+    public func createCampaign(_ json: String) async throws {
+        let reply = try await api(.POST, "/v1/campaigns", json: json)
+        guard reply.status == 201 else { throw HarnessError("campaign not created: \(reply.status) \(reply.body)") }
+    }
+
+    /// Adds recipients as `text/csv`.
+    public func addRecipientsCSV(_ id: String, _ csv: String, base: String? = nil) async throws -> Reply {
+        try await request(.POST, (base ?? apiURL) + "/v1/campaigns/\(id)/recipients", body: csv,
+                          headers: [("Authorization", "Bearer test-key"), ("Content-Type", "text/csv")])
+    }
+
+    /// `POST /v1/campaigns/{id}/<action>`.
+    public func campaignAction(_ id: String, _ action: String, base: String? = nil) async throws -> Reply {
+        try await request(.POST, (base ?? apiURL) + "/v1/campaigns/\(id)/\(action)",
+                          headers: [("Authorization", "Bearer test-key")])
+    }
+
+    /// `GET /v1/campaigns/{id}`, decoded.
+    public func campaign(_ id: String) async throws -> [String: Any] {
+        try await api(.GET, "/v1/campaigns/\(id)").json
+    }
+
+    /// One of the campaign's counts.
+    public func campaignCount(_ id: String, _ name: String) async throws -> Int {
+        (try await campaign(id)["counts"] as? [String: Any])?[name] as? Int ?? -1
+    }
+
+    /// Waits until the campaign is in `state`.
+    public func waitForCampaign(_ id: String, _ state: String, timeout: Duration = .seconds(60)) async throws {
+        try await eventually("campaign \(id) is \(state)", timeout: timeout) {
+            try await self.campaign(id)["state"] as? String == state
+        }
+    }
+}
