@@ -1,7 +1,8 @@
 /// Reads RFC 4180 CSV: fields separated by commas, optionally quoted
 /// (`"a ""quoted"" field"`, which may hold commas and line breaks), records
-/// ended by CRLF or LF. A malformed record (a stray quote) is reported with
-/// its line and skipped, and reading goes on with the next line.
+/// ended by CRLF or LF. A malformed record (a stray quote, a quote never
+/// closed) is reported with its line and skipped, and reading goes on with
+/// the next line.
 public struct CSVReader {
     /// One record: its fields, the line it starts on (1-based), and what is wrong with it.
     public struct Record: Sendable {
@@ -29,6 +30,9 @@ public struct CSVReader {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") && field.isEmpty {
+                var restart = position
+                while restart < bytes.count, bytes[restart] != UInt8(ascii: "\n") { restart += 1 }
+                restart = min(bytes.count, restart + 1)
                 position += 1
                 var closed = false
                 while position < bytes.count {
@@ -47,7 +51,14 @@ public struct CSVReader {
                         field.append(inner)
                     }
                 }
-                if !closed { problem = problem ?? "a quoted field is not closed" }
+                if !closed {
+                    // A quote left open would swallow every row after it: report this
+                    // record alone and read on from the line after the one it opened on.
+                    position = restart
+                    line = start + 1
+                    return Record(fields: fields + [String(decoding: field, as: UTF8.self)], line: start,
+                                  problem: "a quoted field is not closed")
+                }
                 if position < bytes.count, bytes[position] != UInt8(ascii: ","), bytes[position] != UInt8(ascii: "\n"),
                    bytes[position] != UInt8(ascii: "\r")
                 {

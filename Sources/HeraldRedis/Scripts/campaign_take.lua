@@ -66,8 +66,9 @@ if cap > 0 then want = math.min(want, cap - tonumber(redis.call('GET', KEYS[6]) 
 local rate = tonumber(f[4] or '0')
 local tokens = 0
 if rate > 0 then
-  -- A token bucket holding at most one second of the rate: no burst at the start of a minute.
-  local burst = math.max(1, rate / 60)
+  -- A token bucket holding at most half a second of the rate: no burst at the
+  -- start of a minute, and any 10-second span stays within 5 % of the rate.
+  local burst = math.max(1, rate / 120)
   local ts = tonumber(f[9] or now)
   tokens = math.min(burst, tonumber(f[8] or burst) + math.max(0, now - ts) * rate / 60000)
   want = math.min(want, math.floor(tokens))

@@ -29,10 +29,12 @@ struct CSVReaderTests {
         #expect(records[3].fields == ["+3"] && records[3].problem == nil)
     }
 
-    @Test("an unclosed quote is reported")
+    @Test("a quote never closed is reported on its record, and the rows after it are still read")
     func unclosed() {
-        let records = Self.records("to\n\"+1,x\n")
-        #expect(records.last?.problem == "a quoted field is not closed")
+        let records = Self.records("to\n\"+1,x\n+2\n+3\n")
+        #expect(records[1].problem == "a quoted field is not closed" && records[1].line == 2)
+        #expect(records[2...].map(\.fields) == [["+2"], ["+3"]])
+        #expect(records[2...].map(\.line) == [3, 4])
     }
 
     @Test("a byte order mark is not part of the first column's name")
