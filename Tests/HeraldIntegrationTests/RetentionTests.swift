@@ -17,7 +17,7 @@ struct RetentionTests {
     static func isDocumentedLongLived(_ key: String) -> Bool {
         key.contains(":q:") || key.hasSuffix(":dead") || key.hasSuffix(":suppressed") || key.hasSuffix(":suppressed_users")
             || key.hasSuffix(":delayed") || key.hasPrefix("herald:{tpl}:") || key == "herald:fingerprint_key"
-            || key == PartitionLayout.key
+            || key == PartitionLayout.key || key == CampaignKeys.ids || key == CampaignKeys.active
     }
 
     @Test("after a mixed run, every key has a TTL except streams, suppressions and delayed sets; a message left at sent expires too")
@@ -59,6 +59,35 @@ struct RetentionTests {
             #expect(messageTTLs.values.allSatisfy { $0 > 0 })
             let scheduledTTL = try #require(messageTTLs[ChannelKeys(.sms).message(later)])
             #expect(scheduledTTL > 7 * 86_400, "a scheduled message lives until its send time plus the retention")
+        }
+    }
+
+    @Test("every campaign key expires, running, completed or canceled, except the index of ids and the active set")
+    func campaignKeysExpire() async throws {
+        var options = HarnessOptions()
+        options.callbackStatuses = []
+        try await withHarness(options) { h in
+            try await h.createCampaign(#"{"id":"slow","channel":"sms","content":{"body":"x"},"pacing":{"rate_per_minute":60,"daily_cap":100}}"#)
+            try await h.createCampaign(#"{"id":"done","channel":"sms","content":{"body":"x"}}"#)
+            try await h.createCampaign(#"{"id":"gone","channel":"sms","content":{"body":"x"}}"#)
+            try await h.createCampaign(#"{"id":"draft","channel":"sms","content":{"body":"x"}}"#)
+            for (id, from) in [("slow", 0), ("done", 10), ("gone", 20), ("draft", 30)] {
+                _ = try await h.addRecipientsCSV(id, campaignCSV(campaignNumbers(5, from: 7_000 + from)))
+            }
+            #expect(try await h.campaignAction("slow", "start").status == 200)
+            #expect(try await h.campaignAction("done", "start").status == 200)
+            #expect(try await h.campaignAction("gone", "cancel").status == 200)
+            try await h.waitForCampaign("done", "completed")
+            try await eventually("the slow campaign is under way") { try await h.campaignCount("slow", "sent") >= 1 }
+            let keys = try await h.redis.send(["KEYS", CampaignKeys.prefix + "*"]).orThrow().array.compactMap(\.string)
+            #expect(keys.contains { $0.hasPrefix(CampaignKeys.prefix + "p:slow:") }, "a pending list exists: \(keys)")
+            #expect(keys.contains { $0.hasPrefix(CampaignKeys.prefix + "day:slow:") }, "the daily counter exists: \(keys)")
+            #expect(!keys.contains { $0.hasPrefix(CampaignKeys.prefix + "d:done:") }, "a completed campaign's dedup sets are gone")
+            var unexpired: [String] = []
+            for key in keys where !Self.isDocumentedLongLived(key) {
+                if try await h.redis.send(["TTL", key]).orThrow().integer == -1 { unexpired.append(key) }
+            }
+            #expect(unexpired.isEmpty, "campaign keys without a TTL: \(unexpired)")
         }
     }
 
