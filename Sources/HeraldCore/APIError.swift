@@ -10,6 +10,8 @@ public struct APIError: Error, Sendable, Equatable {
     public var field: String?
     /// Sent as `Retry-After` (a 429 or 503 that knows when to come back).
     public var retryAfterSeconds: Int?
+    /// For a 409 about something's state (a campaign's), the state it is in.
+    public var state: String?
 
     public init(status: Int, code: String, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status

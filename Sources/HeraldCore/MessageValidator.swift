@@ -263,6 +263,12 @@ public struct MessageValidator: Sendable {
 
     private func validateTag(_ value: String?, field: String) throws(APIError) -> String? {
         guard let value else { return nil }
+        // Printable ASCII, the usual case, needs no look-up of Unicode properties.
+        if !value.isEmpty, value.utf8.count <= MessageLimits.maxTagCharacters,
+           value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+        {
+            return value
+        }
         guard !value.isEmpty, value.unicodeScalars.count <= MessageLimits.maxTagCharacters,
               !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { throw .invalid(field, "\(field) must be 1–\(MessageLimits.maxTagCharacters) printable characters") }

@@ -43,14 +43,16 @@ public struct HeraldAPI: Sendable {
 
     /// The loop that turns this gateway's campaign recipients into messages
     /// as their pacing admits; run one beside each API.
-    public func campaignReleaser(logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000) -> CampaignReleaser {
+    public func campaignReleaser(logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
+                                 completionGraceMillis: Int = 10_000) -> CampaignReleaser {
         let templateStore = TemplateStore(redis: store.redis, audit: store.settings.audit)
         let links = LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds)
         return CampaignReleaser(
             campaigns: campaigns, messages: store,
             templates: TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions()),
             validator: validator, shortener: LinkShortener(store: links, base: configuration.shortURLBase, ids: store),
-            metrics: metrics, logger: logger, tickMillis: tickMillis, leaseMillis: leaseMillis)
+            metrics: metrics, logger: logger, tickMillis: tickMillis, leaseMillis: leaseMillis,
+            completionGraceMillis: completionGraceMillis)
     }
 
     /// Writes the link clicks still buffered; call it once the HTTP server has stopped.

@@ -24,6 +24,7 @@ enum JSONResponse {
             let code: String
             let message: String
             let field: String?
+            var state: String? = nil
         }
         let error: Detail
     }
@@ -31,7 +32,7 @@ enum JSONResponse {
     static func error(_ error: APIError) -> Response {
         var response = encode(
             HTTPResponse.Status(code: error.status),
-            ErrorBody(error: .init(code: error.code, message: error.message, field: error.field)))
+            ErrorBody(error: .init(code: error.code, message: error.message, field: error.field, state: error.state)))
         if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
         return response
     }

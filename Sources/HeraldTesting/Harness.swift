@@ -307,7 +307,8 @@ public final class Harness: Sendable {
     /// instance would run one; `releaser.stop()` ends it as a shutdown does.
     @discardableResult
     public func startCampaignReleaser() -> (releaser: CampaignReleaser, task: Task<Void, Never>) {
-        let releaser = heraldAPI.campaignReleaser(logger: logger, tickMillis: 50, leaseMillis: options.campaignLeaseMillis)
+        let releaser = heraldAPI.campaignReleaser(logger: logger, tickMillis: 50, leaseMillis: options.campaignLeaseMillis,
+                                                  completionGraceMillis: 500)
         let task = Task { await releaser.run() }
         tasks.withLock { $0.append(task) }
         return (releaser, task)

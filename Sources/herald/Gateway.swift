@@ -135,7 +135,7 @@ enum Gateway {
             }
             services.append(ListeningService(server: server, role: "the HTTP API", host: config.httpHost, port: port))
             services.append(CampaignReleaserService(releaser: api.campaignReleaser(
-                logger: logger, leaseMillis: try config.int("HERALD_CAMPAIGN_LEASE_MS", default: 30_000))))
+                logger: logger, leaseMillis: try config.campaignLeaseMillis())))
         }
         var lifecycle = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -187,6 +187,14 @@ struct HeraldConfiguration {
         return days
     }
 
+    /// How long a campaign releaser may hold recipients it took before another
+    /// instance takes them over (`HERALD_CAMPAIGN_LEASE_MS`, 30 s).
+    func campaignLeaseMillis() throws -> Int {
+        let millis = try int("HERALD_CAMPAIGN_LEASE_MS", default: 30_000)
+        guard (1_000...600_000).contains(millis) else { throw ConfigurationError("HERALD_CAMPAIGN_LEASE_MS must be 1000–600000") }
+        return millis
+    }
+
     /// `HERALD_RECIPIENT_KEYS=id:base64,…`: the keys encrypted recipients are decrypted with.
     func recipientKeys() throws -> RecipientKeyring {
         guard let text = string("HERALD_RECIPIENT_KEYS") else { return RecipientKeyring(keys: []) }

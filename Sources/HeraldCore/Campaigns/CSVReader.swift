@@ -12,8 +12,16 @@ public struct CSVReader {
     }
 
     private let bytes: UnsafeRawBufferPointer
-    private var position = 0
-    private var line = 1
+    /// The next byte to read, and the line it is on: where a reader made again on the same bytes goes on from.
+    public private(set) var position = 0
+    public private(set) var line = 1
+
+    /// Goes on reading `bytes` from `position`, on `line`.
+    public init(_ bytes: UnsafeRawBufferPointer, position: Int, line: Int) {
+        self.bytes = bytes
+        self.position = position
+        self.line = line
+    }
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes

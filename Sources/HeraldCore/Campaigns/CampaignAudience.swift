@@ -76,8 +76,8 @@ public struct CampaignAudience: Sendable {
         }
     }
 
-    /// `{"recipients":[{…}]}`: rows are numbered from 0, as array indexes.
-    public mutating func addJSON(_ body: UnsafeRawBufferPointer) throws(APIError) {
+    /// The rows of `{"recipients":[{…}]}`, at most `maxJSONRecipients` (413 past it).
+    public static func jsonRows(_ body: UnsafeRawBufferPointer) throws(APIError) -> [JSONValue] {
         guard case .object(let object)? = JSONParser.parse(body) else {
             throw .malformedJSON("expected an object {\"recipients\":[…]}")
         }
@@ -89,8 +89,19 @@ public struct CampaignAudience: Sendable {
                            message: "a JSON call adds at most \(Self.maxJSONRecipients) recipients; use more calls or text/csv",
                            field: "recipients")
         }
+        return rows
+    }
+
+    /// `{"recipients":[{…}]}`: rows are numbered from 0, as array indexes.
+    public mutating func addJSON(_ body: UnsafeRawBufferPointer) throws(APIError) {
+        let rows = try Self.jsonRows(body)
+        addJSONRows(rows[...])
+    }
+
+    /// Adds JSON rows; each is numbered by its index in the call's array.
+    public mutating func addJSONRows(_ rows: ArraySlice<JSONValue>) {
         additions.reserveCapacity(additions.count + rows.count)
-        for (index, row) in rows.enumerated() {
+        for (index, row) in zip(rows.indices, rows) {
             guard case .object(let fields) = row else {
                 reject(index, .invalid("", "each recipient is an object", code: "invalid_type"))
                 continue
@@ -107,7 +118,7 @@ public struct CampaignAudience: Sendable {
             var data: String?
             switch fields["data"] {
             case nil, .null?: break
-            case .object(let object)?: data = String(decoding: JSONValue.object(object).encoded(), as: UTF8.self)
+            case .object(let object)?: data = JSONValue.object(object).compactText
             default: typeError = typeError ?? .invalid("data", "'data' must be an object", code: "invalid_type")
             }
             if let typeError {
@@ -120,21 +131,59 @@ public struct CampaignAudience: Sendable {
         }
     }
 
+    /// Where a CSV import stands between segments: its columns, and the next byte and line to read.
+    public struct CSVImport: Sendable {
+        let columns: [String]
+        let index: [String: Int]
+        let extra: [(offset: Int, element: String)]
+        var position: Int
+        var line: Int
+        /// Whether every row has been read.
+        public internal(set) var isDone = false
+    }
+
+    /// Reads the header row of a `text/csv` body: it names the columns, one of them `to`.
+    public static func csvHeader(_ body: UnsafeRawBufferPointer) throws(APIError) -> CSVImport {
+        var reader = CSVReader(body)
+        guard let header = reader.next() else {
+            throw .invalid("to", "the first row names the columns, and one of them is 'to'", code: "missing_column")
+        }
+        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard columns.contains("to") else {
+            throw .invalid("to", "the first row names the columns, and one of them is 'to'", code: "missing_column")
+        }
+        guard Set(columns).count == columns.count else {
+            throw .invalid("", "a column is named twice in the header row", code: "duplicate_column")
+        }
+        return CSVImport(
+            columns: columns, index: Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) }),
+            extra: columns.enumerated().filter { !Self.knownColumns.contains($0.element) && !$0.element.isEmpty },
+            position: reader.position, line: reader.line)
+    }
+
     /// `text/csv` with a header row: rows are numbered as a spreadsheet shows
     /// them (the header is row 1). Columns other than the known ones become
     /// string fields of the row's data; a `data` column holds a JSON object.
     public mutating func addCSV(_ body: UnsafeRawBufferPointer) throws(APIError) {
-        var reader = CSVReader(body)
-        guard let header = reader.next(), header.fields.contains("to") else {
-            throw .invalid("to", "the first row names the columns, and one of them is 'to'", code: "missing_column")
+        var progress = try Self.csvHeader(body)
+        while !progress.isDone { addCSVRows(body, &progress, limit: .max) }
+    }
+
+    /// Reads up to `limit` more rows of a CSV body, from where `progress` stands.
+    public mutating func addCSVRows(_ body: UnsafeRawBufferPointer, _ progress: inout CSVImport, limit: Int) {
+        var reader = CSVReader(body, position: progress.position, line: progress.line)
+        let (columns, index, extra) = (progress.columns, progress.index, progress.extra)
+        var read = 0
+        defer {
+            progress.position = reader.position
+            progress.line = reader.line
         }
-        let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard Set(columns).count == columns.count else {
-            throw .invalid("", "a column is named twice in the header row", code: "duplicate_column")
-        }
-        let index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
-        let extra = columns.enumerated().filter { !Self.knownColumns.contains($0.element) && !$0.element.isEmpty }
-        while let line = reader.next() {
+        while read < limit {
+            guard let line = reader.next() else {
+                progress.isDone = true
+                return
+            }
+            read += 1
             let row = line.line
             if let problem = line.problem {
                 reject(row, .invalid("", problem, code: "malformed_row"))
@@ -150,8 +199,7 @@ public struct CampaignAudience: Sendable {
             func value(_ name: String) -> String? { index[name].map { fields[$0] }.flatMap { $0.isEmpty ? nil : $0 } }
             var data: [String: JSONValue] = [:]
             if let text = value("data") {
-                let parsed = text.utf8.withContiguousStorageIfAvailable { JSONParser.parse(UnsafeRawBufferPointer($0)) }
-                    ?? Array(text.utf8).withUnsafeBytes { JSONParser.parse($0) }
+                let parsed = Array(text.utf8).withUnsafeBytes { JSONParser.parse($0) }
                 guard case .object(let object)? = parsed else {
                     reject(row, .invalid("data", "the data column holds a JSON object", code: "invalid_type"))
                     continue
@@ -161,7 +209,13 @@ public struct CampaignAudience: Sendable {
             for (position, name) in extra where data[name] == nil { data[name] = .string(fields[position]) }
             add(row: row, to: value("to"), userID: value("user_id"), timezone: value("timezone"), locale: value("locale"),
                 toEncryption: value("to_encryption"), toKeyID: value("to_key_id"),
-                dataJSON: data.isEmpty ? nil : String(decoding: JSONValue.object(data).encoded(), as: UTF8.self))
+                dataJSON: data.isEmpty ? nil : JSONValue.object(data).compactText)
         }
+    }
+
+    /// The additions made so far, handed over (and forgotten here) to be stored.
+    public mutating func drain() -> [CampaignAddition] {
+        defer { additions = [] }
+        return additions
     }
 }

@@ -36,9 +36,13 @@ public struct CampaignRecipient: Sendable, Equatable {
 
     /// The stored form: person number, then every field, separated by U+001F.
     public func packed(person: UInt64) -> String {
-        let parts = [String(person), to, userID ?? "", timezone ?? "", locale ?? "", toEncryption ?? "", toKeyID ?? "",
-                     dataJSON ?? ""]
-        return parts.joined(separator: String(Self.separator))
+        var record = String(person)
+        record.reserveCapacity(32 + to.utf8.count + (dataJSON?.utf8.count ?? 0))
+        for part in [to, userID, timezone, locale, toEncryption, toKeyID, dataJSON] {
+            record.append(Self.separator)
+            if let part { record += part }
+        }
+        return record
     }
 
     /// Reads a stored record.

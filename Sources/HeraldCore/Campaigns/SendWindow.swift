@@ -61,7 +61,8 @@ public struct SendWindow: Sendable, Equatable, Codable {
 
     static func minutes(_ clock: String, allowEndOfDay: Bool) -> Int? {
         let parts = clock.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hour = Int(parts[0]),
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }), let hour = Int(parts[0]),
               let minute = Int(parts[1]), (0..<60).contains(minute)
         else { return nil }
         if allowEndOfDay, hour == 24, minute == 0 { return 1440 }

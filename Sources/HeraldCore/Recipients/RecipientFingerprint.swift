@@ -41,12 +41,17 @@ public struct RecipientFingerprint: Sendable, Equatable {
     /// number on every instance, and the number reveals nothing without the key.
     public func person(_ identity: String, scope: String) -> UInt64 {
         var hmac = keyed
-        hmac.update(data: Array(scope.utf8))
-        hmac.update(data: [0])
-        hmac.update(data: Array(identity.utf8))
-        var number: UInt64 = 0
-        for byte in Array(hmac.finalize()).prefix(8) { number = number << 8 | UInt64(byte) }
-        return number >> 1
+        var message: [UInt8] = []
+        message.reserveCapacity(scope.utf8.count + identity.utf8.count + 1)
+        message.append(contentsOf: scope.utf8)
+        message.append(0)
+        message.append(contentsOf: identity.utf8)
+        hmac.update(data: message)
+        return hmac.finalize().withUnsafeBytes { digest in
+            var number: UInt64 = 0
+            for index in 0..<8 { number = number << 8 | UInt64(digest[index]) }
+            return number >> 1
+        }
     }
 
     /// Whether a suppression entry's key is a fingerprint (entries from before

@@ -25,6 +25,9 @@ public final class CampaignReleaser: Sendable {
     let tickMillis: Int
     /// How long a lease may stay unacknowledged before another instance takes it over.
     let leaseMillis: Int
+    /// How long a running campaign with nothing pending waits, after its start
+    /// and its last import, before it completes.
+    let completionGraceMillis: Int
     /// The most recipients one take releases.
     static let takeSize = 500
     /// Takes per campaign per tick, so one fast campaign cannot starve the others.
@@ -32,12 +35,15 @@ public final class CampaignReleaser: Sendable {
 
     private let stopped = Atomic<Bool>(false)
     private let counter = Atomic<Int>(0)
+    private let ticks = Atomic<Int>(0)
     private let instance = UUID().uuidString.prefix(8)
     private let definitions = Mutex<[String: (definition: CampaignDefinition, template: String?, createdAt: Int64)]>([:])
 
     init(campaigns: CampaignStore, messages: MessageStore, templates: TemplateResolver, validator: MessageValidator,
-         shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000)
+         shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
+         completionGraceMillis: Int = 10_000)
     {
+        self.completionGraceMillis = completionGraceMillis
         self.campaigns = campaigns
         self.messages = messages
         self.templates = templates
@@ -69,7 +75,12 @@ public final class CampaignReleaser: Sendable {
     /// One pass over every active campaign.
     func tick() async throws {
         let active = try await campaigns.active()
-        for id in active.keys.sorted() where !stopped.load(ordering: .relaxed) {
+        // A canceled campaign stays in the active set for days (for the workers);
+        // it is looked at once a minute, to be dropped when its time is up.
+        let round = ticks.wrappingAdd(1, ordering: .relaxed).newValue
+        let checkCanceled = round % max(1, 60_000 / tickMillis) == 0
+        for (id, state) in active.sorted(by: { $0.key < $1.key }) where !stopped.load(ordering: .relaxed) {
+            if state == CampaignState.canceled.rawValue, !checkCanceled { continue }
             try await release(id)
         }
     }
@@ -95,7 +106,7 @@ public final class CampaignReleaser: Sendable {
             let reply = try await campaigns.take(
                 id: id, want: Self.takeSize, token: token, leaseMillis: leaseMillis,
                 releasableShare: definition.releasableShare(atMillis: now), localDay: Self.day(now, defaultZone),
-                openZones: open)
+                openZones: open, graceMillis: completionGraceMillis)
             guard case .records(let lease, let records, let reclaimed) = reply else {
                 if case .idle(let state, _) = reply, state == "completed" || state == "canceled" || state == "missing" {
                     definitions.withLock { _ = $0.removeValue(forKey: id) }
@@ -107,7 +118,7 @@ public final class CampaignReleaser: Sendable {
                               metadata: ["campaign": "\(id)", "recipients": "\(records.count)"])
             }
             let failed = try await enqueue(records, of: definition, template: template, createdAt: createdAt)
-            try await campaigns.acknowledge(id: id, token: lease, failed: failed)
+            try await campaigns.acknowledge(id: id, token: lease, failed: failed, graceMillis: completionGraceMillis)
             metrics.campaignReleased(definition.channel, count: records.count - failed)
             if records.count < Self.takeSize { return }
         }

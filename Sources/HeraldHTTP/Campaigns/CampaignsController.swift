@@ -54,9 +54,11 @@ struct CampaignsController: Sendable {
             let status: HTTPResponse.Status = reply == .created ? .created : .ok
             return JSONResponse.encode(status, try await view(record, nowMillis: now))
         case .conflict(let state):
-            throw APIError(status: 409, code: "campaign_exists",
-                           message: "campaign \(definition.id) exists with another definition (state \(state.rawValue))",
-                           field: "id")
+            var error = APIError(status: 409, code: "campaign_exists",
+                                 message: "campaign \(definition.id) exists with another definition (state \(state.rawValue))",
+                                 field: "id")
+            error.state = state.rawValue
+            throw error
         }
     }
 
@@ -115,7 +117,9 @@ struct CampaignsController: Sendable {
         var cursor: (millis: Int64, id: String)?
         if let text = query["cursor"] {
             let parts = text.split(separator: ".", maxSplits: 1)
-            guard parts.count == 2, let millis = Int64(parts[0]), CampaignDefinition.isValidID(String(parts[1])) else {
+            guard parts.count == 2, parts[0].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let millis = Int64(parts[0]),
+                  CampaignDefinition.isValidID(String(parts[1]))
+            else {
                 throw APIError.invalid("cursor", "cursor must be a next_cursor this endpoint returned")
             }
             cursor = (millis, String(parts[1]))
@@ -148,21 +152,61 @@ struct CampaignsController: Sendable {
         var audience = CampaignAudience(
             campaignID: id, channel: record.definition.channel, defaultZone: record.definition.timezone,
             validator: validator, fingerprints: fingerprints)
-        try body.withUnsafeReadableBytes { bytes throws(APIError) in
-            if isCSV { try audience.addCSV(bytes) } else { try audience.addJSON(bytes) }
+        // Rows are read in segments, each stored while the next is read: Redis
+        // and the parsing overlap instead of taking turns.
+        let bytes = Array(body.readableBytesView)
+        var csv: CampaignAudience.CSVImport?
+        var json: [JSONValue] = []
+        if isCSV {
+            csv = try bytes.withUnsafeBytes { body throws(APIError) in try CampaignAudience.csvHeader(body) }
+        } else {
+            json = try bytes.withUnsafeBytes { body throws(APIError) in try CampaignAudience.jsonRows(body) }
         }
-        switch try await store.add(id: id, audience.additions, rejected: audience.rejected) {
-        case .added(let count, let duplicates):
-            return JSONResponse.encode(.accepted, AddReply(
-                accepted: count, duplicates: duplicates, rejected: audience.rejected, errors: audience.errors))
-        case .missing: throw APIError.notFound("campaign \(id)")
-        case .closed(let state): throw Self.closed(id, state)
+        var added = 0, duplicates = 0, next = 0
+        var storing: Task<CampaignTransition.AddReply, any Error>?
+        func collect() async throws {
+            guard let task = storing else { return }
+            storing = nil
+            switch try await task.value {
+            case .added(let count, let repeated):
+                added += count
+                duplicates += repeated
+            case .missing: throw APIError.notFound("campaign \(id)")
+            case .closed(let state): throw Self.closed(id, state)
+            }
         }
+        repeat {
+            if var progress = csv {
+                bytes.withUnsafeBytes { audience.addCSVRows($0, &progress, limit: Self.importSegment) }
+                csv = progress
+            } else {
+                let end = min(json.count, next + Self.importSegment)
+                audience.addJSONRows(json[next..<end])
+                next = end
+            }
+            let segment = audience.drain()
+            let done = csv?.isDone ?? (next == json.count)
+            try await collect()
+            if !segment.isEmpty || done {
+                let store = self.store
+                let rejected = done ? audience.rejected : 0
+                storing = Task { try await store.add(id: id, segment, rejected: rejected) }
+            }
+            if done { break }
+        } while true
+        try await collect()
+        return JSONResponse.encode(.accepted, AddReply(
+            accepted: added, duplicates: duplicates, rejected: audience.rejected, errors: audience.errors))
     }
 
+    /// Rows read between two stores of an import.
+    static let importSegment = 16_000
+
     static func closed(_ id: String, _ state: CampaignState) -> APIError {
-        APIError(status: 409, code: "campaign_closed",
-                 message: "campaign \(id) is \(state.rawValue): no recipient can be added", field: "state")
+        var error = APIError(status: 409, code: "campaign_closed",
+                             message: "campaign \(id) is \(state.rawValue): no recipient can be added", field: "state")
+        error.state = state.rawValue
+        return error
     }
 
     func control(_ action: CampaignState.Action, request: Request, context: HeraldRequestContext) async throws -> Response {
@@ -176,12 +220,24 @@ struct CampaignsController: Sendable {
         }
         switch try await store.control(id: id, action, templateReference: pinned) {
         case .changed:
+            if action == .resume {
+                // What workers held while paused goes back to the queues; once more a moment
+                // later, for a worker whose state cache still said paused.
+                let store = self.store
+                try await store.promoteHeld(id: id, nowMillis: now)
+                Task {
+                    try? await Task.sleep(for: .seconds(1))
+                    _ = try? await store.promoteHeld(id: id, nowMillis: WallClock.nowMillis())
+                }
+            }
             guard let updated = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
             return JSONResponse.encode(.ok, try await view(updated, nowMillis: now))
         case .missing: throw APIError.notFound("campaign \(id)")
         case .illegal(let state):
-            throw APIError(status: 409, code: "illegal_transition",
-                           message: "cannot \(action.rawValue) campaign \(id): it is \(state.rawValue)", field: "state")
+            var error = APIError(status: 409, code: "illegal_transition",
+                                 message: "cannot \(action.rawValue) campaign \(id): it is \(state.rawValue)", field: "state")
+            error.state = state.rawValue
+            throw error
         }
     }
 }

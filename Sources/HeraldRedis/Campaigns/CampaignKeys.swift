@@ -22,6 +22,10 @@ public struct CampaignKeys: Sendable, Equatable {
     public var zones: String { Self.prefix + "z:" + id }
     public func pending(zone: String) -> String { Self.prefix + "p:" + id + ":" + zone }
     public func dedup(person: UInt64) -> String { Self.prefix + "d:" + id + ":" + String(person % Self.dedupBuckets) }
+    /// Ids of released messages a worker held back while the campaign was paused, promoted on resume.
+    public var held: String { Self.prefix + "h:" + id }
+    /// A bitmap of the dedup sets that have their TTL, so each gets it once.
+    public var dedupTTLMarks: String { Self.prefix + "dt:" + id }
     /// Lease token → the records it holds.
     public var leases: String { Self.prefix + "l:" + id }
     /// Lease token → deadline ms.

@@ -43,6 +43,13 @@ public final class CampaignStateCache: Sendable {
         return Self.holding(state)
     }
 
+    /// Records a released message held back while its campaign is paused, so
+    /// that resuming brings it back at once instead of at its recheck time.
+    public func noteHeld(campaign: String, messageID: String) async {
+        let key = CampaignKeys(campaign).held
+        _ = try? await redis.pipeline([["SADD", key, messageID], ["EXPIRE", key, String(8 * 86_400)]])
+    }
+
     private static func holding(_ state: String?) -> String? {
         state == "paused" || state == "canceled" ? state : nil
     }

@@ -63,7 +63,7 @@ public struct CampaignStore: Sendable {
         -> CampaignTransition.ControlReply
     {
         let call = CampaignTransition.control(id: id, action, templateReference: templateReference,
-                                              retentionSeconds: retentionSeconds)
+                                              retentionSeconds: retentionSeconds, ttlSeconds: ttlSeconds)
         return try CampaignTransition.controlReply(
             try await redis.run(Scripts.campaignState, keys: call.keys, arguments: call.arguments))
     }
@@ -71,19 +71,20 @@ public struct CampaignStore: Sendable {
     /// Releases up to `want` recipients of the zones in `openZones`, as the
     /// campaign's pacing admits; see `campaign_take.lua`.
     public func take(id: String, want: Int, token: String, leaseMillis: Int, releasableShare: Int, localDay: String,
-                     openZones: [String]) async throws -> CampaignTransition.TakeReply
+                     openZones: [String], graceMillis: Int) async throws -> CampaignTransition.TakeReply
     {
         let call = CampaignTransition.take(
             id: id, want: want, token: token, leaseMillis: leaseMillis, releasableShare: releasableShare,
-            localDay: localDay, openZones: openZones, retentionSeconds: retentionSeconds)
+            localDay: localDay, openZones: openZones, retentionSeconds: retentionSeconds, graceMillis: graceMillis)
         return try CampaignTransition.takeReply(
             try await redis.run(Scripts.campaignTake, keys: call.keys, arguments: call.arguments))
     }
 
     /// Acknowledges a lease; returns the campaign's state after it.
     @discardableResult
-    public func acknowledge(id: String, token: String, failed: Int) async throws -> String? {
-        let call = CampaignTransition.ack(id: id, token: token, failed: failed, retentionSeconds: retentionSeconds)
+    public func acknowledge(id: String, token: String, failed: Int, graceMillis: Int) async throws -> String? {
+        let call = CampaignTransition.ack(id: id, token: token, failed: failed, retentionSeconds: retentionSeconds,
+                                          graceMillis: graceMillis)
         return try await redis.run(Scripts.campaignAck, keys: call.keys, arguments: call.arguments).array.first?.string
     }
 
@@ -97,6 +98,22 @@ public struct CampaignStore: Sendable {
         guard !fields.isEmpty else { return nil }
         return CampaignRecord(fields: fields, zones: try replies[1].orThrow().fields,
                               rate: try replies[2].orThrow().fields, nowMillis: nowMillis)
+    }
+
+    /// Brings the messages workers held back while the campaign was paused to
+    /// their queues now (each due at once in its partition's delayed set);
+    /// returns how many were still waiting there.
+    @discardableResult
+    public func promoteHeld(id: String, nowMillis: Int64) async throws -> Int {
+        let key = CampaignKeys(id).held
+        let ids = try await redis.send(["SMEMBERS", key]).orThrow().array.compactMap(\.string)
+        guard !ids.isEmpty else { return 0 }
+        var commands: [[String]] = ids.compactMap { message in
+            ChannelKeys(messageID: message).map { ["ZADD", $0.delayed, "XX", "CH", String(nowMillis), message] }
+        }
+        commands.append(["SREM", key] + ids)
+        let replies = try await redis.pipeline(commands)
+        return replies.dropLast().reduce(0) { $0 + ($1.integer ?? 0) }
     }
 
     /// The zones that have recipients pending.

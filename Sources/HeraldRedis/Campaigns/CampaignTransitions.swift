@@ -74,7 +74,7 @@ public enum CampaignTransition {
         -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
-        var keys = [campaign.campaign, campaign.zones]
+        var keys = [campaign.campaign, campaign.zones, campaign.dedupTTLMarks]
         var arguments = [String(ttlSeconds), String(rejected)]
         keys.reserveCapacity(2 + additions.count * 2)
         arguments.reserveCapacity(2 + additions.count * 3)
@@ -99,11 +99,11 @@ public enum CampaignTransition {
         }
     }
 
-    static func control(id: String, _ action: CampaignState.Action, templateReference: String?, retentionSeconds: Int)
-        -> (keys: [String], arguments: [String])
+    static func control(id: String, _ action: CampaignState.Action, templateReference: String?, retentionSeconds: Int,
+                        ttlSeconds: Int) -> (keys: [String], arguments: [String])
     {
         ([CampaignKeys(id).campaign, CampaignKeys.active],
-         [id, action.rawValue, templateReference ?? "", String(retentionSeconds)])
+         [id, action.rawValue, templateReference ?? "", String(retentionSeconds), String(ttlSeconds)])
     }
 
     static func controlReply(_ value: RedisValue) throws -> ControlReply {
@@ -117,13 +117,13 @@ public enum CampaignTransition {
     }
 
     static func take(id: String, want: Int, token: String, leaseMillis: Int, releasableShare: Int, localDay: String,
-                     openZones: [String], retentionSeconds: Int) -> (keys: [String], arguments: [String])
+                     openZones: [String], retentionSeconds: Int, graceMillis: Int) -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
         let keys = [campaign.campaign, CampaignKeys.active, campaign.zones, campaign.leases, campaign.leaseDeadlines,
                     campaign.day(localDay), campaign.releaseRate] + openZones.map { campaign.pending(zone: $0) }
-        let arguments = [id, String(want), token, String(leaseMillis), String(releasableShare), String(retentionSeconds)]
-            + openZones
+        let arguments = [id, String(want), token, String(leaseMillis), String(releasableShare), String(retentionSeconds),
+                         String(graceMillis)] + openZones
         return (keys, arguments)
     }
 
@@ -144,9 +144,11 @@ public enum CampaignTransition {
         }
     }
 
-    static func ack(id: String, token: String, failed: Int, retentionSeconds: Int) -> (keys: [String], arguments: [String]) {
+    static func ack(id: String, token: String, failed: Int, retentionSeconds: Int, graceMillis: Int)
+        -> (keys: [String], arguments: [String])
+    {
         let campaign = CampaignKeys(id)
         return ([campaign.campaign, campaign.leases, campaign.leaseDeadlines],
-                [id, token, String(failed), String(retentionSeconds)])
+                [id, token, String(failed), String(retentionSeconds), String(graceMillis)])
     }
 }

@@ -4,7 +4,7 @@
 -- counts, so a lease handed out twice is not counted twice. A running
 -- campaign whose audience is all released then completes.
 -- KEYS: 1 campaign hash, 2 leases hash, 3 lease deadlines zset
--- ARGV: 1 id, 2 lease token, 3 recipients that could not become messages, 4 retention s
+-- ARGV: 1 id, 2 lease token, 3 recipients that could not become messages, 4 retention s, 5 completion grace ms
 local now = herald_cmp_now()
 if redis.call('HDEL', KEYS[2], ARGV[2]) == 1 then
   redis.call('ZREM', KEYS[3], ARGV[2])
@@ -12,4 +12,4 @@ if redis.call('HDEL', KEYS[2], ARGV[2]) == 1 then
 end
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing'} end
-return {herald_cmp_maybe_complete(ARGV[1], state, now, tonumber(ARGV[4]))}
+return {herald_cmp_maybe_complete(ARGV[1], state, now, tonumber(ARGV[4]), tonumber(ARGV[5]))}

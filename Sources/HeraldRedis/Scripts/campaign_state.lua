@@ -5,7 +5,7 @@
 -- cancel: any state not over → canceled, every unreleased recipient counted
 -- canceled. Anything else is refused with the current state.
 -- KEYS: 1 campaign hash, 2 active hash
--- ARGV: 1 id, 2 action, 3 pinned template reference ('' none), 4 retention s
+-- ARGV: 1 id, 2 action, 3 pinned template reference ('' none), 4 retention s, 5 ttl s (a campaign not over)
 local now = herald_cmp_now()
 local f = redis.call('HMGET', KEYS[1], 'state', 'start_at')
 local state = f[1]
@@ -26,6 +26,7 @@ if action == 'start' or action == 'resume' then
   if tonumber(f[2] or '0') > now then next = 'scheduled' end
 end
 redis.call('HSET', KEYS[1], 'state', next, 'state_at', now)
+redis.call('EXPIRE', KEYS[1], ARGV[5])
 if action == 'start' then
   redis.call('HSET', KEYS[1], 'started_at', now)
   if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'template_ref', ARGV[3]) end

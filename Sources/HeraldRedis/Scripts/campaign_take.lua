@@ -10,7 +10,7 @@
 -- KEYS: 1 campaign hash, 2 active hash, 3 zones hash, 4 leases hash, 5 lease deadlines zset,
 --       6 today's send counter (campaign zone), 7 per-10-second release counter, 8.. pending lists of open zones
 -- ARGV: 1 id, 2 most to take, 3 lease token, 4 lease ms, 5 releasable share of the audience (per 10,000),
---       6 retention s, 7.. the zone of each list in KEYS[8..]
+--       6 retention s, 7 completion grace ms, 8.. the zone of each list in KEYS[8..]
 -- Returns {'taken'|'reclaimed', token, records joined by '\n'} or {state, detail}.
 local now = herald_cmp_now()
 local id = ARGV[1]
@@ -22,8 +22,9 @@ if not state then
   return {'missing', ''}
 end
 if state == 'canceled' then
-  -- Workers cancel its released messages meanwhile; then it leaves the active hash.
-  if now - tonumber(f[10] or '0') > 600000 then redis.call('HDEL', KEYS[2], id) end
+  -- Workers cancel its released messages (some held for days by quiet hours,
+  -- caps or retries) for as long as a message lives; then it leaves the active hash.
+  if now - tonumber(f[10] or '0') > 8 * 86400000 then redis.call('HDEL', KEYS[2], id) end
   return {'canceled', ''}
 end
 if state ~= 'scheduled' and state ~= 'running' and state ~= 'paused' then
@@ -41,7 +42,7 @@ if #stale > 0 then
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), stale[1])
   return {'reclaimed', stale[1], redis.call('HGET', KEYS[4], stale[1]) or ''}
 end
-local retention = tonumber(ARGV[6])
+local retention, grace = tonumber(ARGV[6]), tonumber(ARGV[7])
 local end_at = tonumber(f[3] or '0')
 if end_at > 0 and now >= end_at then
   -- Past its end: every recipient not released ends expired.
@@ -54,7 +55,7 @@ if end_at > 0 and now >= end_at then
   redis.call('DEL', KEYS[3])
   if left > 0 then redis.call('HINCRBY', KEYS[1], 'expired', left) end
   if state == 'paused' then return {'paused', ''} end
-  return {herald_cmp_maybe_complete(id, state, now, retention), 'ended'}
+  return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'ended'}
 end
 if state == 'paused' then return {'paused', ''} end
 local want = tonumber(ARGV[2])
@@ -79,7 +80,7 @@ if want > 0 then
     if #taken >= want then break end
     local got = redis.call('LPOP', KEYS[i], want - #taken)
     if got then
-      if redis.call('HINCRBY', KEYS[3], ARGV[i - 1], -#got) <= 0 then redis.call('HDEL', KEYS[3], ARGV[i - 1]) end
+      if redis.call('HINCRBY', KEYS[3], ARGV[i], -#got) <= 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
       for _, record in ipairs(got) do taken[#taken + 1] = record end
     end
   end
@@ -89,12 +90,19 @@ if rate > 0 then redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - n), 'ts
 if n > 0 then
   if cap > 0 and redis.call('INCRBY', KEYS[6], n) == n then redis.call('EXPIRE', KEYS[6], 172800) end
   redis.call('HINCRBY', KEYS[1], 'released', n)
-  redis.call('HINCRBY', KEYS[7], math.floor(now / 10000), n)
+  local slot = math.floor(now / 10000)
+  redis.call('HINCRBY', KEYS[7], slot, n)
   redis.call('EXPIRE', KEYS[7], 180)
+  if redis.call('HLEN', KEYS[7]) > 12 then
+    -- Only the last minute is read: drop older slots, so a long campaign does not grow this hash.
+    for _, field in ipairs(redis.call('HKEYS', KEYS[7])) do
+      if tonumber(field) < slot - 7 then redis.call('HDEL', KEYS[7], field) end
+    end
+  end
   redis.call('HSET', KEYS[4], ARGV[3], table.concat(taken, '\n'))
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), ARGV[3])
   redis.call('EXPIRE', KEYS[4], retention)
   redis.call('EXPIRE', KEYS[5], retention)
   return {'taken', ARGV[3], table.concat(taken, '\n')}
 end
-return {herald_cmp_maybe_complete(id, state, now, retention), 'waiting'}
+return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'waiting'}

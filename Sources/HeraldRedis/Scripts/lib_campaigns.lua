@@ -27,7 +27,7 @@ local function herald_cmp_end(id, state, now, retention)
     redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
   end
   if left > 0 then redis.call('HINCRBY', c, state == 'canceled' and 'canceled' or 'expired', left) end
-  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id)
+  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id)
   for b = 0, HERALD_CMP_BUCKETS - 1 do redis.call('DEL', HERALD_CMP .. 'd:' .. id .. ':' .. b) end
   redis.call('HSET', c, 'state', state, 'state_at', now, state .. '_at', now)
   if state == 'canceled' then
@@ -39,12 +39,17 @@ local function herald_cmp_end(id, state, now, retention)
   redis.call('EXPIRE', HERALD_CMP .. 'rt:' .. id, retention)
 end
 
--- Completes a running campaign whose audience is all released and acknowledged.
-local function herald_cmp_maybe_complete(id, state, now, retention)
+-- Completes a running campaign whose audience is all released and
+-- acknowledged, once `grace` ms have passed since it started and since
+-- recipients were last added: a caller still importing into a running
+-- campaign does not find it completed between two calls.
+local function herald_cmp_maybe_complete(id, state, now, retention, grace)
   if state ~= 'running' then return state end
   if redis.call('HLEN', HERALD_CMP .. 'z:' .. id) > 0 or redis.call('HLEN', HERALD_CMP .. 'l:' .. id) > 0 then
     return state
   end
+  local f = redis.call('HMGET', HERALD_CMP .. 'c:' .. id, 'started_at', 'last_added_at')
+  if now - math.max(tonumber(f[1] or '0'), tonumber(f[2] or '0')) < grace then return state end
   herald_cmp_end(id, 'completed', now, retention)
   return 'completed'
 end

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Campaign benchmarks (issue 18), on loopback with a fresh redis-server (AOF everysec).
+#
+#   loadtest/campaign.sh import 1000000     # import N recipients by CSV (one call) and by JSON (calls of 10,000):
+#                                           # recipients a second, and Redis memory per pending recipient
+#   loadtest/campaign.sh dispatch 100000    # N messages sent from a campaign at an unlimited rate against
+#                                           # `herald-bench simulate`, against N plain batch-enqueued messages
+#                                           # drained by the same worker; ROUNDS (3) alternated rounds
+#
+# The dispatch rate of each is N / (time from the start of sending to the last `sent`), read from /v1/stats.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-import}
+n=${2:-100000}
+herald=${HERALD_BIN:-$(swift build -c release --show-bin-path)/herald}
+bench=${HERALD_BENCH_BIN:-$(dirname "$herald")/herald-bench}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+work=$(mktemp -d /tmp/herald-campaign.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_redis() {
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+    --logfile "$work/redis.log" --daemonize no &
+  redis_pid=$!; pids+=($redis_pid)
+  for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+}
+used() { redis-cli -p "$redis_port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r'; }
+start_herald() {  # role port
+  env -i PATH="$PATH" HOME="$work" HERALD_DATA_DIR="$work/herald" HERALD_REDIS_URL="redis://127.0.0.1:$redis_port" \
+    HERALD_HTTP_PORT="$2" HERALD_LOG_LEVEL=warning HERALD_SIMULATOR_URL="http://127.0.0.1:${sim_port:-1}" \
+    HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$(( ${sim_port:-1} + 1 ))" HERALD_DISPATCH_CONCURRENCY=256 \
+    "$herald" "$1" >> "$work/herald-$1.log" 2>&1 &
+  last_pid=$!; pids+=($last_pid)
+  if [ "$1" != worker ]; then for _ in $(seq 200); do curl -sf "http://127.0.0.1:$2/ready" >/dev/null && break; sleep 0.05; done; fi
+}
+csv() {  # count offset → a CSV of count people with a name each
+  awk -v n="$1" -v o="$2" 'BEGIN { print "to,user_id,name"; for (i = 0; i < n; i++) printf "+1415%07d,u%d,Ann%d\n", (o + i) % 10000000, o + i, i }'
+}
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+
+if [ "$mode" = import ]; then
+  start_redis
+  api_port=$(free_port)
+  start_herald api "$api_port"
+  base="http://127.0.0.1:$api_port"
+  csv "$n" 0 > "$work/audience.csv"
+  python3 - "$n" "$work" <<'PY'
+import json, sys
+n, work = int(sys.argv[1]), sys.argv[2]
+for part in range((n + 9999) // 10000):
+    rows = [{"to": "+1416%07d" % (i % 10000000), "user_id": "j%d" % i, "data": {"name": "Bo%d" % i}}
+            for i in range(part * 10000, min(n, (part + 1) * 10000))]
+    open("%s/part%05d.json" % (work, part), "w").write(json.dumps({"recipients": rows}))
+PY
+  for id in bycsv byjson; do
+    curl -sf -X POST "$base/v1/campaigns" -H 'Content-Type: application/json' \
+      -d "{\"id\":\"$id\",\"channel\":\"sms\",\"content\":{\"body\":\"Hi {{name}}\"}}" > /dev/null
+  done
+  cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  hz=$(getconf CLK_TCK)
+  h0=$(cpu "$last_pid"); r0=$(cpu "$redis_pid")
+  m0=$(used); t0=$(now)
+  [ -n "${PERF:-}" ] && { perf record -g -o "$PERF" -p "$last_pid" > /dev/null 2>&1 & perf_pid=$!; sleep 0.5; }
+  curl -sf -X POST "$base/v1/campaigns/bycsv/recipients" -H 'Content-Type: text/csv' --data-binary "@$work/audience.csv" \
+    -o "$work/csv-reply.json"
+  [ -n "${PERF:-}" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
+  t1=$(now); m1=$(used)
+  h1=$(cpu "$last_pid"); r1=$(cpu "$redis_pid")
+  for file in "$work"/part*.json; do
+    curl -sf -X POST "$base/v1/campaigns/byjson/recipients" -H 'Content-Type: application/json' --data-binary "@$file" -o /dev/null
+  done
+  t2=$(now); m2=$(used)
+  h2=$(cpu "$last_pid"); r2=$(cpu "$redis_pid")
+  echo "csv reply: $(head -c 120 "$work/csv-reply.json")"
+  echo "import by CSV:  $n recipients in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s = $(rate "$n" "$t0" "$t1") recipients/s"
+  echo "import by JSON: $n recipients in $(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", b-a}') s = $(rate "$n" "$t1" "$t2") recipients/s (calls of 10,000)"
+  awk -v n="$n" -v hz="$hz" -v a=$((h1 - h0)) -v b=$((r1 - r0)) -v c=$((h2 - h1)) -v d=$((r2 - r1)) 'BEGIN {
+    printf "cpu per recipient: CSV herald %.1f us, redis %.1f us; JSON herald %.1f us, redis %.1f us\n", a/hz/n*1e6, b/hz/n*1e6, c/hz/n*1e6, d/hz/n*1e6 }'
+  echo "Redis memory per pending recipient: CSV $(( (m1 - m0) / n )) bytes, JSON $(( (m2 - m1) / n )) bytes (used_memory growth)"
+  list=$(redis-cli -p "$redis_port" --scan --pattern 'herald:{cmp}:p:bycsv:*' | head -1 || true)
+  bucket=$(redis-cli -p "$redis_port" --scan --pattern 'herald:{cmp}:d:bycsv:*' | head -1 || true)
+  echo "pending list $list: $(redis-cli -p "$redis_port" llen "$list") records, $(redis-cli -p "$redis_port" memory usage "$list" samples 0) bytes, $(redis-cli -p "$redis_port" object encoding "$list")"
+  echo "dedup set $bucket: $(redis-cli -p "$redis_port" scard "$bucket") members, $(redis-cli -p "$redis_port" memory usage "$bucket") bytes, $(redis-cli -p "$redis_port" object encoding "$bucket")"
+  echo "one record: $(redis-cli -p "$redis_port" lindex "$list" 0 | tr '\037' '|')"
+  exit 0
+fi
+
+# dispatch: the simulator, then per round a plain backlog and a campaign, each drained by one worker.
+sim_port=$(free_port)
+api_port=$(free_port)
+start_redis
+"$bench" simulate --port "$sim_port" --data-dir "$work/herald" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms 20 --statuses sent,delivered \
+  > "$work/sim.log" 2>&1 &
+pids+=($!)
+start_herald api "$api_port"
+base="http://127.0.0.1:$api_port"
+sent() {  # campaign (or empty) → messages sent so far
+  curl -sf "$base/v1/stats${1:+?campaign=$1}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["sent"])'
+}
+wait_sent() {  # campaign target
+  while [ "$(sent "$1")" -lt "$2" ]; do sleep 0.1; done
+}
+for round in $(seq "${ROUNDS:-3}"); do
+  # Plain: N messages batch-enqueued while no worker runs, then one worker drains them.
+  before=$(sent "")
+  "$bench" loadtest --port "$api_port" --mode batch --batch-size 1000 --messages "$n" --connections 4 --accept-only > /dev/null
+  t0=$(now); start_herald worker 0; worker=$last_pid
+  wait_sent "" $((before + n)); t1=$(now)
+  kill "$worker"; wait "$worker" 2>/dev/null || true
+  plain=$(rate "$n" "$t0" "$t1")
+  # Campaign: N recipients imported, the worker running, then started at an unlimited rate.
+  id="round$round"
+  curl -sf -X POST "$base/v1/campaigns" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"$id\",\"channel\":\"sms\",\"content\":{\"body\":\"hello\"}}" > /dev/null
+  csv "$n" $((round * n)) | curl -sf -X POST "$base/v1/campaigns/$id/recipients" -H 'Content-Type: text/csv' --data-binary @- > /dev/null
+  start_herald worker 0; worker=$last_pid
+  sleep 1
+  t0=$(now); curl -sf -X POST "$base/v1/campaigns/$id/start" > /dev/null
+  wait_sent "$id" "$n"; t1=$(now)
+  kill "$worker"; wait "$worker" 2>/dev/null || true
+  campaign=$(rate "$n" "$t0" "$t1")
+  echo "round $round: plain $plain msgs/s, campaign $campaign msgs/s, ratio $(awk -v a="$campaign" -v b="$plain" 'BEGIN{printf "%.2f", a/b}')"
+done
