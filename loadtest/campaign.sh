@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 start_redis() {
   redis_port=$(free_port)
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec --save "" \
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly "${AOF:-yes}" --appendfsync everysec --save "" \
     --logfile "$work/redis.log" --daemonize no &
   redis_pid=$!; pids+=($redis_pid)
   for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
@@ -70,14 +70,15 @@ PY
   [ -n "${PERF:-}" ] && { kill -INT "$perf_pid"; wait "$perf_pid" || true; }
   t1=$(now); m1=$(used)
   h1=$(cpu "$last_pid"); r1=$(cpu "$redis_pid")
-  for file in "$work"/part*.json; do
-    curl -sf -X POST "$base/v1/campaigns/byjson/recipients" -H 'Content-Type: application/json' --data-binary "@$file" -o /dev/null
-  done
+  # JSON calls of 10,000, JSON_CLIENTS (2) at a time, as an importer with a connection per core would send them.
+  ls "$work"/part*.json | xargs -P "${JSON_CLIENTS:-2}" -I{} \
+    curl -sf -X POST "$base/v1/campaigns/byjson/recipients" -H 'Content-Type: application/json' --data-binary @{} -o /dev/null
   t2=$(now); m2=$(used)
   h2=$(cpu "$last_pid"); r2=$(cpu "$redis_pid")
   echo "csv reply: $(head -c 120 "$work/csv-reply.json")"
+  [ -n "${STATS:-}" ] && redis-cli -p "$redis_port" info commandstats | grep -E "evalsha|sadd|rpush|expire|setbit|hincrby" || true
   echo "import by CSV:  $n recipients in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s = $(rate "$n" "$t0" "$t1") recipients/s"
-  echo "import by JSON: $n recipients in $(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", b-a}') s = $(rate "$n" "$t1" "$t2") recipients/s (calls of 10,000)"
+  echo "import by JSON: $n recipients in $(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.2f", b-a}') s = $(rate "$n" "$t1" "$t2") recipients/s (calls of 10,000, ${JSON_CLIENTS:-2} at a time)"
   awk -v n="$n" -v hz="$hz" -v a=$((h1 - h0)) -v b=$((r1 - r0)) -v c=$((h2 - h1)) -v d=$((r2 - r1)) 'BEGIN {
     printf "cpu per recipient: CSV herald %.1f us, redis %.1f us; JSON herald %.1f us, redis %.1f us\n", a/hz/n*1e6, b/hz/n*1e6, c/hz/n*1e6, d/hz/n*1e6 }'
   echo "Redis memory per pending recipient: CSV $(( (m1 - m0) / n )) bytes, JSON $(( (m2 - m1) / n )) bytes (used_memory growth)"

@@ -163,16 +163,18 @@ struct CampaignsController: Sendable {
             json = try bytes.withUnsafeBytes { body throws(APIError) in try CampaignAudience.jsonRows(body) }
         }
         var added = 0, duplicates = 0, next = 0
-        var storing: Task<CampaignTransition.AddReply, any Error>?
-        func collect() async throws {
-            guard let task = storing else { return }
-            storing = nil
-            switch try await task.value {
-            case .added(let count, let repeated):
-                added += count
-                duplicates += repeated
-            case .missing: throw APIError.notFound("campaign \(id)")
-            case .closed(let state): throw Self.closed(id, state)
+        // Up to two segments are being stored while the next is read, so Redis
+        // always has work queued whichever thread the parsing holds.
+        var storing: [Task<CampaignTransition.AddReply, any Error>] = []
+        func collect(keeping: Int) async throws {
+            while storing.count > keeping {
+                switch try await storing.removeFirst().value {
+                case .added(let count, let repeated):
+                    added += count
+                    duplicates += repeated
+                case .missing: throw APIError.notFound("campaign \(id)")
+                case .closed(let state): throw Self.closed(id, state)
+                }
             }
         }
         repeat {
@@ -186,21 +188,21 @@ struct CampaignsController: Sendable {
             }
             let segment = audience.drain()
             let done = csv?.isDone ?? (next == json.count)
-            try await collect()
+            try await collect(keeping: 1)
             if !segment.isEmpty || done {
                 let store = self.store
                 let rejected = done ? audience.rejected : 0
-                storing = Task { try await store.add(id: id, segment, rejected: rejected) }
+                storing.append(Task { try await store.add(id: id, segment, rejected: rejected) })
             }
             if done { break }
         } while true
-        try await collect()
+        try await collect(keeping: 0)
         return JSONResponse.encode(.accepted, AddReply(
             accepted: added, duplicates: duplicates, rejected: audience.rejected, errors: audience.errors))
     }
 
     /// Rows read between two stores of an import.
-    static let importSegment = 16_000
+    static let importSegment = 50_000
 
     static func closed(_ id: String, _ state: CampaignState) -> APIError {
         var error = APIError(status: 409, code: "campaign_closed",

@@ -8,8 +8,6 @@ public struct CampaignKeys: Sendable, Equatable {
     /// Campaign id → state, for every campaign not over (and canceled ones for
     /// a few minutes): what releasers and workers poll.
     public static let active = prefix + "active"
-    /// The dedup sets a campaign's person numbers are spread over (`lib_campaigns.lua` agrees).
-    public static let dedupBuckets: UInt64 = 4096
 
     public let id: String
 
@@ -21,7 +19,6 @@ public struct CampaignKeys: Sendable, Equatable {
     /// Zone → recipients pending in it.
     public var zones: String { Self.prefix + "z:" + id }
     public func pending(zone: String) -> String { Self.prefix + "p:" + id + ":" + zone }
-    public func dedup(person: UInt64) -> String { Self.prefix + "d:" + id + ":" + String(person % Self.dedupBuckets) }
     /// Ids of released messages a worker held back while the campaign was paused, promoted on resume.
     public var held: String { Self.prefix + "h:" + id }
     /// A bitmap of the dedup sets that have their TTL, so each gets it once.

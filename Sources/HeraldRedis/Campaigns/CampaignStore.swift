@@ -34,6 +34,8 @@ public struct CampaignStore: Sendable {
     public func add(id: String, _ additions: [CampaignTransition.Addition], rejected: Int) async throws
         -> CampaignTransition.AddReply
     {
+        // Sorted by dedup set, so each call meets few sets, each with many people.
+        let additions = additions.sorted { $0.person < $1.person }
         var added = 0, duplicates = 0
         var start = 0
         var rejectedLeft = rejected

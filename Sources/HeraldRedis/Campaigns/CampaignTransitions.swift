@@ -70,20 +70,27 @@ public enum CampaignTransition {
     /// One recipient ready for `campaign_add.lua`.
     public typealias Addition = CampaignAddition
 
+    /// The call adding `additions`, grouped by zone and, within a zone, by dedup set
+    /// (a person number's top 12 bits), as `campaign_add.lua` reads them.
     static func add(id: String, _ additions: ArraySlice<Addition>, rejected: Int, ttlSeconds: Int)
         -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
+        var byZone: [String: [UInt64: [Addition]]] = [:]
+        for addition in additions { byZone[addition.zone, default: [:]][addition.person >> 51, default: []].append(addition) }
         var keys = [campaign.campaign, campaign.zones, campaign.dedupTTLMarks]
-        var arguments = [String(ttlSeconds), String(rejected)]
-        keys.reserveCapacity(2 + additions.count * 2)
-        arguments.reserveCapacity(2 + additions.count * 3)
-        for addition in additions {
-            keys.append(campaign.dedup(person: addition.person))
-            keys.append(campaign.pending(zone: addition.zone))
-            arguments.append(String(addition.person))
-            arguments.append(addition.zone)
-            arguments.append(addition.packed)
+        var arguments = [String(ttlSeconds), String(rejected), id]
+        arguments.reserveCapacity(3 + additions.count * 2 + byZone.count * 2 + 2 * min(additions.count, 4096))
+        for (zone, sets) in byZone {
+            keys.append(campaign.pending(zone: zone))
+            arguments.append(zone)
+            arguments.append(String(sets.count))
+            for (set, members) in sets {
+                arguments.append(String(set))
+                arguments.append(String(members.count))
+                for member in members { arguments.append(String(member.person)) }
+                for member in members { arguments.append(member.packed) }
+            }
         }
         return (keys, arguments)
     }
