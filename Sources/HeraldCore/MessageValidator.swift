@@ -80,11 +80,11 @@ public struct MessageValidator: Sendable {
         if rendered != nil {
             dataJSON = rendered?.data.map { String(decoding: JSONValue.object($0).encoded(), as: UTF8.self) }
         } else if let data = request.data {
-            let encoded = (try? JSONEncoder().encode(data)) ?? Data("{}".utf8)
-            guard encoded.count <= MessageLimits.maxBodyBytes else {
+            let encoded = JSONValue.object(data).compactText
+            guard encoded.utf8.count <= MessageLimits.maxBodyBytes else {
                 throw .invalid("data", "data exceeds \(MessageLimits.maxBodyBytes) bytes")
             }
-            dataJSON = String(decoding: encoded, as: UTF8.self)
+            dataJSON = encoded
         }
         if channel == .miniprogram { try Self.checkSubscribeMessage(rendered?.data ?? request.data) }
         var message = NewMessage(

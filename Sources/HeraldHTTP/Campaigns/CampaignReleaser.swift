@@ -94,9 +94,22 @@ public final class CampaignReleaser: Sendable {
         return entry
     }
 
+    /// Releases of one campaign in flight at once: one is rendered and
+    /// stored while the next is taken, so Redis and this process overlap.
+    static let parallelTakes = 2
+
     private func release(_ id: String) async throws {
-        guard let (definition, template, createdAt) = try await definition(id) else { return }
-        for _ in 0..<Self.takesPerTick {
+        guard let entry = try await definition(id) else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<Self.parallelTakes {
+                group.addTask { try await self.release(id, entry.definition, template: entry.template, createdAt: entry.createdAt) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func release(_ id: String, _ definition: CampaignDefinition, template: String?, createdAt: Int64) async throws {
+        for _ in 0..<(Self.takesPerTick / Self.parallelTakes) {
             let now = WallClock.nowMillis()
             let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
             let zones = try await campaigns.zones(id: id)

@@ -135,17 +135,22 @@ public enum CampaignTransition {
     }
 
     static func takeReply(_ value: RedisValue) throws -> TakeReply {
-        let parts = value.array
+        var parts = value.array
+        // A release ends with its marker and token, after the records themselves.
+        if parts.count >= 3, parts[parts.count - 2].string == "taken", let token = parts[parts.count - 1].string {
+            parts.removeLast(2)
+            return .records(token: token, records: parts.compactMap(\.string), reclaimed: false)
+        }
         guard parts.count >= 2, let head = parts[0].string else {
             throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
         }
         switch head {
-        case "taken", "reclaimed":
+        case "reclaimed":
             guard parts.count == 3, let token = parts[1].string, let joined = parts[2].string else {
                 throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
             }
             let records = joined.isEmpty ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            return .records(token: token, records: records, reclaimed: head == "reclaimed")
+            return .records(token: token, records: records, reclaimed: true)
         default:
             return .idle(state: head, detail: parts[1].string ?? "")
         }

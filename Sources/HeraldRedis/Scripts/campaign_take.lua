@@ -11,7 +11,7 @@
 --       6 today's send counter (campaign zone), 7 per-10-second release counter, 8.. pending lists of open zones
 -- ARGV: 1 id, 2 most to take, 3 lease token, 4 lease ms, 5 releasable share of the audience (per 10,000),
 --       6 retention s, 7 completion grace ms, 8.. the zone of each list in KEYS[8..]
--- Returns {'taken'|'reclaimed', token, records joined by '\n'} or {state, detail}.
+-- Returns {records…, 'taken', token}, {'reclaimed', token, records joined by '\n'} or {state, detail}.
 local now = herald_cmp_now()
 local id = ARGV[1]
 local f = redis.call('HMGET', KEYS[1], 'state', 'start_at', 'end_at', 'rate', 'cap', 'recipients', 'released',
@@ -103,6 +103,8 @@ if n > 0 then
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), ARGV[3])
   redis.call('EXPIRE', KEYS[4], retention)
   redis.call('EXPIRE', KEYS[5], retention)
-  return {'taken', ARGV[3], table.concat(taken, '\n')}
+  taken[#taken + 1] = 'taken'
+  taken[#taken + 1] = ARGV[3]
+  return taken
 end
 return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'waiting'}
