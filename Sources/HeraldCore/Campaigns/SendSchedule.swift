@@ -35,6 +35,19 @@ public struct SendSchedule: Sendable, Equatable {
         return windows.contains { $0.days.contains(now.day) && now.minute >= $0.fromMinute && now.minute < $0.toMinute }
     }
 
+    /// When the slot open at `millis` in `zone` opened (its local start that
+    /// day); nil when none is open.
+    public func currentOpening(atMillis millis: Int64, in zone: TimeZone) -> Int64? {
+        let calendar = Self.calendar(zone)
+        let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+        let now = Self.local(date, calendar)
+        guard let window = windows.first(where: {
+            $0.days.contains(now.day) && now.minute >= $0.fromMinute && now.minute < $0.toMinute
+        }) else { return nil }
+        let start = calendar.date(bySettingHour: window.fromMinute / 60, minute: window.fromMinute % 60, second: 0, of: date)
+        return start.map { min(millis, Int64(($0.timeIntervalSince1970 * 1000).rounded())) }
+    }
+
     /// When the next slot opens after `millis` in `zone` (now, when one is
     /// open); nil when there are no slots.
     public func nextOpening(afterMillis millis: Int64, in zone: TimeZone) -> Int64? {

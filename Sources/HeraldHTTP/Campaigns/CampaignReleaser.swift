@@ -25,6 +25,8 @@ public final class CampaignReleaser: Sendable {
     let tickMillis: Int
     /// How long a lease may stay unacknowledged before another instance takes it over.
     let leaseMillis: Int
+    /// Over how long an unpaced campaign spreads what a zone has pending when its window opens.
+    let rampMillis: Int
     /// How long a running campaign with nothing pending waits, after its start
     /// and its last import, before it completes.
     let completionGraceMillis: Int
@@ -41,8 +43,9 @@ public final class CampaignReleaser: Sendable {
 
     init(campaigns: CampaignStore, messages: MessageStore, templates: TemplateResolver, validator: MessageValidator,
          shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
-         completionGraceMillis: Int = 10_000)
+         completionGraceMillis: Int = 10_000, rampMillis: Int = 10 * 60_000)
     {
+        self.rampMillis = rampMillis
         self.completionGraceMillis = completionGraceMillis
         self.campaigns = campaigns
         self.messages = messages
@@ -114,7 +117,17 @@ public final class CampaignReleaser: Sendable {
             let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
             let zones = try await campaigns.zones(id: id)
             let schedule = definition.schedule
-            let open = zones.filter { schedule.isOpen(atMillis: now, in: TimeZone(identifier: $0) ?? defaultZone) }
+            // Unpaced, a window's opening is spread over the ramp; a rate spreads it already.
+            let ramps = definition.ratePerMinute == nil && !schedule.isAlwaysOpen
+            let open = zones.compactMap { zone -> CampaignTransition.OpenZone? in
+                let timeZone = TimeZone(identifier: zone) ?? defaultZone
+                guard ramps else {
+                    return schedule.isOpen(atMillis: now, in: timeZone) ? CampaignTransition.OpenZone(zone: zone) : nil
+                }
+                guard let opened = schedule.currentOpening(atMillis: now, in: timeZone) else { return nil }
+                let share = Int(min(10_000, max(1, (now - opened) * 10_000 / Int64(max(1, rampMillis)))))
+                return CampaignTransition.OpenZone(zone: zone, openedAtMillis: opened, rampShare: share)
+            }
             let token = "\(instance)-\(counter.wrappingAdd(1, ordering: .relaxed).newValue)"
             let reply = try await campaigns.take(
                 id: id, want: Self.takeSize, token: token, leaseMillis: leaseMillis,

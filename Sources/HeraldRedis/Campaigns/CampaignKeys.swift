@@ -23,6 +23,8 @@ public struct CampaignKeys: Sendable, Equatable {
     public var held: String { Self.prefix + "h:" + id }
     /// A bitmap of the dedup sets that have their TTL, so each gets it once.
     public var dedupTTLMarks: String { Self.prefix + "dt:" + id }
+    /// Zone → `opening:pending then:released since` of its window's ramp.
+    public var windowOpenings: String { Self.prefix + "zo:" + id }
     /// Lease token → the records it holds.
     public var leases: String { Self.prefix + "l:" + id }
     /// Lease token → deadline ms.

@@ -73,7 +73,7 @@ public struct CampaignStore: Sendable {
     /// Releases up to `want` recipients of the zones in `openZones`, as the
     /// campaign's pacing admits; see `campaign_take.lua`.
     public func take(id: String, want: Int, token: String, leaseMillis: Int, releasableShare: Int, localDay: String,
-                     openZones: [String], graceMillis: Int) async throws -> CampaignTransition.TakeReply
+                     openZones: [CampaignTransition.OpenZone], graceMillis: Int) async throws -> CampaignTransition.TakeReply
     {
         let call = CampaignTransition.take(
             id: id, want: want, token: token, leaseMillis: leaseMillis, releasableShare: releasableShare,

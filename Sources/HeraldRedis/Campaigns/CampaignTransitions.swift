@@ -123,14 +123,33 @@ public enum CampaignTransition {
         }
     }
 
+    /// A zone whose window is open: when it opened, and the share of the
+    /// opening's ramp gone by (per 10,000; nil when the campaign has no ramp).
+    public struct OpenZone: Sendable, Equatable {
+        public var zone: String
+        public var openedAtMillis: Int64
+        public var rampShare: Int?
+
+        public init(zone: String, openedAtMillis: Int64 = 0, rampShare: Int? = nil) {
+            self.zone = zone
+            self.openedAtMillis = openedAtMillis
+            self.rampShare = rampShare
+        }
+    }
+
     static func take(id: String, want: Int, token: String, leaseMillis: Int, releasableShare: Int, localDay: String,
-                     openZones: [String], retentionSeconds: Int, graceMillis: Int) -> (keys: [String], arguments: [String])
+                     openZones: [OpenZone], retentionSeconds: Int, graceMillis: Int) -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
         let keys = [campaign.campaign, CampaignKeys.active, campaign.zones, campaign.leases, campaign.leaseDeadlines,
-                    campaign.day(localDay), campaign.releaseRate] + openZones.map { campaign.pending(zone: $0) }
-        let arguments = [id, String(want), token, String(leaseMillis), String(releasableShare), String(retentionSeconds),
-                         String(graceMillis)] + openZones
+                    campaign.day(localDay), campaign.releaseRate, campaign.windowOpenings]
+            + openZones.map { campaign.pending(zone: $0.zone) }
+        let ramp = openZones.contains { $0.rampShare != nil }
+        var arguments = [id, String(want), token, String(leaseMillis), String(releasableShare), String(retentionSeconds),
+                         String(graceMillis), ramp ? "1" : "0"]
+        for zone in openZones {
+            arguments += [zone.zone, String(zone.openedAtMillis), String(zone.rampShare ?? 10_000)]
+        }
         return (keys, arguments)
     }
 

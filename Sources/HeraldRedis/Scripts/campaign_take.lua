@@ -7,10 +7,17 @@
 -- holder died) is handed out again, whole and with the same token, and the
 -- messages it makes have ids derived from campaign and person, so a
 -- recipient released twice is stored once.
+-- A campaign without a rate spreads each zone's window opening over a ramp:
+-- the caller gives, per open zone, when its window opened and the share of
+-- the ramp gone by (per 10,000); up to that share of what the zone had
+-- pending at the opening may have been released since (`herald:{cmp}:zo:<id>`
+-- keeps, per zone, the opening, what was pending then and what went since).
 -- KEYS: 1 campaign hash, 2 active hash, 3 zones hash, 4 leases hash, 5 lease deadlines zset,
---       6 today's send counter (campaign zone), 7 per-10-second release counter, 8.. pending lists of open zones
+--       6 today's send counter (campaign zone), 7 per-10-second release counter, 8 window openings hash,
+--       9.. pending lists of open zones
 -- ARGV: 1 id, 2 most to take, 3 lease token, 4 lease ms, 5 releasable share of the audience (per 10,000),
---       6 retention s, 7 completion grace ms, 8.. the zone of each list in KEYS[8..]
+--       6 retention s, 7 completion grace ms, 8 ramp in use (1) or not (0),
+--       then per list in KEYS[9..]: zone, window opening ms, ramp share (per 10,000)
 -- Returns {records…, 'taken', token}, {'reclaimed', token, records joined by '\n'} or {state, detail}.
 local now = herald_cmp_now()
 local id = ARGV[1]
@@ -75,13 +82,37 @@ if rate > 0 then
   want = math.min(want, math.floor(tokens))
 end
 local taken = {}
+local ramp = ARGV[8] == '1'
 if want > 0 then
-  for i = 8, #KEYS do
+  for i = 9, #KEYS do
     if #taken >= want then break end
-    local got = redis.call('LPOP', KEYS[i], want - #taken)
-    if got then
-      if redis.call('HINCRBY', KEYS[3], ARGV[i], -#got) <= 0 then redis.call('HDEL', KEYS[3], ARGV[i]) end
-      for _, record in ipairs(got) do taken[#taken + 1] = record end
+    local a = 9 + (i - 9) * 3
+    local zone = ARGV[a]
+    local room = want - #taken
+    local opening, went
+    if ramp then
+      -- `opening:pending then:released since`, started afresh at each opening.
+      local entry = redis.call('HGET', KEYS[8], zone) or ''
+      local at, before, since = string.match(entry, '^(%d+):(%d+):(%d+)$')
+      if at ~= ARGV[a + 1] then
+        at, before, since = ARGV[a + 1], tonumber(redis.call('HGET', KEYS[3], zone) or '0'), 0
+      end
+      opening, went = at, tonumber(since)
+      room = math.min(room, math.ceil(tonumber(before) * tonumber(ARGV[a + 2]) / 10000) - went)
+      redis.call('HSET', KEYS[8], zone, at .. ':' .. before .. ':' .. went)
+      redis.call('EXPIRE', KEYS[8], retention)
+    end
+    if room > 0 then
+      local got = redis.call('LPOP', KEYS[i], room)
+      if got then
+        if redis.call('HINCRBY', KEYS[3], zone, -#got) <= 0 then redis.call('HDEL', KEYS[3], zone) end
+        for _, record in ipairs(got) do taken[#taken + 1] = record end
+        if ramp then
+          local entry = redis.call('HGET', KEYS[8], zone)
+          local at, before = string.match(entry, '^(%d+):(%d+):')
+          redis.call('HSET', KEYS[8], zone, at .. ':' .. before .. ':' .. (went + #got))
+        end
+      end
     end
   end
 end

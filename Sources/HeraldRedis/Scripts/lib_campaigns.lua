@@ -27,7 +27,8 @@ local function herald_cmp_end(id, state, now, retention)
     redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
   end
   if left > 0 then redis.call('HINCRBY', c, state == 'canceled' and 'canceled' or 'expired', left) end
-  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id)
+  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id,
+    HERALD_CMP .. 'zo:' .. id)
   for b = 0, HERALD_CMP_BUCKETS - 1 do redis.call('DEL', HERALD_CMP .. 'd:' .. id .. ':' .. b) end
   redis.call('HSET', c, 'state', state, 'state_at', now, state .. '_at', now)
   if state == 'canceled' then

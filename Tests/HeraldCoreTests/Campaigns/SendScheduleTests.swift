@@ -76,4 +76,13 @@ struct SendScheduleTests {
         #expect(throws: APIError.self) { try SendWindow.parse(days: days, from: from, to: to) }
         do { _ = try SendWindow.parse(days: days, from: from, to: to) } catch { #expect(error.field == field) }
     }
+
+    @Test("the opening of the slot in progress is its local start that day, in the recipient's zone")
+    func currentOpening() throws {
+        let schedule = SendSchedule(windows: [Self.daytime])
+        let now = try Self.millis("2026-12-07T14:30:00Z")
+        #expect(schedule.currentOpening(atMillis: now, in: try Self.zone("America/New_York"))
+            == (try Self.millis("2026-12-07T14:00:00Z")))
+        #expect(schedule.currentOpening(atMillis: now, in: try Self.zone("Asia/Shanghai")) == nil)
+    }
 }
