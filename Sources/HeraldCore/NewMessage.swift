@@ -24,6 +24,8 @@ public struct NewMessage: Sendable, Equatable {
     public var toEncryption: RecipientEncryption? = nil
     /// The key id an encrypted `to` was sealed with; nil for the default key.
     public var toKeyID: String? = nil
+    /// The A/B variant of its campaign this message carries (stats per variant).
+    public var variant: String? = nil
     /// An id chosen before storing (short links created for the message carry it); nil lets the store pick.
     public var presetID: String? = nil
 }

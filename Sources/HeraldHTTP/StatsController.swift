@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldRedis
 import Hummingbird
 
-/// `GET /v1/stats?campaign=…&channel=…&template=…&day=…` (or `from`/`to`):
+/// `GET /v1/stats?campaign=…&variant=…&channel=…&template=…&day=…` (or `from`/`to`):
 /// counts by status, segments, delivery and click rates, unsubscribes and
 /// fatigue suppressions, from counters the transition scripts keep as events
 /// happen. Days are UTC days of acceptance. `format=csv` gives the rows as CSV.
@@ -49,6 +49,14 @@ struct StatsController: Sendable {
             return String(name)
         }
         let template = query["template"].map(String.init)
+        // A campaign's A/B variant: its messages alone.
+        let variant = query["variant"].map(String.init)
+        if let variant {
+            guard campaign != nil else { throw APIError.invalid("variant", "variant needs campaign") }
+            guard CampaignVariant.isValidName(variant) else {
+                throw APIError.invalid("variant", "variant is 1–32 characters of A–Z, a–z, 0–9, _ and -")
+            }
+        }
         let days = try Self.days(query)
         let format = query["format"].map(String.init) ?? "json"
         guard format == "json" || format == "csv" else { throw APIError.invalid("format", "format must be json or csv") }
@@ -59,7 +67,7 @@ struct StatsController: Sendable {
         var byDay: [String: CampaignStats] = [:]
         var rows: [String: CampaignStats] = [:]
         let channels = channel.flatMap { Channel(rawValue: $0) }.map { [$0] } ?? Channel.allCases
-        for row in try await store.rows(campaign: campaign, channels: channels, days: days) {
+        for row in try await store.rows(campaign: campaign, variant: variant, channels: channels, days: days) {
             if let channel, row.channel != channel { continue }
             if let template, row.template != template { continue }
             totals.add(row.counter, row.value)

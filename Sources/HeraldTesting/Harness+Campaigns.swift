@@ -1,4 +1,6 @@
 import Foundation
+import HeraldCore
+import HeraldRedis
 
 /// The tests' calls on campaigns.
 extension Harness {
@@ -35,5 +37,12 @@ extension Harness {
         try await eventually("campaign \(id) is \(state)", timeout: timeout) {
             try await self.campaign(id)["state"] as? String == state
         }
+    }
+}
+
+extension Harness {
+    /// The campaign's stored definition, as the releasers read it.
+    public func campaignDefinition(_ id: String) async throws -> CampaignDefinition? {
+        try await CampaignStore(redis: redis).record(id: id, nowMillis: WallClock.nowMillis())?.definition
     }
 }

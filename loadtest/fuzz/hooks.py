@@ -25,14 +25,16 @@ cases only, in every phase; a negative case is refused whatever it breaks):
 - a wecom message's fields: WeCom's limits are UTF-8 bytes (a schema counts
   characters) and a textcard needs a title and an http(s) url, so the message
   becomes text (or stays markdown) with at most 2,048 bytes of body;
-- a stats range (`from`/`to`, defaulting to today) over 366 days or reversed;
+- a stats range (`from`/`to`, defaulting to today) over 366 days or reversed,
+  and a stats `variant` without its `campaign`;
 - a template field with Mustache braces (a top-level field or one of its
   `data` fields): its syntax is checked by the server;
 - a new key's `expires_at`: it must be in the future;
 - a campaign's definition: a `template` must be stored, `start_at`/`end_at`
   depend on the clock, a window's `to` must follow its `from` and batches'
-  percents must add up to 100 (the campaign becomes literal content, no dates,
-  a weekday window and one batch of 100 %);
+  percents must add up to 100, and variants' names must be unique with
+  weights not all 0 (the campaign becomes literal content, no dates, a
+  weekday window, one batch of 100 %, variants V0, V1… of literal content);
 - a CSV of recipients: its first row must name the columns, `to` among them.
 """
 import base64
@@ -223,9 +225,12 @@ def fit(case):
     elif path == "/v1/users/{user_id}/allowance" and isinstance(case.query, dict):
         if isinstance(case.query.get("timezone"), str) and case.query["timezone"] not in ZONES:
             case.query["timezone"] = "UTC"
-    elif path == "/v1/stats" and isinstance(case.query, dict) and not filter_query_stats(case.query):
-        case.query.pop("from", None)
-        case.query.pop("to", None)
+    elif path == "/v1/stats" and isinstance(case.query, dict):
+        if not filter_query_stats(case.query):
+            case.query.pop("from", None)
+            case.query.pop("to", None)
+        if "variant" in case.query and not case.query.get("campaign"):
+            case.query.pop("variant")
     elif path == "/v1/templates/{name}" and isinstance(case.body, dict):
         for fields in [case.body] + ([case.body["data"]] if isinstance(case.body.get("data"), dict) else []):
             for key, value in list(fields.items()):
@@ -246,8 +251,19 @@ def fit_campaign(campaign):
         return
     campaign.pop("start_at", None)
     campaign.pop("end_at", None)
-    if "template" in campaign or not isinstance(campaign.get("content"), dict):
+    if isinstance(campaign.get("variants"), list) and campaign["variants"]:
         campaign.pop("template", None)
+        campaign.pop("content", None)
+        for index, variant in enumerate(campaign["variants"]):
+            if isinstance(variant, dict):
+                variant["name"] = "V%d" % index
+                variant.pop("template", None)
+                variant["content"] = {"body": "fuzz", "subject": "fuzz"}
+        if all(isinstance(v, dict) and v.get("weight") == 0 for v in campaign["variants"]):
+            campaign["variants"][0]["weight"] = 1
+    elif "template" in campaign or not isinstance(campaign.get("content"), dict):
+        campaign.pop("template", None)
+        campaign.pop("variants", None)
         campaign["content"] = {"body": "fuzz", "subject": "fuzz"}
     elif isinstance(campaign["content"], dict):
         campaign["content"]["subject"] = campaign["content"].get("subject") or "fuzz"

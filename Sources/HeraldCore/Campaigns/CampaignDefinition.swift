@@ -21,6 +21,10 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
     public var timezone: String
     public var startAtMillis: Int64?
     public var endAtMillis: Int64?
+    /// A/B variants, when the campaign tests several contents (else empty).
+    public var variants: [CampaignVariant] = []
+    /// The share of the audience (0–50 %) held out as the control: never sent.
+    public var holdoutPercent = 0
 
     /// A batch: from `atMillis`, `percent` more of the audience may be sent.
     public struct CampaignBatch: Sendable, Equatable, Codable {
@@ -62,8 +66,16 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
             }
             category = parsed
         }
+        let variants = try validateVariants(request, channel: channel)
+        let holdout = request.holdoutPercent ?? 0
+        guard (0...50).contains(holdout) else {
+            throw .invalid("holdout_percent", "holdout_percent must be 0–50")
+        }
         switch (request.template, request.content) {
-        case (nil, nil): throw .invalid("template", "give 'template' or 'content'", code: "missing_field")
+        case (nil, nil) where !variants.isEmpty: break
+        case (_, _) where !variants.isEmpty:
+            throw .invalid("variants", "give 'variants' or 'template'/'content', not both")
+        case (nil, nil): throw .invalid("template", "give 'template', 'content' or 'variants'", code: "missing_field")
         case (_?, _?): throw .invalid("template", "give either 'template' or 'content', not both")
         case (let template?, nil):
             // The gateway checks that it names a stored template of this channel.
@@ -71,11 +83,7 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
                 throw .invalid("template", "template must be a name or name@version", code: "unknown_template")
             }
         case (nil, let content?):
-            guard !content.body.isEmpty else { throw .missing("content.body") }
-            guard content.body.utf8.count <= MessageLimits.maxBodyBytes else {
-                throw .invalid("content.body", "body exceeds \(MessageLimits.maxBodyBytes) bytes")
-            }
-            if channel == .email, content.subject?.isEmpty ?? true { throw .missing("content.subject") }
+            try checkContent(content, channel: channel, field: "content")
         }
         let timezone = request.timezone ?? defaultTimezone
         guard TimeZone(identifier: timezone) != nil else {
@@ -119,10 +127,75 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
             guard endAt > nowMillis else { throw .invalid("end_at", "end_at is in the past") }
             if let startAt, endAt <= startAt { throw .invalid("end_at", "end_at must be after start_at") }
         }
-        return CampaignDefinition(
+        var definition = CampaignDefinition(
             id: id, channel: channel, category: category, template: request.template, content: request.content,
             ratePerMinute: pacing?.ratePerMinute, dailyCap: pacing?.dailyCap, windows: windows, batches: batches,
             timezone: timezone, startAtMillis: startAt, endAtMillis: endAt)
+        definition.variants = variants
+        definition.holdoutPercent = holdout
+        return definition
+    }
+
+    static func checkContent(_ content: MessageContent, channel: Channel, field: String) throws(APIError) {
+        guard !content.body.isEmpty else { throw .missing("\(field).body") }
+        guard content.body.utf8.count <= MessageLimits.maxBodyBytes else {
+            throw .invalid("\(field).body", "body exceeds \(MessageLimits.maxBodyBytes) bytes")
+        }
+        if channel == .email, content.subject?.isEmpty ?? true { throw .missing("\(field).subject") }
+    }
+
+    static func validateVariants(_ request: CampaignRequest, channel: Channel) throws(APIError) -> [CampaignVariant] {
+        guard let given = request.variants else { return [] }
+        guard !given.isEmpty, given.count <= CampaignVariant.maxVariants else {
+            throw .invalid("variants", "a campaign has 1–\(CampaignVariant.maxVariants) variants")
+        }
+        var variants: [CampaignVariant] = []
+        for (index, variant) in given.enumerated() {
+            let field = "variants[\(index)]"
+            guard let name = variant.name else { throw .missing("\(field).name") }
+            guard CampaignVariant.isValidName(name) else {
+                throw .invalid("\(field).name", "a variant's name is 1–32 characters of A–Z, a–z, 0–9, _ and -, not 'holdout'")
+            }
+            guard !variants.contains(where: { $0.name == name }) else {
+                throw .invalid("\(field).name", "variant \(name) is named twice")
+            }
+            guard let weight = variant.weight, weight >= 0, weight <= 10_000 else {
+                throw .invalid("\(field).weight", "a variant's weight is an integer 0–10000")
+            }
+            switch (variant.template, variant.content) {
+            case (nil, nil): throw .invalid("\(field).template", "give the variant 'template' or 'content'", code: "missing_field")
+            case (_?, _?): throw .invalid("\(field).template", "give the variant either 'template' or 'content', not both")
+            case (let template?, nil):
+                guard !template.isEmpty, template.utf8.count <= 200 else {
+                    throw .invalid("\(field).template", "template must be a name or name@version", code: "unknown_template")
+                }
+            case (nil, let content?): try checkContent(content, channel: channel, field: "\(field).content")
+            }
+            variants.append(CampaignVariant(name: name, template: variant.template, content: variant.content, weight: weight))
+        }
+        guard variants.reduce(0, { $0 + $1.weight }) > 0 else {
+            throw .invalid("variants", "the variants' weights sum to 0: at least one must be positive")
+        }
+        return variants
+    }
+
+    /// The group `person` falls in: their number modulo 10,000 (a keyed hash
+    /// of campaign and person, so the same on every instance and import),
+    /// the first `holdoutPercent` hundredths held out, the rest cut by weight.
+    public func group(of person: UInt64) -> ExperimentGroup {
+        let bucket = Int(person % 10_000)
+        let held = holdoutPercent * 100
+        if bucket < held { return .holdout }
+        guard !variants.isEmpty else { return .variant(0) }
+        let total = variants.reduce(0) { $0 + $1.weight }
+        let position = (bucket - held) * total
+        let span = 10_000 - held
+        var cumulative = 0
+        for (index, variant) in variants.enumerated() {
+            cumulative += variant.weight
+            if position < cumulative * span { return .variant(index) }
+        }
+        return .variant(variants.count - 1)
     }
 
     /// The stored form: sorted keys, so the same definition is the same text.
@@ -130,6 +203,50 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, category, template, content, ratePerMinute, dailyCap, windows, batches, timezone
+        case startAtMillis, endAtMillis, variants, holdoutPercent
+    }
+
+    /// Decodes a stored definition; one stored before variants existed has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        channel = try container.decode(Channel.self, forKey: .channel)
+        category = try container.decode(MessageCategory.self, forKey: .category)
+        template = try container.decodeIfPresent(String.self, forKey: .template)
+        content = try container.decodeIfPresent(MessageContent.self, forKey: .content)
+        ratePerMinute = try container.decodeIfPresent(Int.self, forKey: .ratePerMinute)
+        dailyCap = try container.decodeIfPresent(Int.self, forKey: .dailyCap)
+        windows = try container.decode([SendWindow].self, forKey: .windows)
+        batches = try container.decode([CampaignBatch].self, forKey: .batches)
+        timezone = try container.decode(String.self, forKey: .timezone)
+        startAtMillis = try container.decodeIfPresent(Int64.self, forKey: .startAtMillis)
+        endAtMillis = try container.decodeIfPresent(Int64.self, forKey: .endAtMillis)
+        variants = try container.decodeIfPresent([CampaignVariant].self, forKey: .variants) ?? []
+        holdoutPercent = try container.decodeIfPresent(Int.self, forKey: .holdoutPercent) ?? 0
+    }
+
+    /// Encodes the stored form; without variants or a holdout it is what it
+    /// was before they existed, so a repeated create still matches.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(channel, forKey: .channel)
+        try container.encode(category, forKey: .category)
+        try container.encodeIfPresent(template, forKey: .template)
+        try container.encodeIfPresent(content, forKey: .content)
+        try container.encodeIfPresent(ratePerMinute, forKey: .ratePerMinute)
+        try container.encodeIfPresent(dailyCap, forKey: .dailyCap)
+        try container.encode(windows, forKey: .windows)
+        try container.encode(batches, forKey: .batches)
+        try container.encode(timezone, forKey: .timezone)
+        try container.encodeIfPresent(startAtMillis, forKey: .startAtMillis)
+        try container.encodeIfPresent(endAtMillis, forKey: .endAtMillis)
+        if !variants.isEmpty { try container.encode(variants, forKey: .variants) }
+        if holdoutPercent != 0 { try container.encode(holdoutPercent, forKey: .holdoutPercent) }
     }
 
     /// Reads the stored form.

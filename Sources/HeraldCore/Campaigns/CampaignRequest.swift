@@ -11,6 +11,18 @@ public struct CampaignRequest: Sendable, Decodable {
     public var timezone: String?
     public var startAt: String?
     public var endAt: String?
+    /// A/B variants instead of `template`/`content`.
+    public var variants: [Variant]?
+    /// The share (0–50) of the audience held out: never sent, counted as the control.
+    public var holdoutPercent: Int?
+
+    /// `{"name":"A","template":"spring_a","weight":50}` or with `content`.
+    public struct Variant: Sendable, Decodable {
+        public var name: String?
+        public var template: String?
+        public var content: MessageContent?
+        public var weight: Int?
+    }
 
     /// How fast, when and in what parts the audience is sent.
     public struct Pacing: Sendable, Decodable {
@@ -43,5 +55,7 @@ public struct CampaignRequest: Sendable, Decodable {
         case id, channel, category, template, content, pacing, timezone
         case startAt = "start_at"
         case endAt = "end_at"
+        case variants
+        case holdoutPercent = "holdout_percent"
     }
 }

@@ -32,6 +32,7 @@ enum RouteScopes {
         "POST /v1/campaigns": .campaigns,
         "GET /v1/campaigns": .campaigns,
         "GET /v1/campaigns/{id}": .campaigns,
+        "GET /v1/campaigns/{id}/results": .campaigns,
         "POST /v1/campaigns/{id}/recipients": .campaigns,
         "POST /v1/campaigns/{id}/start": .campaigns,
         "POST /v1/campaigns/{id}/pause": .campaigns,

@@ -39,7 +39,17 @@ public final class CampaignReleaser: Sendable {
     private let counter = Atomic<Int>(0)
     private let ticks = Atomic<Int>(0)
     private let instance = UUID().uuidString.prefix(8)
-    private let definitions = Mutex<[String: (definition: CampaignDefinition, template: String?, createdAt: Int64)]>([:])
+    /// What a release needs of a started campaign, known for good once it started.
+    struct Plan: Sendable {
+        var definition: CampaignDefinition
+        /// The pinned template (single content).
+        var template: String?
+        /// Each variant's pinned template, by name.
+        var variantTemplates: [String: String]
+        var createdAt: Int64
+    }
+
+    private let definitions = Mutex<[String: Plan]>([:])
 
     init(campaigns: CampaignStore, messages: MessageStore, templates: TemplateResolver, validator: MessageValidator,
          shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
@@ -88,13 +98,14 @@ public final class CampaignReleaser: Sendable {
         }
     }
 
-    private func definition(_ id: String) async throws -> (definition: CampaignDefinition, template: String?, createdAt: Int64)? {
+    private func plan(_ id: String) async throws -> Plan? {
         if let known = definitions.withLock({ $0[id] }) { return known }
         guard let record = try await campaigns.record(id: id, nowMillis: WallClock.nowMillis()) else { return nil }
-        // Known for good once started: the pinned template no longer changes.
-        let entry = (record.definition, record.templateReference ?? record.definition.template, record.createdAtMillis)
-        if record.state != .draft { definitions.withLock { $0[id] = entry } }
-        return entry
+        // Known for good once started: the pinned templates no longer change.
+        let plan = Plan(definition: record.definition, template: record.templateReference ?? record.definition.template,
+                        variantTemplates: record.variantTemplates, createdAt: record.createdAtMillis)
+        if record.state != .draft { definitions.withLock { $0[id] = plan } }
+        return plan
     }
 
     /// Releases of one campaign in flight at once: one is rendered and
@@ -102,16 +113,17 @@ public final class CampaignReleaser: Sendable {
     static let parallelTakes = 2
 
     private func release(_ id: String) async throws {
-        guard let entry = try await definition(id) else { return }
+        guard let plan = try await plan(id) else { return }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<Self.parallelTakes {
-                group.addTask { try await self.release(id, entry.definition, template: entry.template, createdAt: entry.createdAt) }
+                group.addTask { try await self.release(id, plan) }
             }
             try await group.waitForAll()
         }
     }
 
-    private func release(_ id: String, _ definition: CampaignDefinition, template: String?, createdAt: Int64) async throws {
+    private func release(_ id: String, _ plan: Plan) async throws {
+        let definition = plan.definition
         for _ in 0..<(Self.takesPerTick / Self.parallelTakes) {
             let now = WallClock.nowMillis()
             let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
@@ -143,9 +155,10 @@ public final class CampaignReleaser: Sendable {
                 logger.notice("campaign lease taken over from an instance that did not finish it",
                               metadata: ["campaign": "\(id)", "recipients": "\(records.count)"])
             }
-            let failed = try await enqueue(records, of: definition, template: template, createdAt: createdAt)
-            try await campaigns.acknowledge(id: id, token: lease, failed: failed, graceMillis: completionGraceMillis)
-            metrics.campaignReleased(definition.channel, count: records.count - failed)
+            let outcome = try await enqueue(records, plan)
+            try await campaigns.acknowledge(id: id, token: lease, failed: outcome.failed, assigned: outcome.assigned,
+                                            graceMillis: completionGraceMillis)
+            metrics.campaignReleased(definition.channel, count: outcome.stored)
             if records.count < Self.takeSize { return }
         }
     }
@@ -158,12 +171,15 @@ public final class CampaignReleaser: Sendable {
         return String((parts.year ?? 0) * 10_000 + (parts.month ?? 0) * 100 + (parts.day ?? 0))
     }
 
-    /// Makes and stores the messages of `records`; returns how many could not
-    /// become one (their data did not render or validate). Throws, leaving
-    /// the lease unacknowledged to be taken over, when the store refused.
-    func enqueue(_ records: [String], of definition: CampaignDefinition, template: String?, createdAt: Int64) async throws
-        -> Int
-    {
+    /// Makes and stores the messages of `records`: how many could not become
+    /// one (their data did not render or validate), how many were stored, and
+    /// how many went to each experiment group (a held-out person gets no
+    /// message). Throws, leaving the lease unacknowledged to be taken over,
+    /// when the store refused.
+    func enqueue(_ records: [String], _ plan: Plan) async throws -> (failed: Int, stored: Int, assigned: [String: Int]) {
+        let definition = plan.definition
+        let experiment = !definition.variants.isEmpty || definition.holdoutPercent > 0
+        var assigned: [String: Int] = [:]
         let now = WallClock.nowMillis()
         var built: [NewMessage] = []
         built.reserveCapacity(records.count)
@@ -175,7 +191,23 @@ public final class CampaignReleaser: Sendable {
                 continue
             }
             var request = MessageRequest(channel: definition.channel.rawValue, to: recipient.to, content: definition.content)
-            request.template = template
+            request.template = plan.template
+            var variant: String?
+            if experiment {
+                switch definition.group(of: person) {
+                case .holdout:
+                    assigned[CampaignVariant.holdoutName, default: 0] += 1
+                    continue
+                case .variant(let index) where !definition.variants.isEmpty:
+                    let chosen = definition.variants[index]
+                    variant = chosen.name
+                    request.content = chosen.content
+                    request.template = chosen.template.map { plan.variantTemplates[chosen.name] ?? $0 }
+                    assigned[chosen.name, default: 0] += 1
+                case .variant:
+                    assigned[CampaignVariant.mainGroupName, default: 0] += 1
+                }
+            }
             request.category = definition.category.rawValue
             request.campaign = definition.id
             request.userID = recipient.userID
@@ -192,11 +224,12 @@ public final class CampaignReleaser: Sendable {
             do {
                 let rendered = try await templates.render(request, latest: &latest)
                 var message = try validator.validate(request, rendered: rendered, nowMillis: now)
+                message.variant = variant
                 let seed = person &* 0x9E37_79B9_7F4A_7C15 ^ ChannelPartitions.stableHash(definition.id)
                 message.presetID = MessageID.derived(
                     channel: definition.channel,
                     partition: messages.settings.partitions.pick(idempotencyKey: "campaign:\(definition.id):\(person)"),
-                    millis: createdAt, seed: seed)
+                    millis: plan.createdAt, seed: seed)
                 built.append(message)
             } catch let error as APIError {
                 failed += 1
@@ -214,6 +247,6 @@ public final class CampaignReleaser: Sendable {
                 throw APIError(status: 503, code: refusal.code, message: "the message store refused a campaign's messages")
             }
         }
-        return failed
+        return (failed, built.count, assigned)
     }
 }

@@ -62,6 +62,8 @@ struct CampaignView: Encodable {
     let category: String
     let template: String?
     let content: MessageContent?
+    let variants: [CampaignVariant]?
+    let holdoutPercent: Int?
     let pacing: Pacing
     let timezone: String
     let startAt: String?
@@ -77,7 +79,8 @@ struct CampaignView: Encodable {
     let estimatedCompletionAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, state, channel, category, template, content, pacing, timezone, counts, rate
+        case id, state, channel, category, template, content, variants, pacing, timezone, counts, rate
+        case holdoutPercent = "holdout_percent"
         case startAt = "start_at"
         case endAt = "end_at"
         case createdAt = "created_at"
@@ -99,6 +102,12 @@ struct CampaignView: Encodable {
         category = definition.category.rawValue
         template = record.templateReference ?? definition.template
         content = definition.content
+        variants = definition.variants.isEmpty ? nil : definition.variants.map { variant in
+            var pinned = variant
+            if let reference = record.variantTemplates[variant.name] { pinned.template = reference }
+            return pinned
+        }
+        holdoutPercent = definition.holdoutPercent == 0 ? nil : definition.holdoutPercent
         pacing = Pacing(
             ratePerMinute: definition.ratePerMinute, dailyCap: definition.dailyCap,
             windows: definition.windows.map { Window(days: $0.daysText, from: $0.fromText, to: $0.toText) },

@@ -22,6 +22,7 @@ struct CampaignsController: Sendable {
         group.get("campaigns", use: list)
         group.get("campaigns/:id", use: show)
         group.post("campaigns/:id/recipients", use: addRecipients)
+        group.get("campaigns/:id/results", use: results)
         for action in CampaignState.Action.allCases {
             group.post("campaigns/:id/\(action.rawValue)") { request, context in
                 try await control(action, request: request, context: context)
@@ -45,6 +46,15 @@ struct CampaignsController: Sendable {
             enabledChannels: validator.enabledChannels)
         try context.caller?.requireChannel(definition.channel)
         if let template = definition.template { _ = try await resolve(template, channel: definition.channel) }
+        for (index, variant) in definition.variants.enumerated() {
+            guard let template = variant.template else { continue }
+            do {
+                _ = try await resolve(template, channel: definition.channel)
+            } catch var error as APIError {
+                error.field = "variants[\(index)].template"
+                throw error
+            }
+        }
         let reply = try await store.create(definition, nowMillis: now)
         switch reply {
         case .created, .same:
@@ -93,6 +103,33 @@ struct CampaignsController: Sendable {
         let now = WallClock.nowMillis()
         guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
         return JSONResponse.encode(.ok, try await view(record, nowMillis: now))
+    }
+
+    @Sendable func results(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try Self.campaignID(context)
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        guard format == "json" || format == "csv" else { throw APIError.invalid("format", "format must be json or csv") }
+        let now = WallClock.nowMillis()
+        guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        let today = Int(now / 86_400_000)
+        let days = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)...today
+        var byGroup: [String: CampaignStats] = [:]
+        let variants = record.definition.variants.map(\.name)
+        for name in variants.isEmpty ? [CampaignVariant.mainGroupName] : variants {
+            var counts = CampaignStats()
+            for row in try await stats.rows(campaign: id, variant: variants.isEmpty ? nil : name,
+                                            channels: [record.definition.channel], days: days)
+            {
+                counts.add(row.counter, row.value)
+            }
+            byGroup[name] = counts
+        }
+        let results = CampaignResults(record, stats: byGroup)
+        if format == "csv" {
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: results.csv)))
+        }
+        return JSONResponse.encode(.ok, results)
     }
 
     struct Page: Encodable {
@@ -219,6 +256,14 @@ struct CampaignsController: Sendable {
         var pinned: String?
         if action == .start, record.state == .draft, let template = record.definition.template {
             pinned = try await resolve(template, channel: record.definition.channel)
+        }
+        if action == .start, record.state == .draft, !record.definition.variants.isEmpty {
+            // Each variant's template pinned to its version now, kept as one JSON object.
+            var map: [String: String] = [:]
+            for variant in record.definition.variants {
+                if let template = variant.template { map[variant.name] = try await resolve(template, channel: record.definition.channel) }
+            }
+            pinned = String(decoding: try JSONEncoder().encode(map), as: UTF8.self)
         }
         switch try await store.control(id: id, action, templateReference: pinned) {
         case .changed:

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// A campaign as its hash stores it: the definition, the state and the
@@ -27,6 +28,10 @@ public struct CampaignRecord: Sendable, Equatable {
     public var pendingByZone: [String: Int]
     /// Released in the last complete minute (six 10-second slots).
     public var releasedLastMinute: Int
+    /// Recipients released into each experiment group (variant name, `holdout`).
+    public var assigned: [String: Int]
+    /// Each variant's template, pinned when the campaign started (variants only).
+    public var variantTemplates: [String: String]
 
     public var pending: Int { pendingByZone.values.reduce(0, +) }
 
@@ -52,6 +57,17 @@ public struct CampaignRecord: Sendable, Equatable {
         expired = int("expired")
         canceled = int("canceled")
         pendingByZone = zones.compactMapValues { Int($0) }.filter { $0.value > 0 }
+        assigned = [:]
+        for (field, value) in fields where field.hasPrefix("assigned:") {
+            assigned[String(field.dropFirst(9))] = Int(value) ?? 0
+        }
+        variantTemplates = [:]
+        if !definition.variants.isEmpty, let pinned = templateReference,
+           let map = try? JSONDecoder().decode([String: String].self, from: Data(pinned.utf8))
+        {
+            variantTemplates = map
+            templateReference = nil
+        }
         let slot = nowMillis / 10_000
         releasedLastMinute = (1...6).reduce(0) { $0 + (rate[String(slot - Int64($1))].flatMap { Int($0) } ?? 0) }
     }

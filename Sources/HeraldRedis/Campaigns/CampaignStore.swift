@@ -84,9 +84,11 @@ public struct CampaignStore: Sendable {
 
     /// Acknowledges a lease; returns the campaign's state after it.
     @discardableResult
-    public func acknowledge(id: String, token: String, failed: Int, graceMillis: Int) async throws -> String? {
-        let call = CampaignTransition.ack(id: id, token: token, failed: failed, retentionSeconds: retentionSeconds,
-                                          graceMillis: graceMillis)
+    public func acknowledge(id: String, token: String, failed: Int, assigned: [String: Int] = [:], graceMillis: Int)
+        async throws -> String?
+    {
+        let call = CampaignTransition.ack(id: id, token: token, failed: failed, assigned: assigned,
+                                          retentionSeconds: retentionSeconds, graceMillis: graceMillis)
         return try await redis.run(Scripts.campaignAck, keys: call.keys, arguments: call.arguments).array.first?.string
     }
 

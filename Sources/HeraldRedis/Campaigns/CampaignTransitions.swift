@@ -175,11 +175,12 @@ public enum CampaignTransition {
         }
     }
 
-    static func ack(id: String, token: String, failed: Int, retentionSeconds: Int, graceMillis: Int)
-        -> (keys: [String], arguments: [String])
+    static func ack(id: String, token: String, failed: Int, assigned: [String: Int], retentionSeconds: Int,
+                    graceMillis: Int) -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
-        return ([campaign.campaign, campaign.leases, campaign.leaseDeadlines],
-                [id, token, String(failed), String(retentionSeconds), String(graceMillis)])
+        var arguments = [id, token, String(failed), String(retentionSeconds), String(graceMillis)]
+        for (group, count) in assigned.sorted(by: { $0.key < $1.key }) { arguments += [group, String(count)] }
+        return ([campaign.campaign, campaign.leases, campaign.leaseDeadlines], arguments)
     }
 }

@@ -9,7 +9,7 @@
 -- ARGV: 1 now ms, 2 idempotency ttl s, 3 message ttl s (counted from the due time), then per message:
 --       id, idempotency (1: check and set the key; 2: a retry of a call that may have run, the message hash
 --       itself tells whether it was stored; 0: neither), due ms (0 = now), SMS segments (0 = none), n, then n items (field, value, …):
---       the payload `p` and the few fields transitions read (expires_at, priority, campaign, template)
+--       the payload `p` and the few fields transitions read (expires_at, priority, campaign, template, variant)
 -- Returns, per message, 1 and its id when created, 0 and the original id on an idempotent replay.
 local delayed = KEYS[#KEYS]
 local now = ARGV[1]
@@ -19,14 +19,16 @@ local ttl = tonumber(ARGV[3])
 -- are written: a batch of one campaign costs a few HINCRBYs, not one per message.
 local stats = {}
 local function count(first, last, segments)
-  local campaign, template = false, false
+  local campaign, template, variant = false, false, false
   for i = first, last, 2 do
-    if ARGV[i] == 'campaign' then campaign = ARGV[i + 1] elseif ARGV[i] == 'template' then template = ARGV[i + 1] end
+    if ARGV[i] == 'campaign' then campaign = ARGV[i + 1]
+    elseif ARGV[i] == 'template' then template = ARGV[i + 1]
+    elseif ARGV[i] == 'variant' then variant = ARGV[i + 1] end
   end
-  local group = (campaign or '') .. '\n' .. (template or '')
+  local group = (campaign or '') .. '\n' .. (template or '') .. '\n' .. (variant or '')
   local entry = stats[group]
   if not entry then
-    entry = {campaign = campaign, template = template, n = 0, segments = 0}
+    entry = {campaign = campaign, template = template, variant = variant, n = 0, segments = 0}
     stats[group] = entry
   end
   entry.n = entry.n + 1
@@ -67,7 +69,9 @@ for k = 1, #KEYS - 1, 3 do
   end
 end
 for _, entry in pairs(stats) do
-  herald_stats_add(entry.campaign, entry.template, now, 'accepted', entry.n)
-  if entry.segments > 0 then herald_stats_add(entry.campaign, entry.template, now, 'segments', entry.segments) end
+  herald_stats_add(entry.campaign, entry.template, now, 'accepted', entry.n, entry.variant)
+  if entry.segments > 0 then
+    herald_stats_add(entry.campaign, entry.template, now, 'segments', entry.segments, entry.variant)
+  end
 end
 return result

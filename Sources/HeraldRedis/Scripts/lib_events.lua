@@ -69,8 +69,9 @@ local HERALD_CHANNEL = HERALD_PREFIX and string.match(HERALD_PREFIX, '^herald:{(
 
 -- Adds `n` to `counter` for a message of this transition's channel described
 -- by its campaign (or false), template reference (`name@version`, or false)
--- and created_at ms.
-local function herald_stats_add(campaign, template, created_at, counter, n)
+-- and created_at ms; a campaign's A/B variant (or false) is also counted on
+-- its own, in `stats:v:<campaign>:<variant>:<day>`.
+local function herald_stats_add(campaign, template, created_at, counter, n, variant)
   if not HERALD_PREFIX or not created_at then return end
   local day = math.floor(tonumber(created_at) / 86400000)
   local name = '-'
@@ -78,19 +79,20 @@ local function herald_stats_add(campaign, template, created_at, counter, n)
   local field = HERALD_CHANNEL .. '|' .. name .. '|' .. counter
   local prefix = HERALD_PREFIX .. 'stats:'
   if campaign then herald_stats_bump(prefix .. 'c:' .. campaign .. ':' .. day, field, n) end
+  if campaign and variant then herald_stats_bump(prefix .. 'v:' .. campaign .. ':' .. variant .. ':' .. day, field, n) end
   herald_stats_bump(prefix .. 'all:' .. day, field, n)
 end
 
 -- Counts one event of message `key` in its stats.
 local function herald_stats(key, counter)
-  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at')
-  herald_stats_add(f[1], f[2], f[3], counter, 1)
+  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at', 'variant')
+  herald_stats_add(f[1], f[2], f[3], counter, 1, f[4])
 end
 
 -- A suppression counts as `suppressed` and, by reason, as `suppressed:<reason>`
 -- (fatigue, unsubscribed, invalid_recipient, …).
 local function herald_stats_suppressed(key, reason)
-  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at')
-  herald_stats_add(f[1], f[2], f[3], 'suppressed', 1)
-  herald_stats_add(f[1], f[2], f[3], 'suppressed:' .. (reason or 'other'), 1)
+  local f = redis.call('HMGET', key, 'campaign', 'template', 'created_at', 'variant')
+  herald_stats_add(f[1], f[2], f[3], 'suppressed', 1, f[4])
+  herald_stats_add(f[1], f[2], f[3], 'suppressed:' .. (reason or 'other'), 1, f[4])
 end

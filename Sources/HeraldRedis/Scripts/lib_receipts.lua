@@ -6,7 +6,7 @@
 -- One HMGET (the stats' fields included) and one HSET: this runs for every receipt.
 local function herald_apply_receipt(key, status, at, detail, event_id)
   local marker = 'receipt:' .. event_id
-  local f = redis.call('HMGET', key, marker, 'status', 'events', 'campaign', 'template', 'created_at')
+  local f = redis.call('HMGET', key, marker, 'status', 'events', 'campaign', 'template', 'created_at', 'variant')
   if not f[2] then return 'missing' end
   if f[1] then return 'duplicate' end
   local events = herald_events_append(key, f[3], herald_event_line(at, 'receipt:' .. status, detail))
@@ -24,6 +24,6 @@ local function herald_apply_receipt(key, status, at, detail, event_id)
   else
     redis.call('HSET', key, marker, at, 'events', events, 'status', status, status .. '_at', at)
   end
-  herald_stats_add(f[4], f[5], f[6], status, 1)
+  herald_stats_add(f[4], f[5], f[6], status, 1, f[7])
   return 'applied'
 end

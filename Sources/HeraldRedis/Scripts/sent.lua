@@ -10,7 +10,7 @@
 -- ARGV: 1 group, 2 entry id, 3 now ms, 4 provider, 5 provider message id, 6 message id,
 --       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered), 10 note for the event ('' for none)
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-local f = redis.call('HMGET', KEYS[1], 'status', 'events', 'campaign', 'template', 'created_at')
+local f = redis.call('HMGET', KEYS[1], 'status', 'events', 'campaign', 'template', 'created_at', 'variant')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
 local suppress_fp, suppress_entry = '', ''
@@ -18,8 +18,8 @@ local events = herald_events_append(KEYS[1], f[2], herald_event_line(ARGV[3], st
   'accepted by ' .. ARGV[4] .. ' as ' .. ARGV[5] .. (ARGV[10] or '')))
 redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provider', ARGV[4],
   'provider_message_id', ARGV[5], 'events', events)
-herald_stats_add(f[3], f[4], f[5], 'sent', 1)
-if status == 'delivered' then herald_stats_add(f[3], f[4], f[5], 'delivered', 1) end
+herald_stats_add(f[3], f[4], f[5], 'sent', 1, f[6])
+if status == 'delivered' then herald_stats_add(f[3], f[4], f[5], 'delivered', 1, f[6]) end
 if ARGV[5] ~= '' then
   redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
   local early = redis.call('LRANGE', KEYS[4], 0, -1)

@@ -46,6 +46,8 @@ public enum MessageHash {
     public static let campaign = "campaign"
     /// `name@version` of the template the content was rendered from (stats).
     public static let template = "template"
+    /// The A/B variant of its campaign the message was assigned (stats per variant).
+    public static let variant = "variant"
     /// The recipient's fingerprint (`RecipientFingerprint`): what a suppression is keyed by.
     public static let recipientFingerprint = "rfp"
     /// Attempts made; a hold gives back the one its claim counted.

@@ -12,6 +12,7 @@ extension NewMessage {
         if let expiresAtMillis { fields.append((MessageHash.expiresAt, String(expiresAtMillis))) }
         if let campaign { fields.append((MessageHash.campaign, campaign)) }
         if let template { fields.append((MessageHash.template, template)) }
+        if let variant { fields.append((MessageHash.variant, variant)) }
         return fields
     }
 

@@ -23,17 +23,20 @@ public struct StatsStore: Sendable {
         public var value: Int
     }
 
-    static func key(_ keys: ChannelKeys, campaign: String?, day: Int) -> String {
-        keys.prefix + (campaign.map { "stats:c:\($0):\(day)" } ?? "stats:all:\(day)")
+    static func key(_ keys: ChannelKeys, campaign: String?, variant: String? = nil, day: Int) -> String {
+        if let campaign, let variant { return keys.prefix + "stats:v:\(campaign):\(variant):\(day)" }
+        return keys.prefix + (campaign.map { "stats:c:\($0):\(day)" } ?? "stats:all:\(day)")
     }
 
     /// Every counter of `campaign` (nil: all traffic) on `channels` for days
     /// `days` (days since 1970-01-01, UTC).
-    public func rows(campaign: String?, channels: [Channel] = Channel.allCases, days: ClosedRange<Int>) async throws
-        -> [Row]
+    public func rows(campaign: String?, variant: String? = nil, channels: [Channel] = Channel.allCases,
+                     days: ClosedRange<Int>) async throws -> [Row]
     {
         let partitionKeys = channels.flatMap { ChannelKeys.all($0, partitions) }
-        let keys = days.flatMap { day in partitionKeys.map { (day, Self.key($0, campaign: campaign, day: day)) } }
+        let keys = days.flatMap { day in
+            partitionKeys.map { (day, Self.key($0, campaign: campaign, variant: variant, day: day)) }
+        }
         let replies = try await redis.pipeline(keys.map { ["HGETALL", $0.1] })
         var rows: [Row] = []
         for ((day, _), reply) in zip(keys, replies) {
