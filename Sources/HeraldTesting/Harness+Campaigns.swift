@@ -46,3 +46,20 @@ extension Harness {
         try await CampaignStore(redis: redis).record(id: id, nowMillis: WallClock.nowMillis())?.definition
     }
 }
+
+extension Harness {
+    /// When each message of `campaign` was made (`created_at` ms), read from Redis.
+    public func campaignMessageTimes(_ campaign: String) async throws -> [Int64] {
+        var times: [Int64] = []
+        var cursor = "0"
+        repeat {
+            let page = try await redis.send(["SCAN", cursor, "MATCH", "herald:*:m:*", "COUNT", "1000"]).orThrow().array
+            cursor = page[0].string ?? "0"
+            for key in page[1].array.compactMap(\.string) {
+                let fields = try await redis.send(["HMGET", key, MessageHash.campaign, MessageHash.createdAt]).orThrow().array
+                if fields[0].string == campaign, let created = fields[1].string.flatMap({ Int64($0) }) { times.append(created) }
+            }
+        } while cursor != "0"
+        return times
+    }
+}
