@@ -50,16 +50,19 @@ extension Harness {
 extension Harness {
     /// When each message of `campaign` was made (`created_at` ms), read from Redis.
     public func campaignMessageTimes(_ campaign: String) async throws -> [Int64] {
-        var times: [Int64] = []
+        // SCAN may return a key twice while others are written: each message counts once.
+        var keys = Set<String>()
         var cursor = "0"
         repeat {
             let page = try await redis.send(["SCAN", cursor, "MATCH", "herald:*:m:*", "COUNT", "1000"]).orThrow().array
             cursor = page[0].string ?? "0"
-            for key in page[1].array.compactMap(\.string) {
-                let fields = try await redis.send(["HMGET", key, MessageHash.campaign, MessageHash.createdAt]).orThrow().array
-                if fields[0].string == campaign, let created = fields[1].string.flatMap({ Int64($0) }) { times.append(created) }
-            }
+            keys.formUnion(page[1].array.compactMap(\.string))
         } while cursor != "0"
+        var times: [Int64] = []
+        for key in keys {
+            let fields = try await redis.send(["HMGET", key, MessageHash.campaign, MessageHash.createdAt]).orThrow().array
+            if fields[0].string == campaign, let created = fields[1].string.flatMap({ Int64($0) }) { times.append(created) }
+        }
         return times
     }
 }

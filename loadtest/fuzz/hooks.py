@@ -34,7 +34,8 @@ cases only, in every phase; a negative case is refused whatever it breaks):
   depend on the clock, a window's `to` must follow its `from` and batches'
   percents must add up to 100, and variants' names must be unique with
   weights not all 0 (the campaign becomes literal content, no dates, a
-  weekday window, one batch of 100 %, variants V0, V1… of literal content);
+  weekday window, one batch of 100 %, variants V0, V1… of literal content;
+  a template's 200-character limit is counted in UTF-8 bytes by the server);
 - a CSV of recipients: its first row must name the columns, `to` among them.
 """
 import base64

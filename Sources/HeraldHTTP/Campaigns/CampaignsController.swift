@@ -112,7 +112,9 @@ struct CampaignsController: Sendable {
         let now = WallClock.nowMillis()
         guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
         let today = Int(now / 86_400_000)
-        let days = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)...today
+        // An instance's clock may run ahead of this one's: a campaign made "tomorrow" reads today.
+        let first = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)
+        let days = first...max(first, today)
         var byGroup: [String: CampaignStats] = [:]
         let variants = record.definition.variants.map(\.name)
         for name in variants.isEmpty ? [CampaignVariant.mainGroupName] : variants {
