@@ -124,13 +124,13 @@ public final class CampaignReleaser: Sendable {
 
     private func release(_ id: String, _ plan: Plan) async throws {
         let definition = plan.definition
+        let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
+        let schedule = definition.schedule
+        // Unpaced, a window's opening is spread over the ramp; a rate spreads it already.
+        let ramps = definition.ratePerMinute == nil && !schedule.isAlwaysOpen
         for _ in 0..<(Self.takesPerTick / Self.parallelTakes) {
             let now = WallClock.nowMillis()
-            let defaultZone = TimeZone(identifier: definition.timezone) ?? TimeZone(identifier: "UTC")!
             let zones = try await campaigns.zones(id: id)
-            let schedule = definition.schedule
-            // Unpaced, a window's opening is spread over the ramp; a rate spreads it already.
-            let ramps = definition.ratePerMinute == nil && !schedule.isAlwaysOpen
             let open = zones.compactMap { zone -> CampaignTransition.OpenZone? in
                 let timeZone = TimeZone(identifier: zone) ?? defaultZone
                 guard ramps else {

@@ -89,15 +89,16 @@ if want > 0 then
     local a = 9 + (i - 9) * 3
     local zone = ARGV[a]
     local room = want - #taken
-    local opening, went
+    local at, before, went
     if ramp then
       -- `opening:pending then:released since`, started afresh at each opening.
       local entry = redis.call('HGET', KEYS[8], zone) or ''
-      local at, before, since = string.match(entry, '^(%d+):(%d+):(%d+)$')
+      local since
+      at, before, since = string.match(entry, '^(%d+):(%d+):(%d+)$')
       if at ~= ARGV[a + 1] then
         at, before, since = ARGV[a + 1], tonumber(redis.call('HGET', KEYS[3], zone) or '0'), 0
       end
-      opening, went = at, tonumber(since)
+      went = tonumber(since)
       room = math.min(room, math.ceil(tonumber(before) * tonumber(ARGV[a + 2]) / 10000) - went)
       redis.call('HSET', KEYS[8], zone, at .. ':' .. before .. ':' .. went)
       redis.call('EXPIRE', KEYS[8], retention)
@@ -107,11 +108,7 @@ if want > 0 then
       if got then
         if redis.call('HINCRBY', KEYS[3], zone, -#got) <= 0 then redis.call('HDEL', KEYS[3], zone) end
         for _, record in ipairs(got) do taken[#taken + 1] = record end
-        if ramp then
-          local entry = redis.call('HGET', KEYS[8], zone)
-          local at, before = string.match(entry, '^(%d+):(%d+):')
-          redis.call('HSET', KEYS[8], zone, at .. ':' .. before .. ':' .. (went + #got))
-        end
+        if ramp then redis.call('HSET', KEYS[8], zone, at .. ':' .. before .. ':' .. (went + #got)) end
       end
     end
   end
