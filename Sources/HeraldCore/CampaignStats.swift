@@ -19,8 +19,16 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
     public var unsubscribes = 0
     /// Suppressions by reason: fatigue, unsubscribed, invalid_recipient, …
     public var suppressedByReason: [String: Int] = [:]
+    /// Conversions counted (once per event, person and campaign).
+    public var converted = 0
+    /// Conversion values in millionths by currency (`-` for values without one).
+    public var conversionValueMicros: [String: Int] = [:]
 
     public init() {}
+
+    /// Every conversion value added up, whatever its currency.
+    public var conversionValue: Double { Double(conversionValueMicros.values.reduce(0, +)) / 1_000_000 }
+    public var conversionRate: Double? { delivered > 0 ? Double(converted) / Double(delivered) : nil }
 
     public var fatigueSuppressions: Int { suppressedByReason["fatigue"] ?? 0 }
     public var deliveryRate: Double? { sent > 0 ? Double(delivered) / Double(sent) : nil }
@@ -30,6 +38,10 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
     public mutating func add(_ counter: String, _ value: Int) {
         if counter.hasPrefix("suppressed:") {
             suppressedByReason[String(counter.dropFirst(11)), default: 0] += value
+            return
+        }
+        if counter.hasPrefix("conversion_value:") {
+            conversionValueMicros[String(counter.dropFirst(17)), default: 0] += value
             return
         }
         switch counter {
@@ -44,6 +56,7 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         case "clicked": clicked += value
         case "segments": segments += value
         case "unsubscribed": unsubscribes += value
+        case "converted": converted += value
         default: break
         }
     }
@@ -55,6 +68,10 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         case fatigueSuppressions = "fatigue_suppressions"
         case deliveryRate = "delivery_rate"
         case clickRate = "click_rate"
+        case converted
+        case conversionValue = "conversion_value"
+        case conversionValueByCurrency = "conversion_value_by_currency"
+        case conversionRate = "conversion_rate"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,16 +86,25 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         try container.encode(suppressedByReason, forKey: .suppressedByReason)
         try container.encode(deliveryRate, forKey: .deliveryRate)
         try container.encode(clickRate, forKey: .clickRate)
+        try container.encode(converted, forKey: .converted)
+        try container.encode(conversionValue, forKey: .conversionValue)
+        try container.encode(conversionValueMicros.mapValues { Double($0) / 1_000_000 }, forKey: .conversionValueByCurrency)
+        try container.encode(conversionRate, forKey: .conversionRate)
     }
 
     /// The CSV columns after the grouping ones, in order.
     public static let csvColumns = ["accepted", "sent", "delivered", "undelivered", "failed", "suppressed", "expired",
                                     "canceled", "clicked", "segments", "unsubscribes", "fatigue_suppressions",
-                                    "delivery_rate", "click_rate"]
+                                    "delivery_rate", "click_rate", "converted", "conversion_value", "conversion_rate"]
 
     public var csvValues: [String] {
-        [accepted, sent, delivered, undelivered, failed, suppressed, expired, canceled, clicked, segments, unsubscribes,
-         fatigueSuppressions].map(String.init)
-            + [deliveryRate, clickRate].map { $0.map { String(format: "%.4f", $0) } ?? "" }
+        let counts: [Int] = [accepted, sent, delivered, undelivered, failed, suppressed, expired, canceled, clicked, segments,
+                             unsubscribes, fatigueSuppressions]
+        var values = counts.map(String.init)
+        for rate in [deliveryRate, clickRate] { values.append(rate.map { String(format: "%.4f", $0) } ?? "") }
+        values.append(String(converted))
+        values.append(String(format: "%.6f", conversionValue))
+        values.append(conversionRate.map { String(format: "%.4f", $0) } ?? "")
+        return values
     }
 }

@@ -1,14 +1,15 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a fast generator with a full 2^64
 /// period, for the random part of message ids. Ids need to be unique, not
-/// secret, so a seeded generator is enough.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// secret, so a seeded generator is enough; public so that simulations (tests,
+/// benchmarks) draw the same numbers on every run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -26,7 +26,13 @@ public struct HeraldAPI: Sendable {
                 webhooks: [any ProviderWebhook] = [], validator: MessageValidator = MessageValidator(),
                 webhookEgress: EgressGuard? = nil, campaignRetentionSeconds: Int = 90 * 86_400)
     {
-        campaigns = CampaignStore(redis: store.redis, retentionSeconds: campaignRetentionSeconds)
+        var campaigns = CampaignStore(redis: store.redis, retentionSeconds: campaignRetentionSeconds)
+        campaigns.touchTTLSeconds = store.settings.terminalTTLSeconds + 86_400
+        self.campaigns = campaigns
+        conversions = ConversionAttribution(
+            conversions: ConversionStore(redis: store.redis, idempotencyTTLSeconds: store.settings.idempotencyTTLSeconds),
+            campaigns: campaigns, links: LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds),
+            fingerprints: store.settings.fingerprints)
         webhookTargets = webhookEgress.map { WebhookTargetCheck(egress: $0) }
         self.store = store
         self.webhooks = webhooks
@@ -40,6 +46,8 @@ public struct HeraldAPI: Sendable {
 
     /// Where campaigns live (`HERALD_CAMPAIGN_RETENTION_DAYS` after they end).
     let campaigns: CampaignStore
+    /// Attributes conversions; one per API, so each campaign's rules are read once.
+    let conversions: ConversionAttribution
 
     /// The loop that turns this gateway's campaign recipients into messages
     /// as their pacing admits; run one beside each API.
@@ -51,7 +59,7 @@ public struct HeraldAPI: Sendable {
             campaigns: campaigns, messages: store,
             templates: TemplateResolver(store: templateStore, cache: TemplateCache(), latestVersions: LatestVersions()),
             validator: validator, shortener: LinkShortener(store: links, base: configuration.shortURLBase, ids: store),
-            metrics: metrics, logger: logger, tickMillis: tickMillis, leaseMillis: leaseMillis,
+            stats: StatsStore(redis: store.redis, partitions: store.settings.partitions), metrics: metrics, logger: logger, tickMillis: tickMillis, leaseMillis: leaseMillis,
             completionGraceMillis: completionGraceMillis)
     }
 
@@ -103,8 +111,9 @@ public struct HeraldAPI: Sendable {
         CampaignsController(
             store: campaigns, stats: StatsStore(redis: store.redis, partitions: store.settings.partitions),
             templates: templateStore, validator: validator, fingerprints: store.settings.fingerprints,
-            configuration: configuration
+            configuration: configuration, messageRetentionSeconds: store.settings.terminalTTLSeconds
         ).register(on: v1)
+        ConversionsController(attribution: conversions, metrics: metrics).register(on: v1)
         // Last, so that it wraps only the not-found responder and knows every route.
         router.add(middleware: MethodNotAllowedMiddleware(
             routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))

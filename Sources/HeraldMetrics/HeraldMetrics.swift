@@ -55,6 +55,12 @@ public final class HeraldMetrics: Sendable {
               [("channel", channel.rawValue)], by: amount)
     }
 
+    /// A conversion reported by a caller, by what attribution found (`counted`, `duplicate`, `outside_window`, …).
+    public func conversion(outcome: String) {
+        count("conversions", help: "Conversions reported to POST /v1/conversions, by what their attribution found.",
+              [("outcome", outcome)])
+    }
+
     public func rejected(code: String) {
         count("requests_rejected", help: "Requests refused with a 4xx, by error code.", [("code", code)])
     }

@@ -16,6 +16,8 @@ public enum Scope: String, CaseIterable, Sendable, Hashable, Comparable {
     case suppressionsWrite = "suppressions:write"
     /// Creating, pacing, pausing and reading campaigns.
     case campaigns
+    /// Reporting conversions (`POST /v1/conversions`).
+    case conversions
     /// Status-event subscriptions.
     case events
     /// Logging in to the console.

@@ -25,6 +25,13 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
     public var variants: [CampaignVariant] = []
     /// The share of the audience (0–50 %) held out as the control: never sent.
     public var holdoutPercent = 0
+    /// Which conversions count and for how long (nil: every event, three days from delivery).
+    public var conversion: CampaignConversion?
+    /// The winner test, when the variants are tested on a share first.
+    public var winnerTest: CampaignWinnerTest?
+
+    /// The conversion rules in force: the campaign's own, else the standard ones.
+    public var conversionRules: CampaignConversion { conversion ?? .standard }
 
     /// A batch: from `atMillis`, `percent` more of the audience may be sent.
     public struct CampaignBatch: Sendable, Equatable, Codable {
@@ -45,7 +52,9 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
 
     /// Checks a decoded body; the error names the field (`pacing.windows[1].from`).
     public static func validate(_ request: CampaignRequest, defaultTimezone: String, nowMillis: Int64,
-                                enabledChannels: Set<Channel>) throws(APIError) -> CampaignDefinition
+                                enabledChannels: Set<Channel>,
+                                messageRetentionMillis: Int64 = CampaignConversion.maxWindowMillis + 86_400_000)
+        throws(APIError) -> CampaignDefinition
     {
         guard let id = request.id else { throw .missing("id") }
         guard isValidID(id) else { throw .invalid("id", "id must be 1–64 characters of A–Z, a–z, 0–9, _ and -") }
@@ -133,6 +142,12 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
             timezone: timezone, startAtMillis: startAt, endAtMillis: endAt)
         definition.variants = variants
         definition.holdoutPercent = holdout
+        definition.conversion = try request.conversion.map { (body) throws(APIError) in
+            try CampaignConversion.validate(body, messageRetentionMillis: messageRetentionMillis)
+        }
+        definition.winnerTest = try request.winner.map { (body) throws(APIError) in
+            try CampaignWinnerTest.validate(body, variants: variants.count)
+        }
         return definition
     }
 
@@ -207,7 +222,8 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, channel, category, template, content, ratePerMinute, dailyCap, windows, batches, timezone
-        case startAtMillis, endAtMillis, variants, holdoutPercent
+        case startAtMillis, endAtMillis, variants, holdoutPercent, conversion
+        case winnerTest = "winner"
     }
 
     /// Decodes a stored definition; one stored before variants existed has none.
@@ -227,6 +243,8 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
         endAtMillis = try container.decodeIfPresent(Int64.self, forKey: .endAtMillis)
         variants = try container.decodeIfPresent([CampaignVariant].self, forKey: .variants) ?? []
         holdoutPercent = try container.decodeIfPresent(Int.self, forKey: .holdoutPercent) ?? 0
+        conversion = try container.decodeIfPresent(CampaignConversion.self, forKey: .conversion)
+        winnerTest = try container.decodeIfPresent(CampaignWinnerTest.self, forKey: .winnerTest)
     }
 
     /// Encodes the stored form; without variants or a holdout it is what it
@@ -247,6 +265,8 @@ public struct CampaignDefinition: Sendable, Equatable, Codable {
         try container.encodeIfPresent(endAtMillis, forKey: .endAtMillis)
         if !variants.isEmpty { try container.encode(variants, forKey: .variants) }
         if holdoutPercent != 0 { try container.encode(holdoutPercent, forKey: .holdoutPercent) }
+        try container.encodeIfPresent(conversion, forKey: .conversion)
+        try container.encodeIfPresent(winnerTest, forKey: .winnerTest)
     }
 
     /// Reads the stored form.

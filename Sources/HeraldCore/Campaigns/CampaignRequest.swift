@@ -15,6 +15,31 @@ public struct CampaignRequest: Sendable, Decodable {
     public var variants: [Variant]?
     /// The share (0–50) of the audience held out: never sent, counted as the control.
     public var holdoutPercent: Int?
+    /// Which conversions count, and for how long after a message.
+    public var conversion: Conversion?
+    /// The winner test: a share first, the best variant to the rest.
+    public var winner: Winner?
+
+    /// `{"events":["purchase"],"window":"P3D","from":"delivered"}`.
+    public struct Conversion: Sendable, Decodable {
+        public var events: [String]?
+        public var window: String?
+        public var from: String?
+    }
+
+    /// `{"metric":"click_rate","test_percent":20,"decide_after":"PT4H","fallback":"best"}`.
+    public struct Winner: Sendable, Decodable {
+        public var metric: String?
+        public var testPercent: Int?
+        public var decideAfter: String?
+        public var fallback: String?
+
+        enum CodingKeys: String, CodingKey {
+            case metric, fallback
+            case testPercent = "test_percent"
+            case decideAfter = "decide_after"
+        }
+    }
 
     /// `{"name":"A","template":"spring_a","weight":50}` or with `content`.
     public struct Variant: Sendable, Decodable {
@@ -57,5 +82,6 @@ public struct CampaignRequest: Sendable, Decodable {
         case endAt = "end_at"
         case variants
         case holdoutPercent = "holdout_percent"
+        case conversion, winner
     }
 }

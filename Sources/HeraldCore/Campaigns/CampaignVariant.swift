@@ -12,10 +12,12 @@ public struct CampaignVariant: Sendable, Equatable, Codable {
     public static let holdoutName = "holdout"
     /// The group sent the campaign's one content when it holds some out with no variants.
     public static let mainGroupName = "main"
+    /// What messages sent to the rest after a winner test are counted as.
+    public static let restName = "rest"
 
-    /// Whether `name` may name a variant: `[A-Za-z0-9_-]{1,32}`, not `holdout`.
+    /// Whether `name` may name a variant: `[A-Za-z0-9_-]{1,32}`, not `holdout` or `rest`.
     public static func isValidName(_ name: String) -> Bool {
-        name != holdoutName && (1...32).contains(name.utf8.count) && name.utf8.allSatisfy {
+        name != holdoutName && name != restName && (1...32).contains(name.utf8.count) && name.utf8.allSatisfy {
             ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F || $0 == 0x2D
         }
     }

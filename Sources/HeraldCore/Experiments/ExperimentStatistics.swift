@@ -116,3 +116,32 @@ public enum ExperimentStatistics {
         return Int(high.rounded(.up))
     }
 }
+
+extension ExperimentStatistics {
+    /// Which group leads and whether it is significantly better than every other.
+    public struct Judgement: Sendable, Equatable {
+        /// The group with the highest observed rate (the first of equals).
+        public var leader: Int
+        /// Whether the leader is better than each other group by a pooled
+        /// z-test, Holm-adjusted across those comparisons, at `alpha`.
+        public var significant: Bool
+        /// The largest Holm-adjusted p-value of the leader's comparisons.
+        public var pValueAdjusted: Double
+    }
+
+    /// Judges `groups` against each other (no control): nil when fewer than
+    /// two have trials. A winner test declares the leader the winner only when
+    /// `significant`, so two equal variants are called different in about
+    /// `alpha` of experiments, whatever the number of looks at the data.
+    public static func judge(_ groups: [Proportion], alpha: Double = 0.05) -> Judgement? {
+        let used = groups.indices.filter { groups[$0].trials > 0 }
+        guard used.count >= 2 else { return nil }
+        var leader = used[0]
+        for index in used where (groups[index].rate ?? 0) > (groups[leader].rate ?? 0) { leader = index }
+        let others = used.filter { $0 != leader }
+        let comparisons = others.map { compare(groups[leader], to: groups[$0]) }
+        let adjusted = holm(comparisons.map(\.pValue))
+        let significant = zip(comparisons, adjusted).allSatisfy { ($0.difference ?? 0) > 0 && $1 < alpha }
+        return Judgement(leader: leader, significant: significant, pValueAdjusted: adjusted.max() ?? 1)
+    }
+}

@@ -38,6 +38,8 @@ enum RouteScopes {
         "POST /v1/campaigns/{id}/pause": .campaigns,
         "POST /v1/campaigns/{id}/resume": .campaigns,
         "POST /v1/campaigns/{id}/cancel": .campaigns,
+        "POST /v1/campaigns/{id}/winner": .campaigns,
+        "POST /v1/conversions": .conversions,
     ]
 
     static func scope(_ method: HTTPRequest.Method, _ path: String?) -> Scope {

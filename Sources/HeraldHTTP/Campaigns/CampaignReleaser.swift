@@ -19,6 +19,8 @@ public final class CampaignReleaser: Sendable {
     let templates: TemplateResolver
     let validator: MessageValidator
     let shortener: LinkShortener
+    /// The counters a winner test is decided on.
+    let stats: StatsStore
     let metrics: HeraldMetrics
     let logger: Logger
     /// How often every active campaign is looked at.
@@ -50,9 +52,11 @@ public final class CampaignReleaser: Sendable {
     }
 
     private let definitions = Mutex<[String: Plan]>([:])
+    /// Campaigns whose winner test this instance saw decided.
+    private let decided = Mutex<Set<String>>([])
 
     init(campaigns: CampaignStore, messages: MessageStore, templates: TemplateResolver, validator: MessageValidator,
-         shortener: LinkShortener, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
+         shortener: LinkShortener, stats: StatsStore, metrics: HeraldMetrics, logger: Logger, tickMillis: Int = 100, leaseMillis: Int = 30_000,
          completionGraceMillis: Int = 10_000, rampMillis: Int = 10 * 60_000)
     {
         self.rampMillis = rampMillis
@@ -62,6 +66,7 @@ public final class CampaignReleaser: Sendable {
         self.templates = templates
         self.validator = validator
         self.shortener = shortener
+        self.stats = stats
         self.metrics = metrics
         self.logger = logger
         self.tickMillis = tickMillis
@@ -114,6 +119,7 @@ public final class CampaignReleaser: Sendable {
 
     private func release(_ id: String) async throws {
         guard let plan = try await plan(id) else { return }
+        if plan.definition.winnerTest != nil, !decided.withLock({ $0.contains(id) }) { try await decideIfDue(id, plan) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<Self.parallelTakes {
                 group.addTask { try await self.release(id, plan) }
@@ -145,7 +151,7 @@ public final class CampaignReleaser: Sendable {
                 id: id, want: Self.takeSize, token: token, leaseMillis: leaseMillis,
                 releasableShare: definition.releasableShare(atMillis: now), localDay: Self.day(now, defaultZone),
                 openZones: open, graceMillis: completionGraceMillis)
-            guard case .records(let lease, let records, let reclaimed) = reply else {
+            guard case .records(let lease, let records, let reclaimed, let winner) = reply else {
                 if case .idle(let state, _) = reply, state == "completed" || state == "canceled" || state == "missing" {
                     definitions.withLock { _ = $0.removeValue(forKey: id) }
                 }
@@ -155,12 +161,55 @@ public final class CampaignReleaser: Sendable {
                 logger.notice("campaign lease taken over from an instance that did not finish it",
                               metadata: ["campaign": "\(id)", "recipients": "\(records.count)"])
             }
-            let outcome = try await enqueue(records, plan)
-            try await campaigns.acknowledge(id: id, token: lease, failed: outcome.failed, assigned: outcome.assigned,
-                                            graceMillis: completionGraceMillis)
+            var outcome = try await enqueue(records, plan, winner: winner)
+            if definition.dailyCap != nil { outcome.done.capDay = Self.day(now, defaultZone) }
+            try await campaigns.acknowledge(id: id, token: lease, outcome.done, graceMillis: completionGraceMillis)
             metrics.campaignReleased(definition.channel, count: outcome.stored)
             if records.count < Self.takeSize { return }
         }
+    }
+
+    /// Decides a campaign's winner test once its test share is released and
+    /// `decide_after` has passed: the leader when it is significantly better
+    /// than every other variant, else as the fallback says (the variant with
+    /// the highest observed rate, nothing for the rest, or a person's
+    /// choice). Every instance may try; `campaign_winner.lua` keeps the first.
+    func decideIfDue(_ id: String, _ plan: Plan) async throws {
+        guard let test = plan.definition.winnerTest else { return }
+        let now = WallClock.nowMillis()
+        guard let record = try await campaigns.record(id: id, nowMillis: now) else { return }
+        if record.decision != nil || record.state.isFinal {
+            decided.withLock { _ = $0.insert(id) }
+            return
+        }
+        guard let done = record.testDoneAtMillis, now >= done + test.decideAfterMillis else { return }
+        let counts = try await CampaignResults.load(record, stats: stats, nowMillis: now)
+        let results = CampaignResults(record, stats: counts, metric: test.metric, nowMillis: now)
+        let names = results.variantNames
+        let variant: String?
+        let by: String
+        let reason: String
+        if let judgement = results.judgement, judgement.significant {
+            (variant, by, reason) = (names[judgement.leader], "test", results.winner.reason)
+        } else {
+            switch test.fallback {
+            case .manual: return
+            case .best:
+                let leader = results.judgement?.leader ?? 0
+                (variant, by) = (names[leader], "fallback")
+                reason = results.winner.reason + "; the fallback sends the highest observed \(test.metric.rawValue), \(names[leader])"
+            case .stop:
+                (variant, by) = (nil, "fallback")
+                reason = results.winner.reason + "; the fallback stops: the rest is not sent"
+            }
+        }
+        let reply = try await campaigns.decide(id: id, variant: variant, by: by, reason: reason,
+                                               graceMillis: completionGraceMillis)
+        if case .decided = reply {
+            logger.info("campaign winner test decided",
+                        metadata: ["campaign": "\(id)", "variant": "\(variant ?? "none")", "by": "\(by)"])
+        }
+        decided.withLock { _ = $0.insert(id) }
     }
 
     /// `yyyymmdd` of `millis` in `zone`: the day the daily cap counts in.
@@ -171,41 +220,60 @@ public final class CampaignReleaser: Sendable {
         return String((parts.year ?? 0) * 10_000 + (parts.month ?? 0) * 100 + (parts.day ?? 0))
     }
 
-    /// Makes and stores the messages of `records`: how many could not become
-    /// one (their data did not render or validate), how many were stored, and
-    /// how many went to each experiment group (a held-out person gets no
-    /// message). Throws, leaving the lease unacknowledged to be taken over,
-    /// when the store refused.
-    func enqueue(_ records: [String], _ plan: Plan) async throws -> (failed: Int, stored: Int, assigned: [String: Int]) {
+    /// Makes and stores the messages of `records`: how many were stored, and
+    /// for the acknowledgement how many could not become one (their data did
+    /// not render or validate), how many went to each experiment group (a
+    /// held-out person gets no message), each person's touch, and the rest a
+    /// winner test keeps aside until its decision. Throws, leaving the lease
+    /// unacknowledged to be taken over, when the store refused.
+    func enqueue(_ records: [String], _ plan: Plan, winner: CampaignTransition.WinnerMark = .undecided) async throws
+        -> (stored: Int, done: CampaignTransition.Acknowledgement)
+    {
         let definition = plan.definition
         let experiment = !definition.variants.isEmpty || definition.holdoutPercent > 0
-        var assigned: [String: Int] = [:]
+        var done = CampaignTransition.Acknowledgement()
         let now = WallClock.nowMillis()
         var built: [NewMessage] = []
         built.reserveCapacity(records.count)
-        var failed = 0
+        var touched: [UInt64] = []
+        touched.reserveCapacity(records.count)
         var latest: [String: Int] = [:]
+        let fingerprints = messages.settings.fingerprints
         for record in records {
             guard let (person, recipient) = CampaignRecipient.unpack(record) else {
-                failed += 1
+                done.failed += 1
                 continue
             }
+            let touch = fingerprints.person(recipient.identity(on: definition.channel), scope: Self.touchScope)
             var request = MessageRequest(channel: definition.channel.rawValue, to: recipient.to, content: definition.content)
             request.template = plan.template
             var variant: String?
             if experiment {
                 switch definition.group(of: person) {
                 case .holdout:
-                    assigned[CampaignVariant.holdoutName, default: 0] += 1
+                    done.assigned[CampaignVariant.holdoutName, default: 0] += 1
+                    done.touches.append(.init(person: touch, messageID: nil, atMillis: now))
                     continue
                 case .variant(let index) where !definition.variants.isEmpty:
-                    let chosen = definition.variants[index]
-                    variant = chosen.name
+                    var chosen = definition.variants[index]
+                    if let test = definition.winnerTest, !test.isTest(person) {
+                        // The rest: kept aside until the decision, then sent the winner.
+                        guard case .decided(let name) = winner,
+                              let winning = definition.variants.first(where: { $0.name == name })
+                        else {
+                            done.deferred.append((recipient.timezone ?? definition.timezone, record))
+                            continue
+                        }
+                        chosen = winning
+                        variant = CampaignVariant.restName
+                    } else {
+                        variant = chosen.name
+                    }
                     request.content = chosen.content
                     request.template = chosen.template.map { plan.variantTemplates[chosen.name] ?? $0 }
-                    assigned[chosen.name, default: 0] += 1
+                    done.assigned[variant!, default: 0] += 1
                 case .variant:
-                    assigned[CampaignVariant.mainGroupName, default: 0] += 1
+                    done.assigned[CampaignVariant.mainGroupName, default: 0] += 1
                 }
             }
             request.category = definition.category.rawValue
@@ -231,8 +299,9 @@ public final class CampaignReleaser: Sendable {
                     partition: messages.settings.partitions.pick(idempotencyKey: "campaign:\(definition.id):\(person)"),
                     millis: plan.createdAt, seed: seed)
                 built.append(message)
+                touched.append(touch)
             } catch let error as APIError {
-                failed += 1
+                done.failed += 1
                 logger.debug("campaign recipient could not become a message",
                              metadata: ["campaign": "\(definition.id)", "code": "\(error.code)",
                                         "field": "\(error.field ?? "")"])
@@ -247,6 +316,13 @@ public final class CampaignReleaser: Sendable {
                 throw APIError(status: 503, code: refusal.code, message: "the message store refused a campaign's messages")
             }
         }
-        return (failed, built.count, assigned)
+        for (message, touch) in zip(built, touched) {
+            done.touches.append(.init(person: touch, messageID: message.presetID, atMillis: now))
+        }
+        return (built.count, done)
     }
+
+    /// The scope of a person's touch number: one across campaigns, so the
+    /// last touch of a person can be found whatever the campaign.
+    public static let touchScope = "touch"
 }

@@ -44,6 +44,7 @@ struct CampaignView: Encodable {
         let clicked: Int
         let duplicates: Int
         let rejected: Int
+        let withheld: Int
     }
 
     struct Rate: Encodable {
@@ -77,6 +78,30 @@ struct CampaignView: Encodable {
     let nextWindowAt: String?
     let nextBatchAt: String?
     let estimatedCompletionAt: String?
+    let winner: WinnerStatus?
+    let conversion: Conversion?
+
+    /// The conversion rules, as given.
+    struct Conversion: Encodable {
+        let events: [String]?
+        let window: String
+        let from: String
+    }
+
+    /// The winner test, as given.
+    struct WinnerTest: Encodable {
+        let metric: String
+        let testPercent: Int
+        let decideAfter: String
+        let fallback: String
+
+        enum CodingKeys: String, CodingKey {
+            case metric, fallback
+            case testPercent = "test_percent"
+            case decideAfter = "decide_after"
+        }
+    }
+    let winnerTest: WinnerTest?
 
     enum CodingKeys: String, CodingKey {
         case id, state, channel, category, template, content, variants, pacing, timezone, counts, rate
@@ -90,6 +115,8 @@ struct CampaignView: Encodable {
         case nextWindowAt = "next_window_at"
         case nextBatchAt = "next_batch_at"
         case estimatedCompletionAt = "estimated_completion_at"
+        case winner, conversion
+        case winnerTest = "winner_test"
     }
 
     /// The view of `record`; `stats` are its messages' counters (nil in a list, which reads none).
@@ -128,7 +155,8 @@ struct CampaignView: Encodable {
                 sent: stats.sent, delivered: stats.delivered, undelivered: stats.undelivered,
                 failed: stats.failed + record.releaseFailed, suppressed: stats.suppressed,
                 expired: stats.expired + record.expired, canceled: stats.canceled + record.canceled,
-                clicked: stats.clicked, duplicates: record.duplicates, rejected: record.rejected)
+                clicked: stats.clicked, duplicates: record.duplicates, rejected: record.rejected,
+                withheld: record.withheld)
         } else {
             counts = nil
         }
@@ -137,6 +165,14 @@ struct CampaignView: Encodable {
         nextWindowAt = waiting ? time(Self.nextWindow(record, nowMillis: nowMillis)) : nil
         nextBatchAt = waiting ? time(definition.nextBatch(afterMillis: nowMillis)) : nil
         estimatedCompletionAt = time(Self.estimate(record, nowMillis: nowMillis))
+        winner = WinnerStatus(record, nowMillis: nowMillis)
+        conversion = definition.conversion.map {
+            Conversion(events: $0.events, window: ISODuration.format(millis: $0.windowMillis), from: $0.from.rawValue)
+        }
+        winnerTest = definition.winnerTest.map {
+            WinnerTest(metric: $0.metric.rawValue, testPercent: $0.testPercent,
+                       decideAfter: ISODuration.format(millis: $0.decideAfterMillis), fallback: $0.fallback.rawValue)
+        }
     }
 
     /// When the first zone with recipients pending opens, if none is open now.

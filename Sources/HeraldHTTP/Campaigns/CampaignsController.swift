@@ -13,6 +13,8 @@ struct CampaignsController: Sendable {
     let validator: MessageValidator
     let fingerprints: RecipientFingerprint
     let configuration: APIConfiguration
+    /// How long a message is kept after it ends: a conversion window must fit in it.
+    let messageRetentionSeconds: Int
 
     static let maxDefinitionBytes = 64 * 1024
     static let maxPageSize = 200
@@ -23,6 +25,7 @@ struct CampaignsController: Sendable {
         group.get("campaigns/:id", use: show)
         group.post("campaigns/:id/recipients", use: addRecipients)
         group.get("campaigns/:id/results", use: results)
+        group.post("campaigns/:id/winner", use: chooseWinner)
         for action in CampaignState.Action.allCases {
             group.post("campaigns/:id/\(action.rawValue)") { request, context in
                 try await control(action, request: request, context: context)
@@ -43,7 +46,7 @@ struct CampaignsController: Sendable {
         let now = WallClock.nowMillis()
         let definition = try CampaignDefinition.validate(
             decoded, defaultTimezone: configuration.defaultTimeZone.identifier, nowMillis: now,
-            enabledChannels: validator.enabledChannels)
+            enabledChannels: validator.enabledChannels, messageRetentionMillis: Int64(messageRetentionSeconds) * 1000)
         try context.caller?.requireChannel(definition.channel)
         if let template = definition.template { _ = try await resolve(template, channel: definition.channel) }
         for (index, variant) in definition.variants.enumerated() {
@@ -111,22 +114,15 @@ struct CampaignsController: Sendable {
         guard format == "json" || format == "csv" else { throw APIError.invalid("format", "format must be json or csv") }
         let now = WallClock.nowMillis()
         guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
-        let today = Int(now / 86_400_000)
-        // An instance's clock may run ahead of this one's: a campaign made "tomorrow" reads today.
-        let first = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)
-        let days = first...max(first, today)
-        var byGroup: [String: CampaignStats] = [:]
-        let variants = record.definition.variants.map(\.name)
-        for name in variants.isEmpty ? [CampaignVariant.mainGroupName] : variants {
-            var counts = CampaignStats()
-            for row in try await stats.rows(campaign: id, variant: variants.isEmpty ? nil : name,
-                                            channels: [record.definition.channel], days: days)
-            {
-                counts.add(row.counter, row.value)
+        var metric = CampaignResults.defaultMetric(record.definition)
+        if let name = request.uri.queryParameters["metric"].map(String.init) {
+            guard let parsed = CampaignWinnerTest.Metric(rawValue: name) else {
+                throw APIError.invalid("metric", "metric must be click_rate or conversion_rate")
             }
-            byGroup[name] = counts
+            metric = parsed
         }
-        let results = CampaignResults(record, stats: byGroup)
+        let byGroup = try await CampaignResults.load(record, stats: stats, nowMillis: now)
+        let results = CampaignResults(record, stats: byGroup, metric: metric, nowMillis: now)
         if format == "csv" {
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: results.csv)))
@@ -288,5 +284,45 @@ struct CampaignsController: Sendable {
             error.state = state.rawValue
             throw error
         }
+    }
+
+    /// `{"variant":"B"}`: the body of `POST /v1/campaigns/{id}/winner`.
+    struct WinnerChoice: Decodable {
+        let variant: String?
+    }
+
+    /// `POST /v1/campaigns/{id}/winner`: a person chooses the winner test's
+    /// winner, at any time before it was decided; the rest is then sent it.
+    @Sendable func chooseWinner(_ request: Request, context: HeraldRequestContext) async throws -> Response {
+        let id = try Self.campaignID(context)
+        let body = try await request.collectBody(limit: 4096)
+        let choice = try RequestDecoder.decode(WinnerChoice.self, from: Data(buffer: body))
+        let now = WallClock.nowMillis()
+        guard let record = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        try context.caller?.requireChannel(record.definition.channel)
+        guard let name = choice.variant else { throw APIError.missing("variant") }
+        func conflict(_ code: String, _ message: String, _ state: CampaignState) -> APIError {
+            var error = APIError(status: 409, code: code, message: message, field: "state")
+            error.state = state.rawValue
+            return error
+        }
+        guard record.definition.winnerTest != nil else {
+            throw conflict("campaign_has_no_winner_test", "campaign \(id) has no winner test to decide", record.state)
+        }
+        guard record.definition.variants.contains(where: { $0.name == name }) else {
+            throw APIError.invalid("variant", "campaign \(id) has no variant '\(name.prefix(32))'; its variants are "
+                + record.definition.variants.map(\.name).joined(separator: ", "))
+        }
+        let reason = "chosen by hand" + (context.caller.map { " (key \($0.id))" } ?? "")
+        switch try await store.decide(id: id, variant: name, by: "manual", reason: reason, graceMillis: 10_000) {
+        case .decided: break
+        case .alreadyDecided(let state):
+            throw conflict("winner_decided", "campaign \(id)'s winner test was decided already", state)
+        case .illegal(let state):
+            throw conflict("illegal_state", "campaign \(id) is \(state.rawValue): its winner can no longer be chosen", state)
+        case .missing: throw APIError.notFound("campaign \(id)")
+        }
+        guard let updated = try await store.record(id: id, nowMillis: now) else { throw APIError.notFound("campaign \(id)") }
+        return JSONResponse.encode(.ok, try await view(updated, nowMillis: now))
     }
 }

@@ -33,4 +33,14 @@ public struct CampaignKeys: Sendable, Equatable {
     public var releaseRate: String { Self.prefix + "rt:" + id }
     /// Sends released on a calendar day (`yyyymmdd` in the campaign's zone), for the daily cap.
     public func day(_ day: String) -> String { Self.prefix + "day:" + id + ":" + day }
+    /// Zone → recipients a winner test keeps aside until its decision.
+    public var restZones: String { Self.prefix + "rz:" + id }
+    /// The records of a zone kept aside until the decision.
+    public func rest(zone: String) -> String { Self.prefix + "r:" + id + ":" + zone }
+    /// `<event>|<person>` → when, for each conversion of a held-out person counted.
+    public var holdoutConversions: String { Self.prefix + "hc:" + id }
+    /// A person's newest campaign touches (`<campaign>|<message id or holdout>` by
+    /// release ms), keyed by their touch number in hex: what a conversion
+    /// naming only the person is attributed by.
+    public static func touches(person: UInt64) -> String { prefix + "t:" + String(person, radix: 16) }
 }

@@ -33,6 +33,28 @@ public struct CampaignRecord: Sendable, Equatable {
     /// Each variant's template, pinned when the campaign started (variants only).
     public var variantTemplates: [String: String]
 
+    /// Recipients a winner test keeps aside until its decision.
+    public var deferred: Int
+    /// Recipients of the rest never sent: the winner test stopped.
+    public var withheld: Int
+    /// When the winner test's share was first all released.
+    public var testDoneAtMillis: Int64?
+    /// The winner test's decision, once made.
+    public var decision: WinnerDecision?
+    /// Conversions of held-out people, and their values in millionths by currency.
+    public var holdoutConverted: Int
+    public var holdoutValueMicros: [String: Int]
+
+    /// A winner test's decision as the campaign hash records it.
+    public struct WinnerDecision: Sendable, Equatable {
+        /// The variant sent to the rest; nil when the rest was stopped.
+        public var variant: String?
+        public var atMillis: Int64
+        /// `test`, `fallback` or `manual`.
+        public var by: String
+        public var reason: String
+    }
+
     public var pending: Int { pendingByZone.values.reduce(0, +) }
 
     init?(fields: [String: String], zones: [String: String], rate: [String: String], nowMillis: Int64) {
@@ -57,9 +79,22 @@ public struct CampaignRecord: Sendable, Equatable {
         expired = int("expired")
         canceled = int("canceled")
         pendingByZone = zones.compactMapValues { Int($0) }.filter { $0.value > 0 }
+        deferred = int("deferred")
+        withheld = int("withheld")
+        testDoneAtMillis = millis("test_done_at")
+        decision = fields["winner_outcome"].map { outcome in
+            WinnerDecision(variant: outcome == "stopped" ? nil : fields["winner"], atMillis: millis("winner_at") ?? 0,
+                           by: fields["winner_by"] ?? "", reason: fields["winner_reason"] ?? "")
+        }
+        holdoutConverted = int("converted:holdout")
         assigned = [:]
-        for (field, value) in fields where field.hasPrefix("assigned:") {
-            assigned[String(field.dropFirst(9))] = Int(value) ?? 0
+        holdoutValueMicros = [:]
+        for (field, value) in fields {
+            if field.hasPrefix("assigned:") {
+                assigned[String(field.dropFirst(9))] = Int(value) ?? 0
+            } else if field.hasPrefix("conversion_value:holdout:") {
+                holdoutValueMicros[String(field.dropFirst(25))] = Int(value) ?? 0
+            }
         }
         variantTemplates = [:]
         if !definition.variants.isEmpty, let pinned = templateReference,

@@ -10,6 +10,9 @@ public struct CampaignStore: Sendable {
     public var ttlSeconds: Int
     /// How long a completed or canceled campaign stays readable.
     public var retentionSeconds: Int
+    /// How long a person's touch index lives after their last touch: as long
+    /// as a message is kept, and a day more (a conversion window ends before).
+    public var touchTTLSeconds = 8 * 86_400
 
     /// Recipients per `campaign_add.lua` call: big enough to amortise a call,
     /// small enough to hold Redis for about a millisecond.
@@ -84,12 +87,31 @@ public struct CampaignStore: Sendable {
 
     /// Acknowledges a lease; returns the campaign's state after it.
     @discardableResult
-    public func acknowledge(id: String, token: String, failed: Int, assigned: [String: Int] = [:], graceMillis: Int)
+    public func acknowledge(id: String, token: String, _ done: CampaignTransition.Acknowledgement, graceMillis: Int)
         async throws -> String?
     {
-        let call = CampaignTransition.ack(id: id, token: token, failed: failed, assigned: assigned,
+        let call = CampaignTransition.ack(id: id, token: token, done, touchTTLSeconds: touchTTLSeconds,
                                           retentionSeconds: retentionSeconds, graceMillis: graceMillis)
         return try await redis.run(Scripts.campaignAck, keys: call.keys, arguments: call.arguments).array.first?.string
+    }
+
+    /// Acknowledges a lease whose recipients all became messages or failed.
+    @discardableResult
+    public func acknowledge(id: String, token: String, failed: Int, graceMillis: Int) async throws -> String? {
+        var done = CampaignTransition.Acknowledgement()
+        done.failed = failed
+        return try await acknowledge(id: id, token: token, done, graceMillis: graceMillis)
+    }
+
+    /// Decides the campaign's winner test: `variant` goes to the rest, or
+    /// (nil) the rest gets nothing; see `campaign_winner.lua`.
+    public func decide(id: String, variant: String?, by: String, reason: String, graceMillis: Int) async throws
+        -> CampaignTransition.DecideReply
+    {
+        let call = CampaignTransition.decide(id: id, variant: variant, by: by, reason: reason,
+                                             retentionSeconds: retentionSeconds, graceMillis: graceMillis)
+        return try CampaignTransition.decideReply(
+            try await redis.run(Scripts.campaignWinner, keys: call.keys, arguments: call.arguments))
     }
 
     /// The campaign, its pending counts and its recent release rate, in one round trip.

@@ -30,11 +30,29 @@ public enum CampaignTransition {
         case illegal(CampaignState)
     }
 
+    /// Where a campaign's winner test stands, as a release sees it.
+    public enum WinnerMark: Sendable, Equatable {
+        /// Undecided, or no winner test.
+        case undecided
+        /// The rest gets this variant.
+        case decided(String)
+        /// The rest gets nothing.
+        case stopped
+
+        init(_ text: String?) {
+            switch text {
+            case "!"?: self = .stopped
+            case let text? where text.hasPrefix("="): self = .decided(String(text.dropFirst()))
+            default: self = .undecided
+            }
+        }
+    }
+
     /// What a release attempt got.
     public enum TakeReply: Sendable, Equatable {
         /// Records to turn into messages, held under `token` until acknowledged.
         /// `reclaimed`: a lease whose holder did not acknowledge it in time.
-        case records(token: String, records: [String], reclaimed: Bool)
+        case records(token: String, records: [String], reclaimed: Bool, winner: WinnerMark)
         /// Nothing to release now; the campaign's state (and the reason, or when it starts).
         case idle(state: String, detail: String)
     }
@@ -155,32 +173,109 @@ public enum CampaignTransition {
 
     static func takeReply(_ value: RedisValue) throws -> TakeReply {
         var parts = value.array
-        // A release ends with its marker and token, after the records themselves.
-        if parts.count >= 3, parts[parts.count - 2].string == "taken", let token = parts[parts.count - 1].string {
-            parts.removeLast(2)
-            return .records(token: token, records: parts.compactMap(\.string), reclaimed: false)
+        // A release ends with its marker, token and winner mark, after the records themselves.
+        if parts.count >= 4, parts[parts.count - 3].string == "taken", let token = parts[parts.count - 2].string {
+            let winner = WinnerMark(parts[parts.count - 1].string)
+            parts.removeLast(3)
+            return .records(token: token, records: parts.compactMap(\.string), reclaimed: false, winner: winner)
         }
         guard parts.count >= 2, let head = parts[0].string else {
             throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
         }
         switch head {
         case "reclaimed":
-            guard parts.count == 3, let token = parts[1].string, let joined = parts[2].string else {
+            guard parts.count == 4, let token = parts[1].string, let joined = parts[2].string else {
                 throw RedisError.unexpectedReply("campaign_take.lua returned \(value)")
             }
             let records = joined.isEmpty ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            return .records(token: token, records: records, reclaimed: true)
+            return .records(token: token, records: records, reclaimed: true, winner: WinnerMark(parts[3].string))
         default:
             return .idle(state: head, detail: parts[1].string ?? "")
         }
     }
 
-    static func ack(id: String, token: String, failed: Int, assigned: [String: Int], retentionSeconds: Int,
+    /// A person a release touched: their touch number, the campaign's message
+    /// id (nil: held out) and when.
+    public struct Touch: Sendable, Equatable {
+        public var person: UInt64
+        public var messageID: String?
+        public var atMillis: Int64
+
+        public init(person: UInt64, messageID: String?, atMillis: Int64) {
+            self.person = person
+            self.messageID = messageID
+            self.atMillis = atMillis
+        }
+    }
+
+    /// What a release did with its lease, for `campaign_ack.lua`.
+    public struct Acknowledgement: Sendable, Equatable {
+        /// Recipients that could not become messages.
+        public var failed = 0
+        /// Recipients per experiment group.
+        public var assigned: [String: Int] = [:]
+        public var touches: [Touch] = []
+        /// Records (with their zone) a winner test keeps aside for its decision.
+        public var deferred: [(zone: String, record: String)] = []
+        /// The day (`yyyymmdd`) the take counted against the daily cap, given back for what is kept aside.
+        public var capDay: String?
+
+        public init() {}
+
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.failed == rhs.failed && lhs.assigned == rhs.assigned && lhs.touches == rhs.touches
+                && lhs.deferred.map(\.record) == rhs.deferred.map(\.record)
+        }
+    }
+
+    static func ack(id: String, token: String, _ done: Acknowledgement, touchTTLSeconds: Int, retentionSeconds: Int,
                     graceMillis: Int) -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
-        var arguments = [id, token, String(failed), String(retentionSeconds), String(graceMillis)]
-        for (group, count) in assigned.sorted(by: { $0.key < $1.key }) { arguments += [group, String(count)] }
-        return ([campaign.campaign, campaign.leases, campaign.leaseDeadlines], arguments)
+        var arguments = [id, token, String(done.failed), String(retentionSeconds), String(graceMillis),
+                         String(touchTTLSeconds), String(done.assigned.count), String(done.touches.count),
+                         String(done.deferred.count)]
+        arguments.reserveCapacity(arguments.count + done.assigned.count * 2 + done.touches.count * 3 + done.deferred.count * 2)
+        for (group, count) in done.assigned.sorted(by: { $0.key < $1.key }) { arguments += [group, String(count)] }
+        for touch in done.touches {
+            arguments.append(String(touch.person, radix: 16))
+            arguments.append(id + "|" + (touch.messageID ?? CampaignVariant.holdoutName))
+            arguments.append(String(touch.atMillis))
+        }
+        for (zone, record) in done.deferred {
+            arguments.append(zone)
+            arguments.append(record)
+        }
+        var keys = [campaign.campaign, campaign.leases, campaign.leaseDeadlines]
+        if let day = done.capDay, !done.deferred.isEmpty { keys.append(campaign.day(day)) }
+        return (keys, arguments)
+    }
+
+    /// What deciding a winner test did.
+    public enum DecideReply: Sendable, Equatable {
+        case decided(CampaignState)
+        /// Decided before (by another instance, or by hand).
+        case alreadyDecided(CampaignState)
+        case illegal(CampaignState)
+        case missing
+    }
+
+    static func decide(id: String, variant: String?, by: String, reason: String, retentionSeconds: Int, graceMillis: Int)
+        -> (keys: [String], arguments: [String])
+    {
+        let campaign = CampaignKeys(id)
+        return ([campaign.campaign, campaign.zones, campaign.restZones],
+                [id, variant ?? "", by, reason, String(retentionSeconds), String(graceMillis)])
+    }
+
+    static func decideReply(_ value: RedisValue) throws -> DecideReply {
+        let parts = value.array
+        switch parts.first?.string {
+        case "ok"?: return .decided(try state(parts.dropFirst().first))
+        case "decided"?: return .alreadyDecided(try state(parts.dropFirst().first))
+        case "illegal"?: return .illegal(try state(parts.dropFirst().first))
+        case "missing"?: return .missing
+        default: throw RedisError.unexpectedReply("campaign_winner.lua returned \(value)")
+        }
     }
 }

@@ -18,11 +18,14 @@
 -- ARGV: 1 id, 2 most to take, 3 lease token, 4 lease ms, 5 releasable share of the audience (per 10,000),
 --       6 retention s, 7 completion grace ms, 8 ramp in use (1) or not (0),
 --       then per list in KEYS[9..]: zone, window opening ms, ramp share (per 10,000)
--- Returns {records…, 'taken', token}, {'reclaimed', token, records joined by '\n'} or {state, detail}.
+-- Returns {records…, 'taken', token, winner}, {'reclaimed', token, records joined by '\n', winner} or {state, detail};
+-- winner is '' while undecided (or without a winner test), '=<variant>' once decided, '!' when the rest was stopped.
 local now = herald_cmp_now()
 local id = ARGV[1]
 local f = redis.call('HMGET', KEYS[1], 'state', 'start_at', 'end_at', 'rate', 'cap', 'recipients', 'released',
-  'tokens', 'ts', 'state_at')
+  'tokens', 'ts', 'state_at', 'winner', 'winner_outcome')
+local winner = ''
+if f[12] == 'stopped' then winner = '!' elseif f[11] then winner = '=' .. f[11] end
 local state = f[1]
 if not state then
   redis.call('HDEL', KEYS[2], id)
@@ -47,7 +50,7 @@ end
 local stale = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now, 'LIMIT', 0, 1)
 if #stale > 0 then
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[4]), stale[1])
-  return {'reclaimed', stale[1], redis.call('HGET', KEYS[4], stale[1]) or ''}
+  return {'reclaimed', stale[1], redis.call('HGET', KEYS[4], stale[1]) or '', winner}
 end
 local retention, grace = tonumber(ARGV[6]), tonumber(ARGV[7])
 local end_at = tonumber(f[3] or '0')
@@ -60,6 +63,16 @@ if end_at > 0 and now >= end_at then
     redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
   end
   redis.call('DEL', KEYS[3])
+  -- So are those a winner test kept aside for its decision.
+  local rest = redis.call('HGETALL', HERALD_CMP .. 'rz:' .. id)
+  for i = 1, #rest, 2 do
+    left = left + tonumber(rest[i + 1])
+    redis.call('DEL', HERALD_CMP .. 'r:' .. id .. ':' .. rest[i])
+  end
+  if #rest > 0 then
+    redis.call('DEL', HERALD_CMP .. 'rz:' .. id)
+    redis.call('HSET', KEYS[1], 'deferred', 0)
+  end
   if left > 0 then redis.call('HINCRBY', KEYS[1], 'expired', left) end
   if state == 'paused' then return {'paused', ''} end
   return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'ended'}
@@ -133,6 +146,7 @@ if n > 0 then
   redis.call('EXPIRE', KEYS[5], retention)
   taken[#taken + 1] = 'taken'
   taken[#taken + 1] = ARGV[3]
+  taken[#taken + 1] = winner
   return taken
 end
 return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'waiting'}

@@ -5,6 +5,8 @@ local HERALD_CMP = 'herald:{cmp}:'
 -- A campaign's dedup sets: person numbers spread over this many sets, so
 -- each stays a compact intset (at most 512 members) up to ~2M recipients.
 local HERALD_CMP_BUCKETS = 4096
+-- A person's touch index (`t:<number>`) keeps their newest campaign touches only.
+local HERALD_CMP_TOUCHES = 16
 
 -- The current time in ms from Redis itself: every instance reckons pacing
 -- and leases by the same clock.
@@ -26,8 +28,14 @@ local function herald_cmp_end(id, state, now, retention)
     left = left + tonumber(zones[i + 1])
     redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
   end
+  local rest = redis.call('HGETALL', HERALD_CMP .. 'rz:' .. id)
+  for i = 1, #rest, 2 do
+    left = left + tonumber(rest[i + 1])
+    redis.call('DEL', HERALD_CMP .. 'r:' .. id .. ':' .. rest[i])
+  end
+  if #rest > 0 then redis.call('HSET', c, 'deferred', 0) end
   if left > 0 then redis.call('HINCRBY', c, state == 'canceled' and 'canceled' or 'expired', left) end
-  redis.call('DEL', HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id,
+  redis.call('DEL', HERALD_CMP .. 'rz:' .. id, HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id,
     HERALD_CMP .. 'zo:' .. id)
   for b = 0, HERALD_CMP_BUCKETS - 1 do redis.call('DEL', HERALD_CMP .. 'd:' .. id .. ':' .. b) end
   redis.call('HSET', c, 'state', state, 'state_at', now, state .. '_at', now)
@@ -38,19 +46,27 @@ local function herald_cmp_end(id, state, now, retention)
   end
   redis.call('EXPIRE', c, retention)
   redis.call('EXPIRE', HERALD_CMP .. 'rt:' .. id, retention)
+  if redis.call('TTL', HERALD_CMP .. 'hc:' .. id) > retention then redis.call('EXPIRE', HERALD_CMP .. 'hc:' .. id, retention) end
 end
 
 -- Completes a running campaign whose audience is all released and
 -- acknowledged, once `grace` ms have passed since it started and since
 -- recipients were last added: a caller still importing into a running
--- campaign does not find it completed between two calls.
+-- campaign does not find it completed between two calls. A campaign whose
+-- winner test keeps recipients aside for the decision does not complete:
+-- it notes when its test share was first all released (`test_done_at`).
 local function herald_cmp_maybe_complete(id, state, now, retention, grace)
   if state ~= 'running' then return state end
   if redis.call('HLEN', HERALD_CMP .. 'z:' .. id) > 0 or redis.call('HLEN', HERALD_CMP .. 'l:' .. id) > 0 then
     return state
   end
-  local f = redis.call('HMGET', HERALD_CMP .. 'c:' .. id, 'started_at', 'last_added_at')
+  local c = HERALD_CMP .. 'c:' .. id
+  local f = redis.call('HMGET', c, 'started_at', 'last_added_at', 'deferred', 'test_done_at')
   if now - math.max(tonumber(f[1] or '0'), tonumber(f[2] or '0')) < grace then return state end
+  if tonumber(f[3] or '0') > 0 then
+    if not f[4] then redis.call('HSET', c, 'test_done_at', now) end
+    return state
+  end
   herald_cmp_end(id, 'completed', now, retention)
   return 'completed'
 end

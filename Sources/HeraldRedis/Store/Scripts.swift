@@ -30,11 +30,15 @@ public enum Scripts {
     public static let campaignState = RedisScript.bundled("campaign_state")
     public static let campaignTake = RedisScript.bundled("campaign_take")
     public static let campaignAck = RedisScript.bundled("campaign_ack")
+    public static let campaignWinner = RedisScript.bundled("campaign_winner")
+    public static let conversion = RedisScript.bundled("conversion")
+    public static let conversionHoldout = RedisScript.bundled("conversion_holdout")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
         partitionsRecord, partitionsRetire, keyCreate, keyRevoke, suppressionPut, suppressionLift,
-        campaignCreate, campaignAdd, campaignState, campaignTake, campaignAck,
+        campaignCreate, campaignAdd, campaignState, campaignTake, campaignAck, campaignWinner, conversion,
+        conversionHoldout,
     ]
 }

@@ -51,4 +51,31 @@ public struct StatsStore: Sendable {
         }
         return rows
     }
+
+    /// The counters of several variants of `campaign` (nil: the campaign as a
+    /// whole) on `channel` over `days`, summed, in one pipelined request.
+    public func totals(campaign: String, variants: [String?], channel: Channel, days: ClosedRange<Int>) async throws
+        -> [CampaignStats]
+    {
+        let partitionKeys = ChannelKeys.all(channel, partitions)
+        var commands: [[String]] = []
+        for variant in variants {
+            for day in days {
+                for keys in partitionKeys { commands.append(["HGETALL", Self.key(keys, campaign: campaign, variant: variant, day: day)]) }
+            }
+        }
+        let replies = try await redis.pipeline(commands)
+        let perVariant = days.count * partitionKeys.count
+        var totals = [CampaignStats](repeating: CampaignStats(), count: variants.count)
+        for (index, reply) in replies.enumerated() {
+            let items = try reply.orThrow().array
+            for item in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let field = items[item].string, let value = items[item + 1].string.flatMap({ Int($0) }),
+                      let bar = field.lastIndex(of: "|")
+                else { continue }
+                totals[index / perVariant].add(String(field[field.index(after: bar)...]), value)
+            }
+        }
+        return totals
+    }
 }

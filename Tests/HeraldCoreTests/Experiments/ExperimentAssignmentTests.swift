@@ -43,6 +43,20 @@ struct ExperimentAssignmentTests {
         (#"{"id":"a","channel":"sms","variants":[{"name":"holdout","content":{"body":"x"},"weight":1}]}"#, "variants[0].name"),
         (#"{"id":"a","channel":"sms","variants":[{"name":"A","weight":1}]}"#, "variants[0].template"),
         (#"{"id":"a","channel":"sms","variants":[{"name":"A","content":{"body":"x"},"weight":-1}]}"#, "variants[0].weight"),
+        (#"{"id":"a","channel":"sms","variants":[{"name":"rest","content":{"body":"x"},"weight":1}]}"#, "variants[0].name"),
+        (#"{"id":"a","channel":"sms","content":{"body":"x"},"winner":{"metric":"click_rate"}}"#, "winner"),
+        (Self.twoVariants + #","winner":{"metric":"open_rate"}}"#, "winner.metric"),
+        (Self.twoVariants + #","winner":{"test_percent":0}}"#, "winner.test_percent"),
+        (Self.twoVariants + #","winner":{"test_percent":100}}"#, "winner.test_percent"),
+        (Self.twoVariants + #","winner":{"decide_after":"4 hours"}}"#, "winner.decide_after"),
+        (Self.twoVariants + #","winner":{"decide_after":"P31D"}}"#, "winner.decide_after"),
+        (Self.twoVariants + #","winner":{"fallback":"coin"}}"#, "winner.fallback"),
+        (Self.twoVariants + #","conversion":{"window":"P1M"}}"#, "conversion.window"),
+        (Self.twoVariants + #","conversion":{"window":"P91D"}}"#, "conversion.window"),
+        (Self.twoVariants + #","conversion":{"window":"PT30S"}}"#, "conversion.window"),
+        (Self.twoVariants + #","conversion":{"events":[]}}"#, "conversion.events"),
+        (Self.twoVariants + #","conversion":{"events":["ok","not ok"]}}"#, "conversion.events[1]"),
+        (Self.twoVariants + #","conversion":{"from":"sent"}}"#, "conversion.from"),
     ])
     func refused(json: String, field: String) {
         do {
@@ -53,6 +67,35 @@ struct ExperimentAssignmentTests {
         } catch {
             Issue.record("\(error)")
         }
+    }
+
+    static let twoVariants = #"{"id":"a","channel":"sms","variants":[{"name":"A","content":{"body":"x"},"weight":1},"#
+        + #"{"name":"B","content":{"body":"y"},"weight":1}]"#
+
+    @Test("a conversion window must fit in how long the gateway keeps a message, less a day")
+    func windowWithinRetention() throws {
+        let request = try RequestDecoder.decode(CampaignRequest.self, from: Data(
+            (Self.twoVariants + #","conversion":{"window":"P7D"}}"#).utf8))
+        let week: Int64 = 7 * 86_400_000
+        #expect(throws: APIError.self) {
+            try CampaignDefinition.validate(request, defaultTimezone: "UTC", nowMillis: 0, enabledChannels: Set(Channel.allCases),
+                                            messageRetentionMillis: week)
+        }
+        let kept = try CampaignDefinition.validate(request, defaultTimezone: "UTC", nowMillis: 0,
+                                                   enabledChannels: Set(Channel.allCases), messageRetentionMillis: week + 86_400_000)
+        #expect(kept.conversion?.windowMillis == week)
+    }
+
+    @Test("the winner and conversion blocks take their defaults and survive the stored form")
+    func defaults() throws {
+        let campaign = try Self.definition(Self.twoVariants + #","winner":{},"conversion":{"events":["buy","buy","add"]}}"#)
+        #expect(campaign.winnerTest == CampaignWinnerTest(metric: .clickRate, testPercent: 20, decideAfterMillis: 4 * 3_600_000,
+                                                          fallback: .manual))
+        #expect(campaign.conversion == CampaignConversion(events: ["add", "buy"], windowMillis: 3 * 86_400_000, from: .delivered))
+        #expect(CampaignDefinition(canonicalJSON: campaign.canonicalJSON) == campaign)
+        let plain = try Self.definition(#"{"id":"a","channel":"sms","content":{"body":"x"}}"#)
+        #expect(!plain.canonicalJSON.contains("winner") && !plain.canonicalJSON.contains("conversion"))
+        #expect(plain.conversionRules == .standard)
     }
 
     @Test("more than eight variants are refused")

@@ -27,7 +27,7 @@ struct CampaignRampTests {
                 let reply = try await store.take(
                     id: "ramp", want: 500, token: "t\(lease)", leaseMillis: 60_000, releasableShare: 10_000, localDay: "20260101",
                     openZones: [.init(zone: "UTC", openedAtMillis: opened, rampShare: share)], graceMillis: 60_000)
-                guard case .records(let token, let records, _) = reply else { return 0 }
+                guard case .records(let token, let records, _, _) = reply else { return 0 }
                 try await store.acknowledge(id: "ramp", token: token, failed: 0, graceMillis: 60_000)
                 return records.count
             }
