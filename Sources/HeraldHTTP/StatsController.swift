@@ -53,7 +53,7 @@ struct StatsController: Sendable {
         let variant = query["variant"].map(String.init)
         if let variant {
             guard campaign != nil else { throw APIError.invalid("variant", "variant needs campaign") }
-            guard CampaignVariant.isValidName(variant) else {
+            guard CampaignVariant.isValidName(variant) || variant == CampaignVariant.restName else {
                 throw APIError.invalid("variant", "variant is 1–32 characters of A–Z, a–z, 0–9, _ and -")
             }
         }

@@ -24,7 +24,7 @@ public struct CampaignWinnerTest: Sendable, Equatable, Codable {
     public var decideAfterMillis: Int64
     public var fallback: Fallback
 
-    public static let minDecideAfterMillis: Int64 = 60_000
+    public static let minDecideAfterMillis: Int64 = 1_000
     public static let maxDecideAfterMillis: Int64 = 30 * 86_400_000
 
     public init(metric: Metric, testPercent: Int, decideAfterMillis: Int64, fallback: Fallback) {
@@ -58,7 +58,7 @@ public struct CampaignWinnerTest: Sendable, Equatable, Codable {
             after = millis
         }
         guard after >= minDecideAfterMillis, after <= maxDecideAfterMillis else {
-            throw .invalid("winner.decide_after", "winner.decide_after must be PT1M–P30D")
+            throw .invalid("winner.decide_after", "winner.decide_after must be PT1S–P30D")
         }
         var fallback = Fallback.manual
         if let name = body.fallback {

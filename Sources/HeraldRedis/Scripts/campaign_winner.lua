@@ -14,8 +14,8 @@ local id = ARGV[1]
 local f = redis.call('HMGET', KEYS[1], 'state', 'winner_outcome')
 local state = f[1]
 if not state then return {'missing'} end
-if state ~= 'draft' and state ~= 'scheduled' and state ~= 'running' and state ~= 'paused' then return {'illegal', state} end
 if f[2] then return {'decided', state} end
+if state ~= 'draft' and state ~= 'scheduled' and state ~= 'running' and state ~= 'paused' then return {'illegal', state} end
 local rest = redis.call('HGETALL', KEYS[3])
 local moved = 0
 for i = 1, #rest, 2 do
