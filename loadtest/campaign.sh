@@ -3,6 +3,12 @@
 #
 #   loadtest/campaign.sh import 1000000     # import N recipients by CSV (one call) and by JSON (calls of 10,000):
 #                                           # recipients a second, and Redis memory per pending recipient
+#   loadtest/campaign.sh variants 100000    # the dispatch series again, a campaign of two variants against one of
+#                                           # one content, alternated: the variants' ratio
+#   loadtest/campaign.sh conversions 100000 # a campaign of N people sent and delivered, then POST /v1/conversions
+#                                           # by person and campaign for SECONDS (10) with wrk: conversions a second
+#   loadtest/campaign.sh results 1000000    # a campaign of N people with two variants and a holdout, sent to the
+#                                           # simulator: GET …/results latency (median, p99 of 500) at the end
 #   loadtest/campaign.sh dispatch 100000    # N messages sent from a campaign at an unlimited rate against
 #                                           # `herald-bench simulate`, against N plain messages batch-enqueued
 #                                           # while the same worker sends them; ROUNDS (3) alternated rounds
@@ -109,6 +115,72 @@ sent() {  # campaign (or empty) → messages sent so far
 wait_sent() {  # campaign target
   while [ "$(sent "$1")" -lt "$2" ]; do sleep 0.1; done
 }
+started_campaign() {  # id definition-json-tail → imports N people (user ids offset by the round) and starts it
+  curl -sf -X POST "$base/v1/campaigns" -H 'Content-Type: application/json' \
+    -d "{\"id\":\"$1\",\"channel\":\"sms\",\"category\":\"transactional\",$2}" > /dev/null
+  csv "$n" "${3:-0}" | cut -d, -f1,2 | curl -sf -X POST "$base/v1/campaigns/$1/recipients" -H 'Content-Type: text/csv' --data-binary @- > /dev/null
+  t0=$(now); curl -sf -X POST "$base/v1/campaigns/$1/start" > /dev/null
+}
+ab='"variants":[{"name":"A","content":{"body":"hello A"},"weight":1},{"name":"B","content":{"body":"hello B"},"weight":1}]'
+if [ "$mode" = variants ]; then
+  start_herald worker 0
+  for round in $(seq "${ROUNDS:-3}"); do
+    started_campaign "one$round" '"content":{"body":"hello A"}' $((round * 2 * n)); wait_sent "one$round" "$n"; t1=$(now)
+    one=$(rate "$n" "$t0" "$t1")
+    started_campaign "ab$round" "$ab" $(((round * 2 + 1) * n)); wait_sent "ab$round" "$n"; t1=$(now)
+    two=$(rate "$n" "$t0" "$t1")
+    echo "round $round: one content $one msgs/s, two variants $two msgs/s, ratio $(awk -v a="$two" -v b="$one" 'BEGIN{printf "%.2f", a/b}')"
+  done
+  exit 0
+fi
+delivered() {  # campaign → messages delivered so far
+  curl -sf "$base/v1/stats?campaign=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["delivered"])'
+}
+if [ "$mode" = conversions ]; then
+  start_herald worker 0
+  started_campaign conv '"content":{"body":"hello"},"conversion":{"window":"P1D"}'
+  wait_sent conv "$n"
+  while [ "$(delivered conv)" -lt "$n" ]; do sleep 0.2; done
+  cat > "$work/conversion.lua" <<LUA
+local n, i = $n, 0
+local at = os.date("!%Y-%m-%dT%H:%M:%SZ")
+request = function()
+  i = i + 1
+  local id = tostring(math.random(0, 2^30)) .. "-" .. i
+  -- Every request a new event of a delivered person: each is counted, none a duplicate.
+  local body = '{"event":"e' .. math.floor(i / n) .. '-' .. id:sub(1, 4) .. '","occurred_at":"' .. at .. '","idempotency_key":"' .. id
+    .. '","user_id":"u' .. (i % n) .. '","campaign":"conv"}'
+  return wrk.format("POST", "/v1/conversions", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+  cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  hz=$(getconf CLK_TCK)
+  for round in $(seq "${ROUNDS:-3}"); do
+    h0=$(cpu "$api_pid"); r0=$(cpu "$redis_pid"); c0=$(curl -sf "$base/v1/stats?campaign=conv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["converted"])')
+    wrk -t 2 -c 64 -d "${SECONDS_RUN:-10}s" -s "$work/conversion.lua" "$base" > "$work/wrk.txt"
+    h1=$(cpu "$api_pid"); r1=$(cpu "$redis_pid"); c1=$(curl -sf "$base/v1/stats?campaign=conv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["converted"])')
+    reqs=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/wrk.txt")
+    non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/wrk.txt")
+    awk -v q="$reqs" -v c=$((c1 - c0)) -v s="${SECONDS_RUN:-10}" -v hz="$hz" -v h=$((h1 - h0)) -v r=$((r1 - r0)) -v bad="${non2xx:-0}" 'BEGIN {
+      printf "round: %.0f conversions/s (wrk), %d counted in stats (%.0f/s), non-2xx %d; cpu per conversion herald %.1f us, redis %.1f us\n",
+        q, c, c / s, bad, h / hz / c * 1e6, r / hz / c * 1e6 }'
+    grep -E "Latency" "$work/wrk.txt"
+  done
+  exit 0
+fi
+if [ "$mode" = results ]; then
+  start_herald worker 0
+  started_campaign big "$ab,\"holdout_percent\":10"
+  while [ "$(curl -sf "$base/v1/campaigns/big" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" != completed ]; do sleep 1; done
+  sent_n=$(sent big); echo "campaign big: $n recipients, $sent_n sent, completed in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.0f", b-a}') s"
+  for metric in click_rate conversion_rate; do
+    for _ in $(seq 20); do curl -sf -o /dev/null "$base/v1/campaigns/big/results?metric=$metric"; done
+    for _ in $(seq 500); do curl -sf -o /dev/null -w '%{time_total}\n' "$base/v1/campaigns/big/results?metric=$metric"; done | sort -n |
+      awk -v m="$metric" '{ t[NR] = $1 } END { printf "results (%s): median %.2f ms, p99 %.2f ms over %d requests (curl time_total, new connection each)\n", m, t[int(NR/2)] * 1000, t[int(NR*0.99)] * 1000, NR }'
+  done
+  curl -sf "$base/v1/campaigns/big/results" | python3 -c 'import json,sys; r=json.load(sys.stdin); print([(g["name"], g["assigned"], g["sent"]) for g in r["groups"]])'
+  exit 0
+fi
 for round in $(seq "${ROUNDS:-3}"); do
   # Plain: N messages batch-enqueued (batches of 1,000, 4 connections) while a worker sends them.
   before=$(sent "")

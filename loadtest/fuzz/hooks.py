@@ -36,7 +36,14 @@ cases only, in every phase; a negative case is refused whatever it breaks):
   weights not all 0 (the campaign becomes literal content, no dates, a
   weekday window, one batch of 100 %, variants V0, V1… of literal content;
   a template's 200-character limit is counted in UTF-8 bytes by the server);
-- a CSV of recipients: its first row must name the columns, `to` among them.
+  a conversion window must fit in the message TTL less a day, so it becomes
+  P3D, and a decision delay PT4H; a winner test needs two variants, so it is
+  dropped with fewer;
+- a CSV of recipients: its first row must name the columns, `to` among them;
+- a conversion: `occurred_at` may be at most a minute ahead of the server's
+  clock (and is read by Foundation's parser), so it becomes now; the limits of
+  `idempotency_key`, `user_id` and `to` are UTF-8 bytes;
+- a winner choice: it must name a variant of the campaign (V0, V1… as made above).
 """
 import base64
 import datetime
@@ -239,6 +246,10 @@ def fit(case):
                     fields[key] = value.replace("{", "(").replace("}", ")")
     elif path == "/v1/campaigns":
         fit_campaign(case.body)
+    elif path == "/v1/conversions":
+        fit_conversion(case.body)
+    elif path == "/v1/campaigns/{id}/winner" and isinstance(case.body, dict):
+        case.body["variant"] = "V0"
     elif path == "/v1/campaigns/{id}/recipients" and isinstance(case.body, str):
         case.body = "to\n" + case.body
     elif path == "/v1/keys" and isinstance(case.body, dict) and "expires_at" in case.body:
@@ -270,6 +281,14 @@ def fit_campaign(campaign):
         campaign["content"]["subject"] = campaign["content"].get("subject") or "fuzz"
     if isinstance(campaign.get("timezone"), str) and campaign["timezone"] not in ZONES:
         campaign["timezone"] = "UTC"
+    if isinstance(campaign.get("conversion"), dict) and "window" in campaign["conversion"]:
+        campaign["conversion"]["window"] = "P3D"
+    if isinstance(campaign.get("winner"), dict):
+        variants = campaign.get("variants")
+        if not isinstance(variants, list) or len(variants) < 2:
+            campaign.pop("winner")
+        elif "decide_after" in campaign["winner"]:
+            campaign["winner"]["decide_after"] = "PT4H"
     pacing = campaign.get("pacing")
     if isinstance(pacing, dict):
         if isinstance(pacing.get("windows"), list):
@@ -277,6 +296,18 @@ def fit_campaign(campaign):
         if isinstance(pacing.get("batches"), list) and pacing["batches"]:
             pacing["batches"] = [{"at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                                   "percent": 100}]
+
+
+def fit_conversion(conversion):
+    """A schema-valid conversion made to keep the clock and the byte limits."""
+    if not isinstance(conversion, dict):
+        return
+    if "occurred_at" in conversion:
+        conversion["occurred_at"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for field, limit in (("idempotency_key", 255), ("user_id", 128), ("to", 512)):
+        value = conversion.get(field)
+        if isinstance(value, str):
+            conversion[field] = value.encode("utf-8")[:limit].decode("utf-8", "ignore") or "x"
 
 
 def filter_query_stats(query):
