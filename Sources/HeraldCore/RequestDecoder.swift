@@ -28,6 +28,12 @@ public enum RequestDecoder {
         return try decode(BatchRequest.self, from: Data(body))
     }
 
+    /// `POST /v1/conversions`, the same way.
+    public static func conversionRequest(from body: UnsafeRawBufferPointer) throws(APIError) -> ConversionRequest {
+        if case .object(let object)? = JSONParser.parse(body), let request = ConversionRequest(parsed: object) { return request }
+        return try decode(ConversionRequest.self, from: Data(body))
+    }
+
     static func fieldName(_ path: [any CodingKey]) -> String {
         var name = ""
         for key in path {

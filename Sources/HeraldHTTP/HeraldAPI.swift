@@ -31,8 +31,7 @@ public struct HeraldAPI: Sendable {
         self.campaigns = campaigns
         conversions = ConversionAttribution(
             conversions: ConversionStore(redis: store.redis, idempotencyTTLSeconds: store.settings.idempotencyTTLSeconds),
-            campaigns: campaigns, links: LinkStore(redis: store.redis, lifetimeSeconds: configuration.linkLifetimeSeconds),
-            fingerprints: store.settings.fingerprints)
+            campaigns: campaigns, fingerprints: store.settings.fingerprints)
         webhookTargets = webhookEgress.map { WebhookTargetCheck(egress: $0) }
         self.store = store
         self.webhooks = webhooks

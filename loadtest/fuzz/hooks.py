@@ -248,6 +248,9 @@ def fit(case):
         fit_campaign(case.body)
     elif path == "/v1/conversions":
         fit_conversion(case.body)
+    elif path == "/v1/conversions/batch" and isinstance(case.body, dict) and isinstance(case.body.get("conversions"), list):
+        for conversion in case.body["conversions"]:
+            fit_conversion(conversion)
     elif path == "/v1/campaigns/{id}/winner" and isinstance(case.body, dict):
         case.body["variant"] = "V0"
     elif path == "/v1/campaigns/{id}/recipients" and isinstance(case.body, str):

@@ -24,7 +24,14 @@ public struct Conversion: Sendable, Equatable {
     /// The idempotency key as stored: its SHA-256 in hex, so a caller's key
     /// (which may carry an order number) is not kept in clear.
     public var idempotencyDigest: String {
-        SHA256.hash(data: Data(idempotencyKey.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(idempotencyKey.utf8)) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public static let maxValue = 1e12

@@ -40,6 +40,7 @@ enum RouteScopes {
         "POST /v1/campaigns/{id}/cancel": .campaigns,
         "POST /v1/campaigns/{id}/winner": .campaigns,
         "POST /v1/conversions": .conversions,
+        "POST /v1/conversions/batch": .conversions,
     ]
 
     static func scope(_ method: HTTPRequest.Method, _ path: String?) -> Scope {

@@ -325,4 +325,6 @@ public final class CampaignReleaser: Sendable {
     /// The scope of a person's touch number: one across campaigns, so the
     /// last touch of a person can be found whatever the campaign.
     public static let touchScope = "touch"
+    /// How many of a person's newest touches are kept (`HERALD_CMP_TOUCHES` in lib_campaigns.lua).
+    static let maxTouches = 16
 }

@@ -23,10 +23,14 @@ public struct ConversionStore: Sendable {
         public var atMillis: Int64
     }
 
-    /// The person's touches, newest first.
-    public func touches(person: UInt64) async throws -> [Touch] {
-        let reply = try await redis.send(["ZRANGE", CampaignKeys.touches(person: person), "+inf", "-inf", "BYSCORE", "REV",
-                                          "WITHSCORES"]).orThrow().array
+    /// The read of a person's touches, newest first.
+    public static func touchesCommand(_ person: UInt64) -> [String] {
+        ["ZRANGE", CampaignKeys.touches(person: person), "+inf", "-inf", "BYSCORE", "REV", "WITHSCORES"]
+    }
+
+    /// The touches `touchesCommand` read.
+    public static func touches(_ value: RedisValue) -> [Touch] {
+        let reply = value.array
         var touches: [Touch] = []
         for index in stride(from: 0, to: reply.count - 1, by: 2) {
             guard let member = reply[index].string, let score = reply[index + 1].string.flatMap({ Double($0) }),
@@ -48,18 +52,23 @@ public struct ConversionStore: Sendable {
         case unknownCampaign = "unknown_campaign"
     }
 
-    /// Counts `conversion` against message `id` under `rules`; the outcome and
-    /// the message's campaign and variant (nil when it had none).
-    public func count(_ conversion: Conversion, messageID id: String, rules: CampaignConversion, nowMillis: Int64)
-        async throws -> (outcome: Outcome, campaign: String?, variant: String?)
+    /// The call of `conversion.lua` counting `conversion` against message `id`
+    /// under `rules`; nil when `id` names no partition of this gateway.
+    public static func countCall(_ conversion: Conversion, messageID id: String, rules: CampaignConversion, nowMillis: Int64)
+        -> (keys: [String], arguments: [String])?
     {
-        guard let keys = ChannelKeys(messageID: id) else { return (.unknownMessage, nil, nil) }
-        let reply = try await redis.run(Scripts.conversion, keys: [keys.message(id)], arguments: [
+        guard let keys = ChannelKeys(messageID: id) else { return nil }
+        return ([keys.message(id)], [
             String(nowMillis), conversion.event, String(conversion.occurredAtMillis), String(rules.windowMillis),
             rules.from.rawValue, conversion.valueMicros.map { String($0) } ?? "", conversion.currency ?? "-",
-        ]).array
+        ])
+    }
+
+    /// What `conversion.lua` found, and the message's campaign and variant (nil when it had none).
+    public static func countReply(_ value: RedisValue) throws -> (outcome: Outcome, campaign: String?, variant: String?) {
+        let reply = value.array
         guard let first = reply.first?.string, let outcome = Outcome(rawValue: first) else {
-            throw RedisError.unexpectedReply("conversion.lua returned \(reply)")
+            throw RedisError.unexpectedReply("conversion.lua returned \(value)")
         }
         func optional(_ index: Int) -> String? {
             guard reply.count > index, let text = reply[index].string, !text.isEmpty else { return nil }
@@ -68,38 +77,43 @@ public struct ConversionStore: Sendable {
         return (outcome, optional(1), optional(2))
     }
 
-    /// The campaign a message belongs to, read before counting (its conversion rules depend on it).
-    public func campaign(ofMessage id: String) async throws -> (exists: Bool, campaign: String?) {
-        guard let keys = ChannelKeys(messageID: id) else { return (false, nil) }
-        let reply = try await redis.send(["HMGET", keys.message(id), MessageHash.status, MessageHash.campaign]).orThrow().array
-        guard reply.first?.string != nil else { return (false, nil) }
-        return (true, reply.count > 1 ? reply[1].string : nil)
+    /// `HMGET status campaign` of a message: whether it exists, and its campaign.
+    public static func campaignCommand(messageID id: String) -> [String] {
+        guard let keys = ChannelKeys(messageID: id) else { return ["PING"] }
+        return ["HMGET", keys.message(id), MessageHash.status, MessageHash.campaign]
     }
 
-    /// Counts a held-out person's conversion (the caller checked the window).
-    public func countHoldout(_ conversion: Conversion, campaign: String, person: UInt64) async throws -> Outcome {
+    /// The call of `conversion_holdout.lua` counting a held-out person's conversion (the caller checked the window).
+    public static func holdoutCall(_ conversion: Conversion, campaign: String, person: UInt64) -> (keys: [String], arguments: [String]) {
         let keys = CampaignKeys(campaign)
-        let reply = try await redis.run(Scripts.conversionHoldout, keys: [keys.campaign, keys.holdoutConversions], arguments: [
+        return ([keys.campaign, keys.holdoutConversions], [
             conversion.event, String(person, radix: 16), String(conversion.occurredAtMillis),
             conversion.valueMicros.map { String($0) } ?? "", conversion.currency ?? "-",
         ])
-        guard let text = reply.string, let outcome = Outcome(rawValue: text) else {
-            throw RedisError.unexpectedReply("conversion_holdout.lua returned \(reply)")
+    }
+
+    public static func holdoutReply(_ value: RedisValue) throws -> Outcome {
+        guard let text = value.string, let outcome = Outcome(rawValue: text) else {
+            throw RedisError.unexpectedReply("conversion_holdout.lua returned \(value)")
         }
         return outcome
     }
 
     static func idempotencyKey(_ digest: String) -> String { "herald:cvi:" + digest }
 
-    /// The reply first given under the idempotency key of `digest` (`Conversion.idempotencyDigest`), if any.
-    public func reply(idempotencyDigest digest: String) async throws -> String? {
-        try await redis.send(["GET", Self.idempotencyKey(digest)]).orThrow().string
+    /// `GET` of the reply first given under the idempotency key of `digest` (`Conversion.idempotencyDigest`).
+    public static func idempotencyCommand(_ digest: String) -> [String] { ["GET", idempotencyKey(digest)] }
+
+    /// `SET NX GET` keeping `reply` under the idempotency key of `digest`,
+    /// answered by the reply kept before, if any.
+    public func keepCommand(reply: String, idempotencyDigest digest: String) -> [String] {
+        ["SET", Self.idempotencyKey(digest), reply, "NX", "GET", "EX", String(idempotencyTTLSeconds)]
     }
 
-    /// Keeps `reply` under the idempotency key unless one is there already; returns the one kept.
-    public func keep(reply: String, idempotencyDigest digest: String) async throws -> String {
-        let name = Self.idempotencyKey(digest)
-        let set = try await redis.send(["SET", name, reply, "NX", "GET", "EX", String(idempotencyTTLSeconds)]).orThrow()
-        return set.string ?? reply
+    /// Keeps each reply under its idempotency key unless one is there already; returns the ones kept.
+    public func keep(replies: [(reply: String, idempotencyDigest: String)]) async throws -> [String] {
+        guard !replies.isEmpty else { return [] }
+        let kept = try await redis.pipeline(replies.map { keepCommand(reply: $0.reply, idempotencyDigest: $0.idempotencyDigest) })
+        return try zip(replies, kept).map { try $1.orThrow().string ?? $0.reply }
     }
 }

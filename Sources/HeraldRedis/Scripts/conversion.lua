@@ -8,10 +8,10 @@
 -- ARGV: 1 now ms, 2 event, 3 occurred at ms, 4 window ms, 5 window opens at (delivered|clicked),
 --       6 value in millionths ('' = none), 7 currency ('-' = none)
 -- Returns {outcome, campaign, variant}: counted, duplicate, outside_window, not_delivered or unknown_message.
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown_message', '', ''} end
 local field = 'cv:' .. ARGV[2]
 local f = redis.call('HMGET', KEYS[1], 'status', 'campaign', 'template', 'created_at', 'variant', 'delivered_at',
   'sent_at', 'clicked_at', field)
+if not f[1] then return {'unknown_message', '', ''} end
 local campaign, variant = f[2] or '', f[5] or ''
 local opened
 if ARGV[5] == 'clicked' then

@@ -61,6 +61,9 @@ public struct LinkStore: Sendable {
     }
 
     /// What a redirect needs: the long URL, when the link expires, its message id.
+    /// `HGET` of the message a link was made for (empty or nil: none).
+    public static func messageCommand(_ code: String) -> [String] { ["HGET", key(code), "message_id"] }
+
     public func target(_ code: String) async throws -> (url: String, expiresAtMillis: Int64, messageID: String?)? {
         let fields = try await redis.send(["HMGET", Self.key(code), "url", "expires_at", "message_id"]).orThrow().array
         guard fields.count == 3, let url = fields[0].string else { return nil }

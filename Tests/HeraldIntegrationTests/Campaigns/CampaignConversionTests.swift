@@ -132,6 +132,41 @@ struct CampaignConversionTests {
         }
     }
 
+    @Test("a batch of conversions answers each in place: counted, repeated, refused, unknown")
+    func batch() async throws {
+        var options = HarnessOptions()
+        options.callbackStatuses = ["sent", "delivered"]
+        try await withHarness(options) { h in
+            var ids: [String] = []
+            for n in 0..<2 {
+                let id = try await h.sendSMS(to: "+1415555020\(n)")
+                try await h.waitForStatus(id, "delivered")
+                ids.append(id)
+            }
+            let at = RFC3339.format(millis: WallClock.nowMillis())
+            let item = { (key: String, target: String) in #"{"event":"buy","occurred_at":"\#(at)","idempotency_key":"\#(key)",\#(target)}"# }
+            let reply = try await h.api(.POST, "/v1/conversions/batch", json: #"{"conversions":["#
+                + [item("b0", #""message_id":"\#(ids[0])""#), item("b1", #""message_id":"\#(ids[1])","value":2"#),
+                   #"{"occurred_at":"\#(at)","idempotency_key":"b2","message_id":"\#(ids[0])"}"#,
+                   item("b0", #""message_id":"\#(ids[0])""#), item("b4", #""link_code":"Zzzzzzz1""#)].joined(separator: ",") + "]}")
+            #expect(reply.status == 202, "\(reply.body)")
+            #expect(reply.json["accepted"] as? Int == 4 && reply.json["rejected"] as? Int == 1, "\(reply.body)")
+            let results = reply.json["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["index"] as? Int } == [0, 1, 2, 3, 4])
+            #expect(results[0]["counted"] as? Bool == true && results[0]["attributed_to"] as? String == ids[0])
+            #expect(results[1]["counted"] as? Bool == true && results[1]["attributed_to"] as? String == ids[1])
+            #expect((results[2]["error"] as? [String: Any])?["field"] as? String == "conversions[2].event", "\(results[2])")
+            #expect(results[3]["replayed"] as? Bool == true && results[3]["counted"] as? Bool == true, "\(results[3])")
+            #expect(results[4]["reason"] as? String == "unknown_link")
+            let totals = try #require(try await h.api(.GET, "/v1/stats").json["totals"] as? [String: Any])
+            #expect(totals["converted"] as? Int == 2 && totals["conversion_value"] as? Double == 2, "\(totals)")
+            let empty = try await h.api(.POST, "/v1/conversions/batch", json: #"{"conversions":[]}"#)
+            #expect(empty.status == 422)
+            let allBad = try await h.api(.POST, "/v1/conversions/batch", json: #"{"conversions":[{"event":1}]}"#)
+            #expect(allBad.status == 422, "\(allBad.body)")
+        }
+    }
+
     @Test("bad conversions are 422 naming the field, and leave nothing in Redis")
     func badInput() async throws {
         try await withHarness { h in
