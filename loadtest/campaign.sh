@@ -176,6 +176,7 @@ LUA
   hz=$(getconf CLK_TCK)
   for round in $(seq "${ROUNDS:-3}"); do
     h0=$(cpu "$api_pid"); r0=$(cpu "$redis_pid"); c0=$(curl -sf "$base/v1/stats?campaign=conv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["converted"])')
+    [ -n "${STATS:-}" ] && redis-cli -p "$redis_port" config resetstat > /dev/null
     N=$n BATCH=${BATCH:-1} RUN="r$round$RANDOM" wrk -t 2 -c "${CONNECTIONS:-64}" -d "${SECONDS_RUN:-10}s" -s "$work/conversion.lua" "$base" > "$work/wrk.txt"
     h1=$(cpu "$api_pid"); r1=$(cpu "$redis_pid"); c1=$(curl -sf "$base/v1/stats?campaign=conv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["converted"])')
     reqs=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/wrk.txt")
@@ -184,6 +185,7 @@ LUA
       printf "round: %.0f conversions/s (wrk), %d counted in stats (%.0f/s), non-2xx %d; cpu per counted conversion herald %.1f us, redis %.1f us\n",
         q, c, c / s, bad, h / hz / c * 1e6, r / hz / c * 1e6 }'
     grep -E "Latency" "$work/wrk.txt"
+    [ -n "${STATS:-}" ] && redis-cli -p "$redis_port" info commandstats | grep -E "calls=[0-9]{4}" | tr -d '\r' || true
   done
   exit 0
 fi
