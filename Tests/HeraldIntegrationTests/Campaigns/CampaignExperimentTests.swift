@@ -18,6 +18,9 @@ struct CampaignExperimentTests {
                 """#)
             let numbers = campaignNumbers(300, from: 8_000)
             _ = try await h.addRecipientsCSV("ab", campaignCSV(numbers))
+            // A re-import finds every person there already: no one is assigned or sent twice.
+            let again = try await h.addRecipientsCSV("ab", campaignCSV(numbers))
+            #expect(again.status == 202 && again.json["duplicates"] as? Int == numbers.count, "\(again.body)")
             #expect(try await h.campaignAction("ab", "start").status == 200)
             try await h.waitForCampaign("ab", "completed")
             let definition = try #require(try await h.campaignDefinition("ab"))
@@ -56,6 +59,7 @@ struct CampaignExperimentTests {
             }
             #expect(results.json["control"] as? String == "A")
             #expect((results.json["comparisons"] as? [[String: Any]])?.count == 1)
+            #expect(ledger.duplicates == 0)
             let csv = try await h.api(.GET, "/v1/campaigns/ab/results?format=csv")
             #expect(csv.body.hasPrefix("group,holdout,assigned") && csv.body.contains("\nholdout,true,"), "\(csv.body)")
         }
