@@ -21,6 +21,8 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
     public var suppressedByReason: [String: Int] = [:]
     /// Conversions counted (once per event, person and campaign).
     public var converted = 0
+    /// People with at least one counted conversion: what a conversion rate compares.
+    public var converters = 0
     /// Conversion values in millionths by currency (`-` for values without one).
     public var conversionValueMicros: [String: Int] = [:]
 
@@ -57,6 +59,7 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         case "segments": segments += value
         case "unsubscribed": unsubscribes += value
         case "converted": converted += value
+        case "converters": converters += value
         default: break
         }
     }
@@ -68,7 +71,7 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         case fatigueSuppressions = "fatigue_suppressions"
         case deliveryRate = "delivery_rate"
         case clickRate = "click_rate"
-        case converted
+        case converted, converters
         case conversionValue = "conversion_value"
         case conversionValueByCurrency = "conversion_value_by_currency"
         case conversionRate = "conversion_rate"
@@ -87,6 +90,7 @@ public struct CampaignStats: Sendable, Equatable, Encodable {
         try container.encode(deliveryRate, forKey: .deliveryRate)
         try container.encode(clickRate, forKey: .clickRate)
         try container.encode(converted, forKey: .converted)
+        try container.encode(converters, forKey: .converters)
         try container.encode(conversionValue, forKey: .conversionValue)
         try container.encode(conversionValueMicros.mapValues { Double($0) / 1_000_000 }, forKey: .conversionValueByCurrency)
         try container.encode(conversionRate, forKey: .conversionRate)

@@ -34,7 +34,8 @@ public struct Conversion: Sendable, Equatable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    public static let maxValue = 1e12
+    /// The largest value: in millionths, a billion leaves room for millions of conversions per counter.
+    public static let maxValue = 1e9
     /// How far ahead of this gateway's clock `occurred_at` may be (clock skew).
     public static let futureToleranceMillis: Int64 = 60_000
 
@@ -52,7 +53,7 @@ public struct Conversion: Sendable, Equatable {
         var micros: Int64?
         if let value = request.value {
             guard value.isFinite, abs(value) <= maxValue else {
-                throw .invalid("value", "value must be a finite number of at most 1e12")
+                throw .invalid("value", "value must be a finite number of at most 1e9 in absolute value")
             }
             micros = Int64((value * 1_000_000).rounded())
         }

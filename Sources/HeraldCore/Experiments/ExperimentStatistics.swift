@@ -129,13 +129,15 @@ extension ExperimentStatistics {
         public var pValueAdjusted: Double
     }
 
-    /// Judges `groups` against each other (no control): nil when fewer than
-    /// two have trials. A winner test declares the leader the winner only when
+    /// Judges `groups` against each other (no control): nil when there are
+    /// fewer than two, or one has no trials yet. A winner test declares the leader the winner only when
     /// `significant`, so two equal variants are called different in about
-    /// `alpha` of experiments, whatever the number of looks at the data.
+    /// `alpha` of experiments when it is looked at once (a winner test looks
+    /// once, when its decision is due).
     public static func judge(_ groups: [Proportion], alpha: Double = 0.05) -> Judgement? {
-        let used = groups.indices.filter { groups[$0].trials > 0 }
-        guard used.count >= 2 else { return nil }
+        // A group without trials is not shown to be worse: nothing is judged until every one has some.
+        guard groups.count >= 2, groups.allSatisfy({ $0.trials > 0 }) else { return nil }
+        let used = Array(groups.indices)
         var leader = used[0]
         for index in used where (groups[index].rate ?? 0) > (groups[leader].rate ?? 0) { leader = index }
         let others = used.filter { $0 != leader }

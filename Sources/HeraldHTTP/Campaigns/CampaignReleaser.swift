@@ -173,12 +173,14 @@ public final class CampaignReleaser: Sendable {
     /// `decide_after` has passed: the leader when it is significantly better
     /// than every other variant, else as the fallback says (the variant with
     /// the highest observed rate, nothing for the rest, or a person's
-    /// choice). Every instance may try; `campaign_winner.lua` keeps the first.
+    /// choice). The test is looked at once, when due: looking again and again
+    /// until p dips below α would find winners among equals far more often
+    /// than α. Every instance may try; `campaign_winner.lua` keeps the first.
     func decideIfDue(_ id: String, _ plan: Plan) async throws {
         guard let test = plan.definition.winnerTest else { return }
         let now = WallClock.nowMillis()
         guard let record = try await campaigns.record(id: id, nowMillis: now) else { return }
-        if record.decision != nil || record.state.isFinal {
+        if record.decision != nil || record.awaitingSinceMillis != nil || record.state.isFinal {
             decided.withLock { _ = $0.insert(id) }
             return
         }
@@ -193,7 +195,13 @@ public final class CampaignReleaser: Sendable {
             (variant, by, reason) = (names[judgement.leader], "test", results.winner.reason)
         } else {
             switch test.fallback {
-            case .manual: return
+            case .manual:
+                // Looked at once: it waits for a person now, and is not re-judged until it crosses the threshold.
+                _ = try await campaigns.decide(id: id, variant: nil, by: "manual",
+                                               reason: results.winner.reason + "; the fallback waits for POST …/winner",
+                                               awaitOnly: true, graceMillis: completionGraceMillis)
+                decided.withLock { _ = $0.insert(id) }
+                return
             case .best:
                 let leader = results.judgement?.leader ?? 0
                 (variant, by) = (names[leader], "fallback")

@@ -13,8 +13,9 @@ import HeraldRedis
 ///
 /// `click_rate` is human clicks per delivered message (previews are not
 /// clicks), with the first variant as control: held-out people get nothing
-/// to click. `conversion_rate` is conversions per person assigned (intent
-/// to treat), so the holdout is the control when there is one.
+/// to click. `conversion_rate` is people who converted per person assigned
+/// (intent to treat; a person's several events count once), so the holdout
+/// is the control when there is one.
 struct CampaignResults: Encodable {
     struct Interval: Encodable {
         let low: Double
@@ -39,6 +40,8 @@ struct CampaignResults: Encodable {
         let suppressed: Int
         let failed: Int
         let converted: Int
+        /// People with a counted conversion: the numerator of the conversion rates.
+        let converters: Int
         let conversionValue: Double
         let clickRate: Double?
         let clickRateInterval: Interval?
@@ -49,7 +52,7 @@ struct CampaignResults: Encodable {
         let withheld: Int?
 
         enum CodingKeys: String, CodingKey {
-            case name, holdout, rest, weight, assigned, sent, delivered, clicked, suppressed, failed, converted, withheld
+            case name, holdout, rest, weight, assigned, sent, delivered, clicked, suppressed, failed, converted, converters, withheld
             case conversionValue = "conversion_value"
             case clickRate = "click_rate"
             case clickRateInterval = "click_rate_interval"
@@ -63,7 +66,7 @@ struct CampaignResults: Encodable {
         func proportion(_ metric: CampaignWinnerTest.Metric) -> Proportion {
             switch metric {
             case .clickRate: Proportion(successes: min(clicked, delivered), trials: delivered)
-            case .conversionRate: Proportion(successes: min(converted, assigned), trials: assigned)
+            case .conversionRate: Proportion(successes: min(converters, assigned), trials: assigned)
             }
         }
     }
@@ -177,18 +180,20 @@ struct CampaignResults: Encodable {
             var counts = stats[name] ?? CampaignStats()
             if holdout {
                 counts.converted = record.holdoutConverted
+                counts.converters = record.holdoutConverters
                 counts.conversionValueMicros = record.holdoutValueMicros
             }
             let assigned = record.assigned[name] ?? 0
             let clicks = Proportion(successes: min(counts.clicked, counts.delivered), trials: counts.delivered)
-            let conversions = Proportion(successes: min(counts.converted, assigned), trials: assigned)
+            let conversions = Proportion(successes: min(counts.converters, assigned), trials: assigned)
+            let perDelivered = counts.delivered > 0 ? Double(counts.converters) / Double(counts.delivered) : nil
             return Group(
                 name: name, holdout: holdout, rest: rest, weight: definition.variants.first { $0.name == name }?.weight,
                 assigned: assigned, sent: counts.sent, delivered: counts.delivered, clicked: counts.clicked,
-                suppressed: counts.suppressed, failed: counts.failed, converted: counts.converted,
+                suppressed: counts.suppressed, failed: counts.failed, converted: counts.converted, converters: counts.converters,
                 conversionValue: counts.conversionValue, clickRate: holdout ? nil : clicks.rate,
                 clickRateInterval: holdout ? nil : Interval(clicks.wilson()), deliveryRate: counts.deliveryRate,
-                conversionRate: holdout ? nil : counts.conversionRate, conversionRateAssigned: conversions.rate,
+                conversionRate: holdout ? nil : perDelivered, conversionRateAssigned: conversions.rate,
                 conversionRateInterval: Interval(conversions.wilson()), withheld: rest ? record.withheld : nil)
         }
         for name in names { groups.append(group(name)) }

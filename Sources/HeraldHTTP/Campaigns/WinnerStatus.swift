@@ -42,11 +42,11 @@ struct WinnerStatus: Encodable {
         variant = nil
         decidedAt = nil
         decidedBy = nil
-        reason = nil
+        reason = record.awaitingReason
         switch due {
         case _ where record.state.isFinal: state = "ended"
+        case _ where record.awaitingSinceMillis != nil: state = "awaiting_manual"
         case nil: state = "testing"
-        case let due? where nowMillis >= due && test.fallback == .manual: state = "awaiting_manual"
         default: state = "deciding"
         }
     }

@@ -255,7 +255,7 @@ final class ConversionAttribution: Sendable {
                 missed.attributedTo = nil
                 answer = missed
             } else if answer == nil {
-                finish(reason: candidates.isEmpty && route != "message_id" && route != "link_code" ? "no_touch" : "unknown_message")
+                finish(reason: route == "message_id" || route == "link_code" ? "unknown_message" : "no_touch")
             }
         }
 

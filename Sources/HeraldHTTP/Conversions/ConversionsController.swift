@@ -82,28 +82,41 @@ struct ConversionsController: Sendable {
     }
 
     /// Attributes, counts and keeps the replies of `conversions`; a repeat of
-    /// an idempotency key gets the first reply, marked replayed.
+    /// an idempotency key (in an earlier call, or earlier in this batch) gets
+    /// the first reply, marked replayed, and counts nothing.
     func attribute(_ conversions: [Conversion], nowMillis: Int64) async throws -> [ConversionAttribution.Answer] {
         guard !conversions.isEmpty else { return [] }
-        let found = try await attribution.attribute(conversions, nowMillis: nowMillis)
-        var answers: [ConversionAttribution.Answer] = []
+        var firstOfKey: [String: Int] = [:]
+        var unique: [Int] = []
+        for (index, conversion) in conversions.enumerated() where firstOfKey[conversion.idempotencyDigest] == nil {
+            firstOfKey[conversion.idempotencyDigest] = index
+            unique.append(index)
+        }
+        let found = try await attribution.attribute(unique.map { conversions[$0] }, nowMillis: nowMillis)
+        var answers = [ConversionAttribution.Answer?](repeating: nil, count: conversions.count)
         var toKeep: [(reply: String, idempotencyDigest: String)] = []
         var fresh: [Int] = []
-        for (index, (answer, kept)) in found.enumerated() {
+        for (index, (answer, kept)) in zip(unique, found) {
             if let answer {
                 metrics.conversion(outcome: answer.counted ? "counted" : answer.reason)
-                answers.append(answer)
+                answers[index] = answer
                 toKeep.append((answer.json, conversions[index].idempotencyDigest))
                 fresh.append(index)
             } else {
-                answers.append(Self.replayed(kept ?? "", event: conversions[index].event))
+                answers[index] = Self.replayed(kept ?? "", event: conversions[index].event)
             }
         }
-        let kept = try await attribution.conversions.keep(replies: toKeep)
-        for (index, (mine, first)) in zip(fresh, zip(toKeep, kept)) where first != mine.reply {
-            answers[index] = Self.replayed(first, event: conversions[index].event)
+        let before = try await attribution.conversions.keep(replies: toKeep)
+        for (index, first) in zip(fresh, before) {
+            // Another call with this key kept its reply first: that one is the answer.
+            if let first { answers[index] = Self.replayed(first, event: conversions[index].event) }
         }
-        return answers
+        return conversions.indices.map { index in
+            let first = firstOfKey[conversions[index].idempotencyDigest]!
+            guard first != index, var answer = answers[first] else { return answers[index]! }
+            answer.replayed = true
+            return answer
+        }
     }
 
     /// The first answer under a key, marked replayed.

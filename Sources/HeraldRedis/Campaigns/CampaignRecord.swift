@@ -41,8 +41,12 @@ public struct CampaignRecord: Sendable, Equatable {
     public var testDoneAtMillis: Int64?
     /// The winner test's decision, once made.
     public var decision: WinnerDecision?
-    /// Conversions of held-out people, and their values in millionths by currency.
+    /// When the due winner test found no winner and its `manual` fallback began waiting, and why.
+    public var awaitingSinceMillis: Int64?
+    public var awaitingReason: String?
+    /// Conversions of held-out people, how many people they were, and their values in millionths by currency.
     public var holdoutConverted: Int
+    public var holdoutConverters: Int
     public var holdoutValueMicros: [String: Int]
 
     /// A winner test's decision as the campaign hash records it.
@@ -86,7 +90,10 @@ public struct CampaignRecord: Sendable, Equatable {
             WinnerDecision(variant: outcome == "stopped" ? nil : fields["winner"], atMillis: millis("winner_at") ?? 0,
                            by: fields["winner_by"] ?? "", reason: fields["winner_reason"] ?? "")
         }
+        awaitingSinceMillis = millis("winner_awaiting")
+        awaitingReason = awaitingSinceMillis == nil ? nil : fields["winner_reason"]
         holdoutConverted = int("converted:holdout")
+        holdoutConverters = int("converters:holdout")
         assigned = [:]
         holdoutValueMicros = [:]
         for (field, value) in fields {

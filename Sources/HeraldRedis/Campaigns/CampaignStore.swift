@@ -104,11 +104,12 @@ public struct CampaignStore: Sendable {
     }
 
     /// Decides the campaign's winner test: `variant` goes to the rest, or
-    /// (nil) the rest gets nothing; see `campaign_winner.lua`.
-    public func decide(id: String, variant: String?, by: String, reason: String, graceMillis: Int) async throws
-        -> CampaignTransition.DecideReply
+    /// (nil) the rest gets nothing; with `awaitOnly`, records only that the
+    /// due test found no winner and waits for a person; see `campaign_winner.lua`.
+    public func decide(id: String, variant: String?, by: String, reason: String, awaitOnly: Bool = false, graceMillis: Int)
+        async throws -> CampaignTransition.DecideReply
     {
-        let call = CampaignTransition.decide(id: id, variant: variant, by: by, reason: reason,
+        let call = CampaignTransition.decide(id: id, variant: variant, by: by, reason: reason, awaitOnly: awaitOnly,
                                              retentionSeconds: retentionSeconds, graceMillis: graceMillis)
         return try CampaignTransition.decideReply(
             try await redis.run(Scripts.campaignWinner, keys: call.keys, arguments: call.arguments))

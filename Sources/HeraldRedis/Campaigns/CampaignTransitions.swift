@@ -260,12 +260,12 @@ public enum CampaignTransition {
         case missing
     }
 
-    static func decide(id: String, variant: String?, by: String, reason: String, retentionSeconds: Int, graceMillis: Int)
-        -> (keys: [String], arguments: [String])
+    static func decide(id: String, variant: String?, by: String, reason: String, awaitOnly: Bool = false,
+                       retentionSeconds: Int, graceMillis: Int) -> (keys: [String], arguments: [String])
     {
         let campaign = CampaignKeys(id)
         return ([campaign.campaign, campaign.zones, campaign.restZones],
-                [id, variant ?? "", by, reason, String(retentionSeconds), String(graceMillis)])
+                [id, variant ?? "", by, reason, String(retentionSeconds), String(graceMillis), awaitOnly ? "await" : ""])
     }
 
     static func decideReply(_ value: RedisValue) throws -> DecideReply {

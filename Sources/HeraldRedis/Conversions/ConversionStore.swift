@@ -110,10 +110,11 @@ public struct ConversionStore: Sendable {
         ["SET", Self.idempotencyKey(digest), reply, "NX", "GET", "EX", String(idempotencyTTLSeconds)]
     }
 
-    /// Keeps each reply under its idempotency key unless one is there already; returns the ones kept.
-    public func keep(replies: [(reply: String, idempotencyDigest: String)]) async throws -> [String] {
+    /// Keeps each reply under its idempotency key unless one is there
+    /// already; returns, for each, the reply kept before (nil: this one was kept).
+    public func keep(replies: [(reply: String, idempotencyDigest: String)]) async throws -> [String?] {
         guard !replies.isEmpty else { return [] }
         let kept = try await redis.pipeline(replies.map { keepCommand(reply: $0.reply, idempotencyDigest: $0.idempotencyDigest) })
-        return try zip(replies, kept).map { try $1.orThrow().string ?? $0.reply }
+        return try kept.map { try $0.orThrow().string }
     }
 }

@@ -4,9 +4,10 @@
 -- counts, so a lease handed out twice is not counted twice. It also records
 -- each released or held-out person's touch (for conversions named by the
 -- person) and, while a winner test is undecided, keeps the rest of the
--- audience aside until the decision (after a `stop` decision they are
--- counted withheld); those kept aside give back what they took of the
--- rate, so the test share goes at the campaign's pace. A running campaign whose audience is all released
+-- audience aside until the decision (a lease taken before a decision and
+-- acknowledged after it puts them back in the pending lists to go with the
+-- winner, or, after a `stop`, counts them withheld); those kept aside give
+-- back what they took of the rate, cap and ramp. A running campaign whose audience is all released
 -- then completes.
 -- KEYS: 1 campaign hash, 2 leases hash, 3 lease deadlines zset, 4 (optional) the daily cap's counter of the take
 -- ARGV: 1 id, 2 lease token, 3 recipients that could not become messages, 4 retention s, 5 completion grace ms,
@@ -36,23 +37,48 @@ if redis.call('HDEL', KEYS[2], ARGV[2]) == 1 then
     a = a + 3
   end
   if deferred > 0 then
-    if redis.call('HGET', KEYS[1], 'winner_outcome') == 'stopped' then
-      redis.call('HINCRBY', KEYS[1], 'withheld', deferred)
-    else
-      local life = redis.call('TTL', KEYS[1])
-      for _ = 1, deferred do
-        local list = HERALD_CMP .. 'r:' .. id .. ':' .. ARGV[a]
-        redis.call('RPUSH', list, ARGV[a + 1])
-        if life > 0 then redis.call('EXPIRE', list, life) end
-        redis.call('HINCRBY', HERALD_CMP .. 'rz:' .. id, ARGV[a], 1)
-        a = a + 2
+    -- Kept aside is not released: what their take counted (released, rate
+    -- tokens, the daily cap, the window's ramp) is given back, so they are
+    -- paced again when they go.
+    redis.call('HINCRBY', KEYS[1], 'released', -deferred)
+    if redis.call('HEXISTS', KEYS[1], 'tokens') == 1 then redis.call('HINCRBYFLOAT', KEYS[1], 'tokens', deferred) end
+    if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then redis.call('DECRBY', KEYS[4], deferred) end
+    local outcome = redis.call('HGET', KEYS[1], 'winner_outcome')
+    local life = redis.call('TTL', KEYS[1])
+    local byZone = {}
+    for _ = 1, deferred do
+      local zone = ARGV[a]
+      byZone[zone] = (byZone[zone] or 0) + 1
+      if outcome == 'sent' then
+        -- Decided while this lease was out: back to the pending list, to go with the winner.
+        redis.call('RPUSH', HERALD_CMP .. 'p:' .. id .. ':' .. zone, ARGV[a + 1])
+      elseif outcome ~= 'stopped' then
+        redis.call('RPUSH', HERALD_CMP .. 'r:' .. id .. ':' .. zone, ARGV[a + 1])
       end
+      a = a + 2
+    end
+    local openings = HERALD_CMP .. 'zo:' .. id
+    for zone, n in pairs(byZone) do
+      local entry = redis.call('HGET', openings, zone)
+      if entry then
+        local at, before, went = string.match(entry, '^(%d+):(%d+):(%d+)$')
+        if at then redis.call('HSET', openings, zone, at .. ':' .. before .. ':' .. math.max(0, tonumber(went) - n)) end
+      end
+      if outcome == 'sent' then
+        redis.call('HINCRBY', HERALD_CMP .. 'z:' .. id, zone, n)
+        if life > 0 then redis.call('EXPIRE', HERALD_CMP .. 'p:' .. id .. ':' .. zone, life) end
+      elseif outcome ~= 'stopped' then
+        redis.call('HINCRBY', HERALD_CMP .. 'rz:' .. id, zone, n)
+        if life > 0 then redis.call('EXPIRE', HERALD_CMP .. 'r:' .. id .. ':' .. zone, life) end
+      end
+    end
+    if outcome == 'stopped' then
+      redis.call('HINCRBY', KEYS[1], 'withheld', deferred)
+    elseif outcome == 'sent' then
+      if life > 0 then redis.call('EXPIRE', HERALD_CMP .. 'z:' .. id, life) end
+    else
       if life > 0 then redis.call('EXPIRE', HERALD_CMP .. 'rz:' .. id, life) end
       redis.call('HINCRBY', KEYS[1], 'deferred', deferred)
-      -- Kept aside is not released: they are taken (and paced) again after the decision.
-      redis.call('HINCRBY', KEYS[1], 'released', -deferred)
-      if redis.call('HEXISTS', KEYS[1], 'tokens') == 1 then redis.call('HINCRBYFLOAT', KEYS[1], 'tokens', deferred) end
-      if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then redis.call('DECRBY', KEYS[4], deferred) end
     end
   end
 end

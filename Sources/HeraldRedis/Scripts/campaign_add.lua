@@ -13,6 +13,8 @@
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return {'missing', ''} end
 if state == 'completed' or state == 'canceled' then return {'closed', state} end
+-- New people include new test recipients: an undecided winner test is not done until they are released.
+if redis.call('HEXISTS', KEYS[1], 'winner_outcome') == 0 then redis.call('HDEL', KEYS[1], 'test_done_at') end
 local ttl = ARGV[1]
 local sets_prefix = HERALD_CMP .. 'd:' .. ARGV[3] .. ':'
 local added, duplicates = 0, 0

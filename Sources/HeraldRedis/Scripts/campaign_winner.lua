@@ -6,8 +6,11 @@
 -- decision (another instance's, or a manual one racing the automatic one)
 -- finds the first and changes nothing.
 -- KEYS: 1 campaign hash, 2 zones hash, 3 rest zones hash
+-- The look at a due test whose fallback is `manual` and that found no winner
+-- is recorded too (`winner_awaiting`), so it is looked at once: the test is
+-- not re-run until it happens to cross the threshold.
 -- ARGV: 1 id, 2 winning variant ('' to stop), 3 decided by (test|fallback|manual), 4 reason,
---       5 retention s, 6 completion grace ms
+--       5 retention s, 6 completion grace ms, 7 'await' to record the look only
 -- Returns {'ok', state}, {'decided', state}, {'illegal', state} or {'missing'}.
 local now = herald_cmp_now()
 local id = ARGV[1]
@@ -16,6 +19,11 @@ local state = f[1]
 if not state then return {'missing'} end
 if f[2] then return {'decided', state} end
 if state ~= 'draft' and state ~= 'scheduled' and state ~= 'running' and state ~= 'paused' then return {'illegal', state} end
+if ARGV[7] == 'await' then
+  redis.call('HSETNX', KEYS[1], 'winner_awaiting', now)
+  redis.call('HSETNX', KEYS[1], 'winner_reason', ARGV[4])
+  return {'ok', state}
+end
 local rest = redis.call('HGETALL', KEYS[3])
 local moved = 0
 for i = 1, #rest, 2 do

@@ -1,8 +1,9 @@
 --! include lib_events.lua
 -- Counts a conversion against the message that caused it, if its window
 -- holds it: once per event and message (a campaign's person has one
--- message), in the message's stats (`converted`, and the value by currency
--- in millionths) and its event log. The window opens at the delivery (or at
+-- message), in the message's stats (`converted`, the value by currency in
+-- millionths, and `converters` for the message's first counted event) and
+-- its event log. The window opens at the delivery (or at
 -- `sent_at` while no receipt said otherwise) or at the first human click.
 -- KEYS: 1 the message's hash
 -- ARGV: 1 now ms, 2 event, 3 occurred at ms, 4 window ms, 5 window opens at (delivered|clicked),
@@ -28,7 +29,9 @@ if f[9] then return {'duplicate', campaign, variant} end
 redis.call('HSET', KEYS[1], field, ARGV[3])
 herald_event(KEYS[1], ARGV[1], 'converted', ARGV[2])
 herald_stats_add(f[2], f[3], f[4], 'converted', 1, f[5])
-if ARGV[6] ~= '' and tonumber(ARGV[6]) ~= 0 then
-  herald_stats_add(f[2], f[3], f[4], 'conversion_value:' .. ARGV[7], tonumber(ARGV[6]), f[5])
+-- People, not events, are what a conversion rate compares: the first counted event of a message counts its person.
+if redis.call('HSETNX', KEYS[1], 'converted_at', ARGV[3]) == 1 then herald_stats_add(f[2], f[3], f[4], 'converters', 1, f[5]) end
+if ARGV[6] ~= '' and ARGV[6] ~= '0' then
+  herald_stats_add(f[2], f[3], f[4], 'conversion_value:' .. ARGV[7], ARGV[6], f[5])
 end
 return {'counted', campaign, variant}

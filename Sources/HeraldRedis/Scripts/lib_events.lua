@@ -58,8 +58,10 @@ end
 -- seconds from its first counter.
 local HERALD_STATS_TTL = 400 * 86400
 
+-- `n` may be a string of digits (a conversion value in millionths): Lua
+-- numbers past 1e17 would be formatted in exponent form, which HINCRBY refuses.
 local function herald_stats_bump(key, field, n)
-  if redis.call('HINCRBY', key, field, n) == n then redis.call('EXPIRE', key, HERALD_STATS_TTL) end
+  if redis.call('HINCRBY', key, field, n) == tonumber(n) then redis.call('EXPIRE', key, HERALD_STATS_TTL) end
 end
 
 -- The partition prefix and channel of the transition's keys (every key of a

@@ -44,6 +44,8 @@ struct WinnerTestTests {
         #expect(judgement.leader == 1)
         #expect(!judgement.significant)
         #expect(ExperimentStatistics.judge([Proportion(successes: 5, trials: 10), Proportion(successes: 0, trials: 0)]) == nil)
+        #expect(ExperimentStatistics.judge([Proportion(successes: 900, trials: 1_000), Proportion(successes: 1, trials: 1_000),
+                                            Proportion(successes: 0, trials: 0)]) == nil, "a variant no one got is not beaten")
     }
 
     @Test("the test share is sticky and within a point of test_percent at 100,000 people")

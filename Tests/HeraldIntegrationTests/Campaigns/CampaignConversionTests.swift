@@ -122,6 +122,7 @@ struct CampaignConversionTests {
             let groups = results.json["groups"] as? [[String: Any]] ?? []
             #expect(groups.first { $0["name"] as? String == "main" }?["converted"] as? Int == 1, "\(groups)")
             #expect(groups.first { $0["name"] as? String == "holdout" }?["converted"] as? Int == 1, "\(groups)")
+            #expect(groups.first { $0["name"] as? String == "holdout" }?["converters"] as? Int == 1, "\(groups)")
             #expect(groups.first { $0["name"] as? String == "holdout" }?["assigned"] as? Int == held.count, "\(groups)")
             // Touches, holdout conversions and idempotency keys all expire.
             let written = try await h.keySnapshot().filter { $0.contains("{cmp}:t:") || $0.contains("{cmp}:hc:") || $0.hasPrefix("herald:cvi:") }

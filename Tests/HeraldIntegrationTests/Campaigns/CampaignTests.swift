@@ -38,8 +38,10 @@ struct CampaignTests {
             // 1,200 a minute is 20 a second, from a bucket of half a second (10): over any span of
             // s seconds at most 20·s + 10 are released. Releases are read from Redis (each message's
             // `created_at`, when the releaser made it), arrivals from the provider simulator's own
-            // clock. Arrivals get one second of the rate more for the time between release and
-            // arrival, which a loaded machine stretches (a worker reads its stream in batches).
+            // clock. A message's `created_at` is stamped when its take is rendered, up to a few
+            // hundred ms after the bucket gave the take its tokens on a loaded machine, so releases
+            // get half a second of the rate more (10); arrivals one second more, for the time
+            // between release and arrival (a worker reads its stream in batches).
             // A slow machine only spreads them further: these bound the pace from above, not a timing.
             let released = try await h.campaignMessageTimes("paced")
             #expect(released.count == 300)
@@ -53,7 +55,7 @@ struct CampaignTests {
             }
             for span in [2, 5, 10] {
                 let most = maxInSpan(released.sorted()) { $1 - $0 < Int64(span) * 1_000 }
-                #expect(most <= 20 * span + 10 + 1, "\(most) released within \(span) s at 20/s")
+                #expect(most <= 20 * span + 10 + 10, "\(most) released within \(span) s at 20/s")
             }
             let arrivals = ledger.acceptedAt.sorted()
             for span in [5, 10] {

@@ -44,7 +44,8 @@ struct CampaignWinnerTests {
         options.callbackStatuses = ["sent", "delivered"]
         try await withHarness(options) { h in
             let users = Self.users(1)
-            try await Self.start(h, "w1", winner: #"{"metric":"conversion_rate","test_percent":50,"decide_after":"PT1S","fallback":"manual"}"#,
+            // The test is looked at once, 20 s after its share is released: the conversions come before.
+            try await Self.start(h, "w1", winner: #"{"metric":"conversion_rate","test_percent":50,"decide_after":"PT20S","fallback":"manual"}"#,
                                  users: users)
             let plan = try await Self.plan(h, "w1", users)
             let test = plan.filter(\.test), rest = plan.filter { !$0.test }
@@ -52,8 +53,8 @@ struct CampaignWinnerTests {
             let ledger = h.ledger(TwilioRegistration.name)
             for person in test { try await eventually("\(person.user) gets the test") { ledger.accepted(to: person.to) == 1 } }
             try await CampaignConversionTests.waitForDeliveries(h, "w1", test.count)
-            // Nothing is better yet: the manual fallback waits, and the rest is kept aside.
-            try await eventually("the decision is due") { try await Self.winner(h, "w1")["state"] as? String == "awaiting_manual" }
+            // The test share is out; the decision waits for its time, and the rest is kept aside.
+            try await eventually("the test share is released") { try await Self.winner(h, "w1")["state"] as? String == "deciding" }
             #expect(try await Self.winner(h, "w1")["deferred"] as? Int == rest.count)
             for person in rest { #expect(ledger.requests(to: person.to) == 0) }
             for (index, person) in test.enumerated() where person.variant == "B" {
@@ -61,7 +62,7 @@ struct CampaignWinnerTests {
                     h, #""event":"purchase","user_id":"\#(person.user)","campaign":"w1""#, key: "w1-\(index)")
                 #expect(reply.json["counted"] as? Bool == true, "\(reply.body)")
             }
-            try await eventually("B wins on the test") { try await Self.winner(h, "w1")["variant"] as? String == "B" }
+            try await eventually("B wins on the test", timeout: .seconds(60)) { try await Self.winner(h, "w1")["variant"] as? String == "B" }
             let winner = try await Self.winner(h, "w1")
             #expect(winner["state"] as? String == "decided" && winner["decided_by"] as? String == "test", "\(winner)")
             try await h.waitForCampaign("w1", "completed")
@@ -74,6 +75,8 @@ struct CampaignWinnerTests {
             let results = try await h.api(.GET, "/v1/campaigns/w1/results").json
             let groups = results["groups"] as? [[String: Any]] ?? []
             #expect(groups.first { $0["name"] as? String == "rest" }?["assigned"] as? Int == rest.count, "\(groups)")
+            let convertersB = test.filter { $0.variant == "B" }.count
+            #expect(groups.first { $0["name"] as? String == "B" }?["converters"] as? Int == convertersB, "\(groups)")
             #expect((results["winner"] as? [String: Any])?["decided"] as? Bool == true)
             let again = try await h.api(.POST, "/v1/campaigns/w1/winner", json: #"{"variant":"A"}"#)
             #expect(again.status == 409 && (again.json["error"] as? [String: Any])?["code"] as? String == "winner_decided", "\(again.body)")
@@ -113,6 +116,7 @@ struct CampaignWinnerTests {
 
             // manual: it waits; a name that is no variant is refused; a person's choice goes to the rest.
             try await eventually("w4 waits for a choice") { try await Self.winner(h, "w4")["state"] as? String == "awaiting_manual" }
+            #expect((try await Self.winner(h, "w4")["reason"] as? String)?.contains("waits for POST") == true)
             let unknown = try await h.api(.POST, "/v1/campaigns/w4/winner", json: #"{"variant":"C"}"#)
             #expect(unknown.status == 422 && (unknown.json["error"] as? [String: Any])?["field"] as? String == "variant", "\(unknown.body)")
             let chosen = try await h.api(.POST, "/v1/campaigns/w4/winner", json: #"{"variant":"B"}"#)
