@@ -196,7 +196,7 @@ public final class CampaignReleaser: Sendable {
         } else {
             switch test.fallback {
             case .manual:
-                // Looked at once: it waits for a person now, and is not re-judged until it crosses the threshold.
+                // Looked at once: it waits for a person now, and is not judged again.
                 _ = try await campaigns.decide(id: id, variant: nil, by: "manual",
                                                reason: results.winner.reason + "; the fallback waits for POST …/winner",
                                                awaitOnly: true, graceMillis: completionGraceMillis)
@@ -252,7 +252,6 @@ public final class CampaignReleaser: Sendable {
                 done.failed += 1
                 continue
             }
-            let touch = fingerprints.person(recipient.identity(on: definition.channel), scope: Self.touchScope)
             var request = MessageRequest(channel: definition.channel.rawValue, to: recipient.to, content: definition.content)
             request.template = plan.template
             var variant: String?
@@ -260,7 +259,8 @@ public final class CampaignReleaser: Sendable {
                 switch definition.group(of: person) {
                 case .holdout:
                     done.assigned[CampaignVariant.holdoutName, default: 0] += 1
-                    done.touches.append(.init(person: touch, messageID: nil, atMillis: now))
+                    done.touches.append(.init(person: Self.touchNumber(recipient, definition.channel, fingerprints),
+                                              messageID: nil, atMillis: now))
                     continue
                 case .variant(let index) where !definition.variants.isEmpty:
                     var chosen = definition.variants[index]
@@ -307,7 +307,7 @@ public final class CampaignReleaser: Sendable {
                     partition: messages.settings.partitions.pick(idempotencyKey: "campaign:\(definition.id):\(person)"),
                     millis: plan.createdAt, seed: seed)
                 built.append(message)
-                touched.append(touch)
+                touched.append(Self.touchNumber(recipient, definition.channel, fingerprints))
             } catch let error as APIError {
                 done.failed += 1
                 logger.debug("campaign recipient could not become a message",
@@ -328,6 +328,11 @@ public final class CampaignReleaser: Sendable {
             done.touches.append(.init(person: touch, messageID: message.presetID, atMillis: now))
         }
         return (built.count, done)
+    }
+
+    /// The number a person's touches are kept under (not reckoned for those kept aside, who have none yet).
+    static func touchNumber(_ recipient: CampaignRecipient, _ channel: Channel, _ fingerprints: RecipientFingerprint) -> UInt64 {
+        fingerprints.person(recipient.identity(on: channel), scope: touchScope)
     }
 
     /// The scope of a person's touch number: one across campaigns, so the

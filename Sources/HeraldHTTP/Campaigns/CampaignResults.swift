@@ -152,14 +152,20 @@ struct CampaignResults: Encodable {
         return names + (definition.winnerTest != nil ? [CampaignVariant.restName] : [])
     }
 
-    /// The counters of every group of `record`, read in one request.
-    static func load(_ record: CampaignRecord, stats: StatsStore, nowMillis: Int64) async throws -> [String: CampaignStats] {
+    /// The days (since 1970-01-01, UTC) a campaign's counters are read over:
+    /// from its creation, at most `StatsController.maxDays` back, to today.
+    static func statsDays(_ record: CampaignRecord, nowMillis: Int64) -> ClosedRange<Int> {
         let today = Int(nowMillis / 86_400_000)
         // An instance's clock may run ahead of this one's: a campaign made "tomorrow" reads today.
         let first = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)
+        return first...max(first, today)
+    }
+
+    /// The counters of every group of `record`, read in one request.
+    static func load(_ record: CampaignRecord, stats: StatsStore, nowMillis: Int64) async throws -> [String: CampaignStats] {
         let groups = statsGroups(record.definition)
         let totals = try await stats.totals(campaign: record.definition.id, variants: groups,
-                                            channel: record.definition.channel, days: first...max(first, today))
+                                            channel: record.definition.channel, days: statsDays(record, nowMillis: nowMillis))
         var byGroup: [String: CampaignStats] = [:]
         for (name, counts) in zip(groups, totals) { byGroup[name ?? CampaignVariant.mainGroupName] = counts }
         return byGroup
@@ -228,7 +234,7 @@ struct CampaignResults: Encodable {
         chiSquare = ExperimentStatistics.chiSquare(proportions).map {
             ChiSquare(statistic: $0.statistic, degrees: $0.degrees, pValue: $0.pValue)
         }
-        let judgement = variants.count > 1 ? ExperimentStatistics.judge(variants.map { $0.proportion(metric) }, alpha: Self.alpha) : nil
+        let judgement = ExperimentStatistics.judge(variants.map { $0.proportion(metric) }, alpha: Self.alpha)
         self.judgement = judgement
         let status = WinnerStatus(record, nowMillis: nowMillis)
         if let decision = record.decision {
@@ -244,7 +250,9 @@ struct CampaignResults: Encodable {
     /// Why the variants' leader is, or is not yet, a winner.
     static func reason(_ judgement: ExperimentStatistics.Judgement?, names: [String], metric: CampaignWinnerTest.Metric) -> String {
         guard names.count > 1 else { return "the campaign has no variants to compare" }
-        guard let judgement else { return "too few results yet: fewer than two variants have any \(metric == .clickRate ? "delivered message" : "assigned person")" }
+        guard let judgement else {
+            return "too few results yet: a variant has no \(metric == .clickRate ? "delivered message" : "assigned person") so far"
+        }
         let p = String(format: "%.4g", judgement.pValueAdjusted)
         if judgement.significant {
             return "\(names[judgement.leader]) has the highest \(metric.rawValue) and is significantly better than every "

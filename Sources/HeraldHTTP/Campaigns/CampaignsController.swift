@@ -90,15 +90,9 @@ struct CampaignsController: Sendable {
     }
 
     func view(_ record: CampaignRecord, nowMillis: Int64) async throws -> CampaignView {
-        let today = Int(nowMillis / 86_400_000)
-        let first = max(Int(record.createdAtMillis / 86_400_000), today - StatsController.maxDays + 1)
-        var counts = CampaignStats()
-        for row in try await stats.rows(campaign: record.definition.id, channels: [record.definition.channel],
-                                        days: first...max(first, today))
-        {
-            counts.add(row.counter, row.value)
-        }
-        return CampaignView(record, stats: counts, nowMillis: nowMillis)
+        let counts = try await stats.totals(campaign: record.definition.id, variants: [nil], channel: record.definition.channel,
+                                            days: CampaignResults.statsDays(record, nowMillis: nowMillis))
+        return CampaignView(record, stats: counts[0], nowMillis: nowMillis)
     }
 
     @Sendable func show(_ request: Request, context: HeraldRequestContext) async throws -> Response {

@@ -63,32 +63,34 @@ final class ConversionAttribution: Sendable {
     /// first) until one counts or none is left; last, the replies are kept
     /// under their idempotency keys.
     func attribute(_ batch: [Conversion], nowMillis: Int64) async throws -> [(answer: Answer?, kept: String?)] {
-        var work = batch.map { Work(conversion: $0, nowMillis: nowMillis) }
+        var work = batch.map(Work.init)
         var people: [Int: UInt64] = [:]
         var commands: [[String]] = []
-        var slots: [(index: Int, kind: Int)] = []
+        /// What each reply of the first round trip answers.
+        enum Read { case idempotency, touches, link }
+        var slots: [(index: Int, read: Read)] = []
         for (index, item) in work.enumerated() {
             commands.append(ConversionStore.idempotencyCommand(item.conversion.idempotencyDigest))
-            slots.append((index, 0))
+            slots.append((index, .idempotency))
             switch item.conversion.target {
             case .person(let identity, _):
                 let person = fingerprints.person(identity, scope: CampaignReleaser.touchScope)
                 people[index] = person
                 commands.append(ConversionStore.touchesCommand(person))
-                slots.append((index, 1))
+                slots.append((index, .touches))
             case .link(let code):
                 commands.append(LinkStore.messageCommand(code))
-                slots.append((index, 2))
+                slots.append((index, .link))
             case .message: break
             }
         }
         let first = try await conversions.redis.pipeline(commands)
         for (slot, reply) in zip(slots, first) {
             let value = try reply.orThrow()
-            switch slot.kind {
-            case 0: work[slot.index].kept = value.string
-            case 1: work[slot.index].touches(ConversionStore.touches(value), person: people[slot.index]!)
-            default: work[slot.index].link(value.string.flatMap { $0.isEmpty ? nil : $0 })
+            switch slot.read {
+            case .idempotency: work[slot.index].kept = value.string
+            case .touches: work[slot.index].touches(ConversionStore.touches(value))
+            case .link: work[slot.index].link(value.string.flatMap { $0.isEmpty ? nil : $0 })
             }
         }
         // The campaign of each message named outright (its rules depend on it).
@@ -168,7 +170,13 @@ final class ConversionAttribution: Sendable {
             case holdout(String)
         }
 
-        init(conversion: Conversion, nowMillis: Int64) {
+        /// Whether the conversion named its message (by id or short link) rather than a person.
+        var namedMessage: Bool { route == "message_id" || route == "link_code" }
+
+        /// The candidate tried last.
+        var current: Candidate? { tried > 0 ? candidates[tried - 1] : nil }
+
+        init(conversion: Conversion) {
             self.conversion = conversion
             blank = Answer(attributedTo: nil, reason: "", counted: false, campaign: nil, variant: nil, event: conversion.event,
                            replayed: nil)
@@ -185,7 +193,7 @@ final class ConversionAttribution: Sendable {
             }
         }
 
-        mutating func touches(_ touches: [ConversionStore.Touch], person: UInt64) {
+        mutating func touches(_ touches: [ConversionStore.Touch]) {
             guard case .person(_, let campaign) = conversion.target else { return }
             for touch in touches where touch.atMillis <= conversion.occurredAtMillis && (campaign == nil || touch.campaign == campaign) {
                 if let id = touch.messageID {
@@ -255,7 +263,7 @@ final class ConversionAttribution: Sendable {
                 missed.attributedTo = nil
                 answer = missed
             } else if answer == nil {
-                finish(reason: route == "message_id" || route == "link_code" ? "unknown_message" : "no_touch")
+                finish(reason: namedMessage ? "unknown_message" : "no_touch")
             }
         }
 
@@ -267,7 +275,7 @@ final class ConversionAttribution: Sendable {
 
         /// What `conversion.lua` found at the last candidate tried.
         mutating func counted(_ outcome: ConversionStore.Outcome, campaign: String?, variant: String?) {
-            guard case .message(let id, let known)? = candidates[safe: tried - 1] else { return }
+            guard case .message(let id, let known)? = current else { return }
             var attempt = blank
             attempt.campaign = campaign ?? known ?? blank.campaign
             attempt.variant = variant
@@ -283,13 +291,13 @@ final class ConversionAttribution: Sendable {
                 answer = attempt
             case .unknownMessage, .unknownCampaign:
                 // Expired since it was touched: an older touch may still hold it.
-                if route == "message_id" || route == "link_code" {
+                if namedMessage {
                     attempt.reason = "unknown_message"
                     answer = attempt
                 }
             case .outsideWindow, .notDelivered:
                 attempt.reason = outcome.rawValue
-                if route == "message_id" || route == "link_code" {
+                if namedMessage {
                     attempt.attributedTo = id
                     answer = attempt
                 } else {
@@ -300,7 +308,7 @@ final class ConversionAttribution: Sendable {
 
         /// What `conversion_holdout.lua` found.
         mutating func heldOut(_ outcome: ConversionStore.Outcome) {
-            guard case .holdout(let campaign, _)? = candidates[safe: tried - 1] else { return }
+            guard case .holdout(let campaign, _)? = current else { return }
             var attempt = blank
             attempt.campaign = campaign
             attempt.variant = CampaignVariant.holdoutName
@@ -324,8 +332,4 @@ final class ConversionAttribution: Sendable {
             return copy.answer ?? blank
         }
     }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

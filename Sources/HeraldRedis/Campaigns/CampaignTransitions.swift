@@ -209,7 +209,7 @@ public enum CampaignTransition {
     }
 
     /// What a release did with its lease, for `campaign_ack.lua`.
-    public struct Acknowledgement: Sendable, Equatable {
+    public struct Acknowledgement: Sendable {
         /// Recipients that could not become messages.
         public var failed = 0
         /// Recipients per experiment group.
@@ -221,11 +221,6 @@ public enum CampaignTransition {
         public var capDay: String?
 
         public init() {}
-
-        public static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.failed == rhs.failed && lhs.assigned == rhs.assigned && lhs.touches == rhs.touches
-                && lhs.deferred.map(\.record) == rhs.deferred.map(\.record)
-        }
     }
 
     static func ack(id: String, token: String, _ done: Acknowledgement, touchTTLSeconds: Int, retentionSeconds: Int,

@@ -55,25 +55,8 @@ end
 local retention, grace = tonumber(ARGV[6]), tonumber(ARGV[7])
 local end_at = tonumber(f[3] or '0')
 if end_at > 0 and now >= end_at then
-  -- Past its end: every recipient not released ends expired.
-  local zones = redis.call('HGETALL', KEYS[3])
-  local left = 0
-  for i = 1, #zones, 2 do
-    left = left + tonumber(zones[i + 1])
-    redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
-  end
-  redis.call('DEL', KEYS[3])
-  -- So are those a winner test kept aside for its decision.
-  local rest = redis.call('HGETALL', HERALD_CMP .. 'rz:' .. id)
-  for i = 1, #rest, 2 do
-    left = left + tonumber(rest[i + 1])
-    redis.call('DEL', HERALD_CMP .. 'r:' .. id .. ':' .. rest[i])
-  end
-  if #rest > 0 then
-    redis.call('DEL', HERALD_CMP .. 'rz:' .. id)
-    redis.call('HSET', KEYS[1], 'deferred', 0)
-  end
-  if left > 0 then redis.call('HINCRBY', KEYS[1], 'expired', left) end
+  -- Past its end: every recipient not released ends expired, those a winner test keeps aside too.
+  herald_cmp_drop_unreleased(id, 'expired')
   if state == 'paused' then return {'paused', ''} end
   return {herald_cmp_maybe_complete(id, state, now, retention, grace), 'ended'}
 end

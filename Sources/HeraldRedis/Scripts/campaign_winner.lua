@@ -8,7 +8,7 @@
 -- KEYS: 1 campaign hash, 2 zones hash, 3 rest zones hash
 -- The look at a due test whose fallback is `manual` and that found no winner
 -- is recorded too (`winner_awaiting`), so it is looked at once: the test is
--- not re-run until it happens to cross the threshold.
+-- not re-run, which would crown one of equal variants far more often than α.
 -- ARGV: 1 id, 2 winning variant ('' to stop), 3 decided by (test|fallback|manual), 4 reason,
 --       5 retention s, 6 completion grace ms, 7 'await' to record the look only
 -- Returns {'ok', state}, {'decided', state}, {'illegal', state} or {'missing'}.

@@ -20,23 +20,29 @@ end
 -- and its counters expire after `retention` seconds. A canceled campaign
 -- stays in the active hash for a while, so workers cancel its released
 -- messages; the take transition drops it later.
+-- Drops every recipient of campaign `id` not released yet (its pending
+-- lists, and the rest a winner test keeps aside) and counts them as
+-- `counter` (expired or canceled).
+local function herald_cmp_drop_unreleased(id, counter)
+  local c = HERALD_CMP .. 'c:' .. id
+  local left = 0
+  for _, kind in ipairs({'p', 'r'}) do
+    local index = HERALD_CMP .. (kind == 'p' and 'z:' or 'rz:') .. id
+    local zones = redis.call('HGETALL', index)
+    for i = 1, #zones, 2 do
+      left = left + tonumber(zones[i + 1])
+      redis.call('DEL', HERALD_CMP .. kind .. ':' .. id .. ':' .. zones[i])
+    end
+    if #zones > 0 then redis.call('DEL', index) end
+    if kind == 'r' and #zones > 0 then redis.call('HSET', c, 'deferred', 0) end
+  end
+  if left > 0 then redis.call('HINCRBY', c, counter, left) end
+end
+
 local function herald_cmp_end(id, state, now, retention)
   local c = HERALD_CMP .. 'c:' .. id
-  local zones = redis.call('HGETALL', HERALD_CMP .. 'z:' .. id)
-  local left = 0
-  for i = 1, #zones, 2 do
-    left = left + tonumber(zones[i + 1])
-    redis.call('DEL', HERALD_CMP .. 'p:' .. id .. ':' .. zones[i])
-  end
-  local rest = redis.call('HGETALL', HERALD_CMP .. 'rz:' .. id)
-  for i = 1, #rest, 2 do
-    left = left + tonumber(rest[i + 1])
-    redis.call('DEL', HERALD_CMP .. 'r:' .. id .. ':' .. rest[i])
-  end
-  if #rest > 0 then redis.call('HSET', c, 'deferred', 0) end
-  if left > 0 then redis.call('HINCRBY', c, state == 'canceled' and 'canceled' or 'expired', left) end
-  redis.call('DEL', HERALD_CMP .. 'rz:' .. id, HERALD_CMP .. 'z:' .. id, HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id,
-    HERALD_CMP .. 'zo:' .. id)
+  herald_cmp_drop_unreleased(id, state == 'canceled' and 'canceled' or 'expired')
+  redis.call('DEL', HERALD_CMP .. 'l:' .. id, HERALD_CMP .. 'lt:' .. id, HERALD_CMP .. 'dt:' .. id, HERALD_CMP .. 'zo:' .. id)
   for b = 0, HERALD_CMP_BUCKETS - 1 do redis.call('DEL', HERALD_CMP .. 'd:' .. id .. ':' .. b) end
   redis.call('HSET', c, 'state', state, 'state_at', now, state .. '_at', now)
   if state == 'canceled' then

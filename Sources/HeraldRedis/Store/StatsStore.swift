@@ -40,16 +40,23 @@ public struct StatsStore: Sendable {
         let replies = try await redis.pipeline(keys.map { ["HGETALL", $0.1] })
         var rows: [Row] = []
         for ((day, _), reply) in zip(keys, replies) {
-            let items = try reply.orThrow().array
-            for index in stride(from: 0, to: items.count - 1, by: 2) {
-                guard let field = items[index].string, let value = items[index + 1].string.flatMap({ Int($0) }) else { continue }
-                let parts = field.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-                guard parts.count == 3 else { continue }
-                rows.append(Row(day: day, channel: String(parts[0]), template: String(parts[1]), counter: String(parts[2]),
+            try Self.counters(reply) { channel, template, counter, value in
+                rows.append(Row(day: day, channel: String(channel), template: String(template), counter: String(counter),
                                 value: value))
             }
         }
         return rows
+    }
+
+    /// Each `<channel>|<template>|<counter>` field of a stats hash read by `HGETALL`, with its value.
+    static func counters(_ reply: RedisValue, _ each: (Substring, Substring, Substring, Int) -> Void) throws {
+        let items = try reply.orThrow().array
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            guard let field = items[index].string, let value = items[index + 1].string.flatMap({ Int($0) }) else { continue }
+            let parts = field.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            each(parts[0], parts[1], parts[2], value)
+        }
     }
 
     /// The counters of several variants of `campaign` (nil: the campaign as a
@@ -68,13 +75,7 @@ public struct StatsStore: Sendable {
         let perVariant = days.count * partitionKeys.count
         var totals = [CampaignStats](repeating: CampaignStats(), count: variants.count)
         for (index, reply) in replies.enumerated() {
-            let items = try reply.orThrow().array
-            for item in stride(from: 0, to: items.count - 1, by: 2) {
-                guard let field = items[item].string, let value = items[item + 1].string.flatMap({ Int($0) }),
-                      let bar = field.lastIndex(of: "|")
-                else { continue }
-                totals[index / perVariant].add(String(field[field.index(after: bar)...]), value)
-            }
+            try Self.counters(reply) { _, _, counter, value in totals[index / perVariant].add(String(counter), value) }
         }
         return totals
     }
