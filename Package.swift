@@ -51,6 +51,7 @@ let package = Package(
     products: [
         .executable(name: "herald", targets: ["herald"]),
         .executable(name: "herald-bench", targets: ["herald-bench"]),
+        .executable(name: "herald-stages", targets: ["herald-stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -67,6 +68,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", exact: "1.4.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer.git", exact: "1.6.1"),
     ],
     targets: [
         .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
@@ -166,6 +168,22 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOCore", package: "swift-nio")],
+                          swiftSettings: strict),
+        .target(name: "CStageCounters", path: "Benchmarks/CStageCounters"),
+        /// The hot path of one SMS stage by stage, with allocation, reference
+        /// counting and instruction budgets (`Benchmarks/budgets.json`).
+        .executableTarget(name: "herald-stages",
+                          dependencies: ["CStageCounters", "HeraldCore", "HeraldRedis", "HeraldHTTP", "HeraldMetrics",
+                                         "HeraldAdapters",
+                                         .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Hummingbird", package: "hummingbird"),
+                                         .product(name: "HTTPTypes", package: "swift-http-types"),
+                                         .product(name: "Logging", package: "swift-log"),
+                                         .product(name: "NIOCore", package: "swift-nio"),
+                                         .product(name: "NIOEmbedded", package: "swift-nio"),
+                                         .product(name: "NIOHTTP1", package: "swift-nio")],
+                          path: "Benchmarks/HeraldStages",
                           swiftSettings: strict),
         .testTarget(name: "HeraldLoadGeneratorTests", dependencies: ["HeraldLoadGenerator", "HeraldCore"], swiftSettings: strict),
         .testTarget(name: "HeraldCoreTests",

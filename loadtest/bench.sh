@@ -29,26 +29,8 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 redis_pids=()
-if [ -n "${CLUSTER:-}" ]; then
-  source loadtest/redis-cluster.sh
-  base_port=${CLUSTER_PORT:-17000}
-  pairs=()
-  for i in $(seq 0 $((CLUSTER - 1))); do pairs+=("$((base_port + i)):$((base_port + 10000 + i))"); done
-  started=0
-  redis_cluster_start "$work" 0 "${pairs[@]}" && started=1
-  pids+=("${REDIS_CLUSTER_PIDS[@]}"); redis_pids+=("${REDIS_CLUSTER_PIDS[@]}"); nodes=("${REDIS_CLUSTER_NODES[@]}")
-  [ "$started" = 1 ] || exit 2
-  seeds=$(IFS=,; echo "${nodes[*]}")
-  redis_env=(HERALD_REDIS_CLUSTER="$seeds")
-  rcli() { for node in "${nodes[@]}"; do redis-cli -p "${node#*:}" "$@"; done; }
-else
-  redis-server --port 0 --unixsocket "$sock" --dir "$work" --appendonly yes --appendfsync everysec --save "" \
-    --logfile "$work/redis.log" --daemonize no &
-  pids+=($!); redis_pids+=($!)
-  for _ in $(seq 100); do redis-cli -s "$sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
-  redis_env=(HERALD_REDIS_URL="unix://$sock")
-  rcli() { redis-cli -s "$sock" "$@"; }
-fi
+source loadtest/redis-start.sh
+herald_redis_start "$work" "${CLUSTER:-0}" "${CLUSTER_PORT:-17000}" || exit 2
 
 "$bench" simulate --port "$sim_port" --herald-url "http://127.0.0.1:$api_port" --callback-delay-ms "${CALLBACK_DELAY_MS:-20}" --statuses "${STATUSES:-sent,delivered}" \
   > "$work/sim.log" 2>&1 &

@@ -2,27 +2,64 @@
 /// callbacks use it. Encoding escapes everything but RFC 3986 unreserved
 /// characters; decoding accepts `+` for space.
 public enum FormURLEncoding {
+    /// `name=value&…`, escaped, written into one string of its exact size:
+    /// a worker encodes a form per SMS.
     public static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+        var count = max(0, pairs.count * 2 - 1)
+        for (name, value) in pairs { count += escapedCount(name) + escapedCount(value) }
+        return String(unsafeUninitializedCapacity: count) { out in
+            var at = 0
+            for (index, (name, value)) in pairs.enumerated() {
+                if index > 0 { out[at] = UInt8(ascii: "&"); at += 1 }
+                write(name, to: out, at: &at)
+                out[at] = UInt8(ascii: "="); at += 1
+                write(value, to: out, at: &at)
+            }
+            return at
+        }
     }
 
     public static func escape(_ value: String) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(value.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
+        String(unsafeUninitializedCapacity: escapedCount(value)) { out in
+            var at = 0
+            write(value, to: out, at: &at)
+            return at
+        }
+    }
+
+    /// RFC 3986 unreserved: the bytes that stand for themselves.
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    private static func escapedCount(_ value: String) -> Int {
+        var count = 0
+        for byte in value.utf8 { count += isUnreserved(byte) ? 1 : 3 }
+        return count
+    }
+
+    private static func write(_ value: String, to out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
         for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 15)])
+            if isUnreserved(byte) {
+                out[at] = byte
+                at += 1
+            } else {
+                out[at] = UInt8(ascii: "%")
+                out[at + 1] = hexDigit(byte >> 4)
+                out[at + 2] = hexDigit(byte & 15)
+                at += 3
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 
     /// Decodes a form body; nil when a `%` escape is malformed or a name or

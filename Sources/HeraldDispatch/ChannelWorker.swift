@@ -165,17 +165,36 @@ struct ChannelWorker: Sendable {
         return true
     }
 
+    /// Promotes due delayed work, then sleeps until the earliest due time
+    /// Redis reported, or until this process delays work due sooner
+    /// (`DelayedWorkNotices`), but no longer than the idle poll: an idle
+    /// channel costs one promote per `promoteIdleMillis` instead of one per
+    /// `promoteIntervalMillis`.
     private func promoteLoop(_ partitions: [ChannelKeys]) async {
+        let notices = DelayedWorkNotices.shared
+        let clock = ContinuousClock()
         while !Task.isCancelled, !stopping.isStopping {
+            var nextDue: Int64?
+            let started = WallClock.nowMillis()
+            notices.take(channel)
             do {
-                let moved = try await store.promoteDue(partitions, nowMillis: WallClock.nowMillis())
-                let total = moved.reduce(0, +)
+                let replies = try await store.promoteDue(partitions, nowMillis: started)
+                let total = replies.reduce(0) { $0 + $1.moved }
                 if total > 0 { metrics.promoted(channel, count: total) }
-                if moved.contains(where: { $0 >= 1_000 }) { continue }
+                if replies.contains(where: { $0.moved >= 1_000 }) { continue }
+                nextDue = replies.compactMap(\.nextDueMillis).min()
             } catch {
                 metrics.redisErrors(.promote)
+                nextDue = started + Int64(configuration.promoteIntervalMillis)
             }
-            await stopping.sleep(until: ContinuousClock.now.advanced(by: .milliseconds(configuration.promoteIntervalMillis)))
+            let idleUntil = clock.now.advanced(by: .milliseconds(configuration.promoteIdleMillis))
+            while !Task.isCancelled, !stopping.isStopping, clock.now < idleUntil {
+                let now = WallClock.nowMillis()
+                let due = [nextDue, notices.peek(channel)].compactMap { $0 }.min()
+                if let due, due <= now { break }
+                let step = min(Int64(configuration.promoteIntervalMillis), due.map { $0 - now } ?? .max)
+                await stopping.sleep(until: min(idleUntil, clock.now.advanced(by: .milliseconds(step))))
+            }
         }
     }
 }

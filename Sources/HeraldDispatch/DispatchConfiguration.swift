@@ -14,8 +14,13 @@ public struct DispatchConfiguration: Sendable, Equatable {
     public var concurrency: Int
     /// An entry pending this long with no progress belongs to a dead consumer and is reclaimed.
     public var visibilityTimeoutMillis: Int
-    /// How often due messages (send_at, retries) are promoted to the ready stream.
+    /// How late a due message (send_at, retries, holds) may be promoted to
+    /// the ready stream: the promoter's finest step.
     public var promoteIntervalMillis: Int
+    /// How long an idle promoter sleeps between looks at Redis when nothing
+    /// it knows of is due sooner: the most a message scheduled by another
+    /// process (an `api`-only instance) less than this ahead can be late.
+    public var promoteIdleMillis = 1_000
     public var backoff: BackoffPolicy
     /// Per-channel overrides of `backoff`.
     public var channelBackoff: [Channel: BackoffPolicy]

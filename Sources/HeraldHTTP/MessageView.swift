@@ -51,12 +51,6 @@ struct MessageView: Encodable {
         case clickedAt = "clicked_at"
     }
 
-    struct StoredEvent: Decodable {
-        let at: Int64
-        let type: String
-        let detail: String
-    }
-
     init(_ message: StoredMessage) {
         let fields = message.fields
         id = message.id
@@ -80,10 +74,8 @@ struct MessageView: Encodable {
         toEncryption = fields[MessageHash.toEncryption]
         clickedAt = fields[MessageHash.clickedAt].flatMap(Self.time)
         clicks = fields[MessageHash.clicks].flatMap { Int($0) }
-        let decoder = JSONDecoder()
-        events = message.eventLines.compactMap { line in
-            guard let event = try? decoder.decode(StoredEvent.self, from: Data(line.utf8)) else { return nil }
-            return Event(at: Self.time(event.at), type: event.type, detail: event.detail.isEmpty ? nil : event.detail)
+        events = message.events.map { event in
+            Event(at: Self.time(event.at), type: event.type, detail: event.detail.isEmpty ? nil : event.detail)
         }
     }
 

@@ -31,8 +31,19 @@ public final class HeraldMetrics: Sendable {
         return made
     }
 
+    /// Finds a series in its cache: built on every count, so in one string
+    /// of its exact size rather than through an array of pieces.
     private static func seriesKey(_ name: String, _ labels: [(String, String)]) -> String {
-        name + labels.map { "|" + $0.1 }.joined()
+        var size = name.utf8.count
+        for (_, value) in labels { size += 1 + value.utf8.count }
+        var key = ""
+        key.reserveCapacity(size)
+        key += name
+        for (_, value) in labels {
+            key += "|"
+            key += value
+        }
+        return key
     }
 
     private func count(_ name: String, help: String, _ labels: [(String, String)], by amount: Int = 1) {

@@ -20,10 +20,16 @@ public protocol ChannelProvider: Sendable {
     /// channel: a message whose topic the recipient declined is not sent.
     func topic(of message: OutboundMessage) -> String?
     func send(_ message: OutboundMessage) async -> SendOutcome
+    /// Whether every receipt this provider posts names Herald's message id
+    /// (Twilio's callback URL carries it): then the provider's own id need not
+    /// be indexed to find the message, which saves Redis a key per message.
+    var receiptsNameMessage: Bool { get }
 }
 
 extension ChannelProvider {
     public func canDeliver(to recipient: String) -> Bool { true }
 
     public func topic(of message: OutboundMessage) -> String? { nil }
+
+    public var receiptsNameMessage: Bool { false }
 }

@@ -85,7 +85,7 @@ extension Harness {
         try await message(id).fields["status"] ?? ""
     }
 
-    public struct Event: Decodable, Equatable {
+    public struct Event: Equatable {
         public let at: Int64
         public let type: String
         public let detail: String
@@ -93,7 +93,7 @@ extension Harness {
 
     /// The message's event history, oldest first.
     public func events(_ id: String) async throws -> [Event] {
-        try await message(id).eventLines.map { try JSONDecoder().decode(Event.self, from: Data($0.utf8)) }
+        try await message(id).events.map { Event(at: $0.at, type: $0.type, detail: $0.detail) }
     }
 
     /// Waits until the message reaches `status`.

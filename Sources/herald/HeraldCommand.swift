@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -19,6 +20,7 @@ struct HeraldCommand: AsyncParsableCommand {
     /// calls and Redis continuations then resume on the loop that owns their
     /// socket instead of hopping to a separate cooperative pool and back.
     static func main() async {
+        NIOSingletons.groupLoopCountSuggestion = EventLoopCount.resolve(ProcessInfo.processInfo.environment)
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
             var command = try parseAsRoot()

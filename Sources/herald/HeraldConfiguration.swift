@@ -65,7 +65,7 @@ struct HeraldConfiguration {
         "HERALD_LINK_TTL_DAYS", "HERALD_RECIPIENT_KEYS", "HERALD_FINGERPRINT_KEY",
         "HERALD_STORE_RETRY_MS", "HERALD_HTTP_IDLE_TIMEOUT_SECONDS", "HERALD_HTTP_MAX_CONNECTIONS",
         "HERALD_AUDIT_RETENTION_DAYS", "HERALD_CAMPAIGN_RETENTION_DAYS", "HERALD_CAMPAIGN_CSV_MAX_BYTES",
-        "HERALD_CAMPAIGN_LEASE_MS",
+        "HERALD_CAMPAIGN_LEASE_MS", "HERALD_PROMOTE_IDLE_MS", EventLoopCount.setting,
     ]
 
     /// Every key Herald reads.
@@ -249,7 +249,7 @@ struct HeraldConfiguration {
             }
             rateLimits = parsed
         }
-        return DispatchConfiguration(
+        var configuration = DispatchConfiguration(
             consumerName: string("HERALD_CONSUMER_NAME") ?? "\(host)-\(ProcessInfo.processInfo.processIdentifier)",
             batchSize: try int("HERALD_DISPATCH_BATCH", default: 100),
             concurrency: try int("HERALD_DISPATCH_CONCURRENCY", default: 256),
@@ -261,6 +261,12 @@ struct HeraldConfiguration {
             breaker: breaker, rateLimits: rateLimits, quietHours: try quietHours(),
             defaultTimeZone: try defaultTimeZone(), fatigue: try fatigue(), fatigueDefers: try fatigueDefers(),
             campaignFatigue: try campaignFatigue())
+        let idle = try int("HERALD_PROMOTE_IDLE_MS", default: configuration.promoteIdleMillis)
+        guard idle >= configuration.promoteIntervalMillis, idle <= 60_000 else {
+            throw ConfigurationError("HERALD_PROMOTE_IDLE_MS must be \(configuration.promoteIntervalMillis) to 60000, got \(idle)")
+        }
+        configuration.promoteIdleMillis = idle
+        return configuration
     }
 
     /// The default caps on marketing per person: SMS 1/day and 3/week, email 2/day, push 5/day, WeChat

@@ -81,6 +81,9 @@ struct CoreTests {
         let pairs = [("Body", "Hello wörld & more=+"), ("To", "+14155550100"), ("Empty", "")]
         let encoded = FormURLEncoding.encode(pairs)
         #expect(encoded.contains("%2B14155550100"))
+        #expect(FormURLEncoding.encode([("a b", "ö~-._"), ("x", "1&2=3")]) == "a%20b=%C3%B6~-._&x=1%262%3D3")
+        #expect(FormURLEncoding.encode([]) == "")
+        #expect(FormURLEncoding.escape("+1 (415)") == "%2B1%20%28415%29")
         let decoded = try #require(FormURLEncoding.decode(encoded))
         #expect(decoded.map(\.0) == pairs.map(\.0))
         #expect(decoded.map(\.1) == pairs.map(\.1))

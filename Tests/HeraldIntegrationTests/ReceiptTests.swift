@@ -9,10 +9,13 @@ import HeraldAdapters
 @Suite("Provider receipts")
 struct ReceiptTests {
     /// Posts a Twilio StatusCallback signed with `token`.
-    static func postCallback(_ h: Harness, sid: String, status: String, token: String = Harness.secret(TwilioRegistration.self, "auth_token"),
+    /// Posts a status callback as Twilio does for a message Herald sent: to
+    /// the StatusCallback URL Herald gave, which names the message (`herald_id`).
+    static func postCallback(_ h: Harness, id: String, sid: String, status: String,
+                             token: String = Harness.secret(TwilioRegistration.self, "auth_token"),
                              signature: String? = nil) async throws -> Harness.Reply
     {
-        let url = h.apiURL + "/v1/receipts/twilio"
+        let url = h.apiURL + "/v1/receipts/twilio?herald_id=" + id
         let parameters = [("MessageSid", sid), ("MessageStatus", status), ("AccountSid", TwilioRegistration.sandboxAccountSID),
                           ("To", "+14155550130"), ("ApiVersion", "2010-04-01")]
         let computed = TwilioSignature.compute(url: url, parameters: parameters, authToken: token)
@@ -45,11 +48,11 @@ struct ReceiptTests {
             try await h.waitForStatus(id, "sent")
             let sid = try #require(try await h.message(id).fields["provider_message_id"])
 
-            #expect(try await Self.postCallback(h, sid: sid, status: "delivered").status == 200)
+            #expect(try await Self.postCallback(h, id: id, sid: sid, status: "delivered").status == 200)
             #expect(try await h.status(id) == "delivered")
-            #expect(try await Self.postCallback(h, sid: sid, status: "sent").status == 200)
-            #expect(try await Self.postCallback(h, sid: sid, status: "delivered").status == 200)
-            #expect(try await Self.postCallback(h, sid: sid, status: "undelivered").status == 200)
+            #expect(try await Self.postCallback(h, id: id, sid: sid, status: "sent").status == 200)
+            #expect(try await Self.postCallback(h, id: id, sid: sid, status: "delivered").status == 200)
+            #expect(try await Self.postCallback(h, id: id, sid: sid, status: "undelivered").status == 200)
             let message = try await h.message(id)
             #expect(message.fields["status"] == "delivered")
             let receiptEvents = message.eventLines.filter { $0.contains("receipt:") }
@@ -70,16 +73,16 @@ struct ReceiptTests {
             let sid = try #require(try await h.message(id).fields["provider_message_id"])
             let before = try await h.message(id)
 
-            let forged = try await Self.postCallback(h, sid: sid, status: "delivered", token: "not-the-token")
+            let forged = try await Self.postCallback(h, id: id, sid: sid, status: "delivered", token: "not-the-token")
             #expect(forged.status == 403)
             let url = h.apiURL + "/v1/receipts/twilio"
             let unsigned = try await h.request(
                 .POST, url, body: "MessageSid=\(sid)&MessageStatus=delivered",
                 headers: [("Content-Type", "application/x-www-form-urlencoded")])
             #expect(unsigned.status == 401)
-            let malformed = try await Self.postCallback(h, sid: "SM%%bad", status: "delivered")
+            let malformed = try await Self.postCallback(h, id: id, sid: "SM%%bad", status: "delivered")
             #expect(malformed.status == 400 || malformed.status == 403)
-            let unknownStatus = try await Self.postCallback(h, sid: sid, status: "teleported")
+            let unknownStatus = try await Self.postCallback(h, id: id, sid: sid, status: "teleported")
             #expect(unknownStatus.status == 400)
             #expect(try await h.message(id) == before)
         }

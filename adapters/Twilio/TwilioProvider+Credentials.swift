@@ -4,7 +4,7 @@ extension TwilioProvider: CredentialChecking {
     /// Fetches the account resource (`GET /2010-04-01/Accounts/{sid}.json`), which needs the same basic auth as sending.
     public func checkCredentials() async -> CredentialCheck {
         var request = ProviderRequest(url: configuration.accountURL)
-        request.headers.add(name: "Authorization", value: authorization)
+        request.headers.add(name: "Authorization", value: requests.authorization)
         do {
             let response = try await client.execute(request)
             return .from(status: response.status, provider: TwilioRegistration.name,

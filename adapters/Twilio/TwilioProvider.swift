@@ -10,33 +10,21 @@ import NIOHTTP1
 public struct TwilioProvider: ChannelProvider {
     public let name = TwilioRegistration.name
     public let channel = Channel.sms
+    /// Each message's StatusCallback URL carries `herald_id` (`TwilioMessageRequest`).
+    public let receiptsNameMessage = true
     let configuration: TwilioConfiguration
     let client: ProviderHTTPClient
-    let authorization: String
+    let requests: TwilioMessageRequest
 
     public init(configuration: TwilioConfiguration, client: ProviderHTTPClient) {
         self.configuration = configuration
         self.client = client
-        let credentials = Data("\(configuration.accountSID):\(configuration.authToken)".utf8).base64EncodedString()
-        self.authorization = "Basic " + credentials
+        requests = TwilioMessageRequest(configuration: configuration)
     }
 
     public func send(_ message: OutboundMessage) async -> SendOutcome {
-        var form = [("To", message.to), ("From", configuration.from), ("Body", message.body)]
-        if let callback = configuration.statusCallbackURL {
-            // The message id rides in the callback URL (Twilio signs the URL
-            // it calls, query included), so a receipt finds its message's
-            // partition without a lookup.
-            form.append(("StatusCallback", callback + (callback.contains("?") ? "&" : "?") + "herald_id=" + message.id))
-        }
-        var request = ProviderRequest(url: configuration.messagesURL)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: authorization)
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = ByteBuffer(string: FormURLEncoding.encode(form))
         do {
-            let response = try await client.execute(request)
+            let response = try await client.execute(requests.request(for: message))
             return Self.outcome(status: response.status, headers: response.headers, body: response.body)
         } catch {
             return HTTPOutcome.transportFailure(error)
@@ -52,7 +40,7 @@ public struct TwilioProvider: ChannelProvider {
     /// Maps Twilio's reply onto a `SendOutcome`. Twilio's error codes decide
     /// what the HTTP status alone cannot: 21211/21614 are bad numbers, 21610 an
     /// opted-out recipient, 20429 throttling.
-    static func outcome(status: UInt, headers: HTTPHeaders, body: ByteBuffer) -> SendOutcome {
+    public static func outcome(status: UInt, headers: HTTPHeaders, body: ByteBuffer) -> SendOutcome {
         if (200..<300).contains(status) {
             // Only the sid matters: JSONParser reads Twilio's twenty-field reply
             // far cheaper than JSONDecoder, which stays for what it declines.

@@ -37,7 +37,8 @@ struct DeliveryPipeline: Sendable {
         // back before its final status is written: whoever sees `failed` can
         // already use the token again.
         if recorder.isFinal(outcome, claimed), let fatigue { await fatigueGate.giveBack(fatigue, claimed) }
-        await recorder.record(outcome, of: claimed, provider: provider.name, fatigue: fatigue)
+        await recorder.record(outcome, of: claimed, provider: provider.name,
+                              indexProviderID: !provider.receiptsNameMessage, fatigue: fatigue)
     }
 
     private func report(_ transition: ProviderChain.Transition) {

@@ -20,7 +20,8 @@ struct OutcomeRecorder: Sendable {
         }
     }
 
-    func record(_ outcome: SendOutcome, of claimed: ClaimedMessage, provider: String, fatigue: FatigueGate.Holding?) async {
+    func record(_ outcome: SendOutcome, of claimed: ClaimedMessage, provider: String, indexProviderID: Bool = true,
+                fatigue: FatigueGate.Holding?) async {
         let (channel, store, metrics, configuration) = (context.channel, context.store, context.metrics, context.configuration)
         let now = WallClock.nowMillis()
         let backoff = configuration.backoff(for: channel)
@@ -29,7 +30,8 @@ struct OutcomeRecorder: Sendable {
             case .accepted(let providerMessageID, let status):
                 metrics.attempt(channel, provider: provider, outcome: .accepted)
                 try await store.markAccepted(
-                    claimed, provider: provider, providerMessageID: providerMessageID, status: status, nowMillis: now,
+                    claimed, provider: provider, providerMessageID: providerMessageID, status: status,
+                    indexProviderID: indexProviderID, nowMillis: now,
                     note: fatigue.map { "; fatigue admitted (" + $0.windows.map(\.description).joined(separator: ", ") + ")" } ?? "")
             case .retryable(let code, let message, let retryAfter), .throttled(let code, let message, let retryAfter):
                 if case .throttled = outcome, let limit = configuration.rateLimits[provider] {

@@ -48,7 +48,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         var buffer = context.channel.allocator.buffer(capacity: 64 * request.commands.count)
-        for command in request.commands { Self.encode(command, into: &buffer) }
+        for command in request.commands { RESP.encode(command, into: &buffer) }
         let wasIdle = pending.isEmpty
         pending.append(Pending(
             promise: request.promise, remaining: request.commands.count, replies: [],
@@ -132,31 +132,5 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         timer?.cancel()
         timer = nil
         while let next = pending.popFirst() { next.promise.fail(error) }
-    }
-
-    /// RESP: `*<n>\r\n` then `$<len>\r\n<bytes>\r\n` per argument.
-    static func encode(_ command: [String], into buffer: inout ByteBuffer) {
-        writeHeader(UInt8(ascii: "*"), command.count, into: &buffer)
-        for argument in command {
-            writeHeader(UInt8(ascii: "$"), argument.utf8.count, into: &buffer)
-            buffer.writeString(argument)
-            buffer.writeInteger(UInt16(0x0d0a))
-        }
-    }
-
-    /// `<marker><decimal>\r\n`, without making a String of the number.
-    private static func writeHeader(_ marker: UInt8, _ value: Int, into buffer: inout ByteBuffer) {
-        buffer.writeInteger(marker)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            var rest = value
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[start...]))
-        }
-        buffer.writeInteger(UInt16(0x0d0a))
     }
 }

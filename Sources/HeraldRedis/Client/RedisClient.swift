@@ -55,11 +55,11 @@ public final class RedisClient: RedisCommands {
         var sha = scripts.withLock { $0[script.name] }
         if sha == nil { sha = try await load(script) }
         let connection = pick()
-        var replies = try await connection.pipeline(calls.map { Self.evalsha(sha!, $0.keys, $0.arguments) })
+        var replies = try await connection.pipeline(calls.map { RESP.evalsha(sha!, $0.keys, $0.arguments) })
         let retry = replies.indices.filter { replies[$0].isNoScriptError }
         if !retry.isEmpty {
             sha = try await load(script)
-            let again = try await connection.pipeline(retry.map { Self.evalsha(sha!, calls[$0].keys, calls[$0].arguments) })
+            let again = try await connection.pipeline(retry.map { RESP.evalsha(sha!, calls[$0].keys, calls[$0].arguments) })
             for (slot, reply) in zip(retry, again) { replies[slot] = reply }
         }
         return replies
@@ -75,10 +75,6 @@ public final class RedisClient: RedisCommands {
         guard let sha = reply.string else { throw RedisError.unexpectedReply("SCRIPT LOAD returned \(reply)") }
         scripts.withLock { $0[script.name] = sha }
         return sha
-    }
-
-    private static func evalsha(_ sha: String, _ keys: [String], _ arguments: [String]) -> [String] {
-        ["EVALSHA", sha, String(keys.count)] + keys + arguments
     }
 
     /// Stops every connection thread.

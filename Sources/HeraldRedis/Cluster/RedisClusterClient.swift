@@ -155,7 +155,7 @@ public final class RedisClusterClient: RedisCommands {
         guard !calls.isEmpty else { return [] }
         var sha = scripts.withLock { $0[script.name] }
         if sha == nil { sha = try await load(script) }
-        let commands = calls.map { ["EVALSHA", sha!, String($0.keys.count)] + $0.keys + $0.arguments }
+        let commands = calls.map { RESP.evalsha(sha!, $0.keys, $0.arguments) }
         var replies = try await pipeline(commands)
         let missing = replies.indices.filter { replies[$0].isNoScriptError }
         if !missing.isEmpty {

@@ -6,13 +6,20 @@ local HERALD_RANK = {
   delivered = 3, undelivered = 3, failed = 3, suppressed = 3, canceled = 3, expired = 3,
 }
 
--- Appends one JSON line {"at":ms,"type":…,"detail":…} to the message's `events` field.
+-- One line of a message's `events` field: "<at> <type>" or "<at> <type> <detail>",
+-- the detail with backslash and newline escaped (\\, \n), so a line is one line.
+-- Compact on purpose: the history is most of a message's hash, and a hash kept
+-- small stays a listpack (BENCHMARKS.md, memory per message). Lines written
+-- before this format are JSON objects ({"at":…,"type":…,"detail":…}); readers
+-- (StoredMessage.events) take both.
 -- `at` is an integer string from the caller (cjson would print it in exponent form).
--- `kind` is one of Herald's own event names and needs no escaping.
+-- `kind` is one of Herald's own event names: no spaces, no escaping.
 local function herald_event_line(at, kind, detail)
-  local quoted = '""'
-  if detail and detail ~= '' then quoted = cjson.encode(detail) end
-  return '{"at":' .. at .. ',"type":"' .. kind .. '","detail":' .. quoted .. '}\n'
+  if detail and detail ~= '' then
+    local escaped = string.gsub(string.gsub(detail, '\\', '\\\\'), '\n', '\\n')
+    return at .. ' ' .. kind .. ' ' .. escaped .. '\n'
+  end
+  return at .. ' ' .. kind .. '\n'
 end
 
 -- A message keeps at most this many events: opens, clicks and repeated
@@ -25,8 +32,8 @@ local HERALD_MAX_EVENTS = 64
 -- Returns the new text, for the caller to write with its other fields.
 local function herald_events_append(key, events, line)
   events = (events or '') .. line
-  -- An event line is at least 44 bytes: a shorter history cannot be over the cap, and is not counted.
-  if #events < HERALD_MAX_EVENTS * 44 then return events end
+  -- An event line is at least 18 bytes: a shorter history cannot be over the cap, and is not counted.
+  if #events < HERALD_MAX_EVENTS * 18 then return events end
   local _, count = string.gsub(events, '\n', '')
   if count <= HERALD_MAX_EVENTS then return events end
   local first = string.find(events, '\n', 1, true)

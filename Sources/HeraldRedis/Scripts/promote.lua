@@ -4,6 +4,8 @@
 -- back to the ready stream of their priority. Canceled ones are dropped.
 -- KEYS: 1 delayed zset
 -- ARGV: 1 now ms, 2 max to move, 3 channel key prefix ("herald:{sms}:")
+-- Returns {moved, the earliest due time left (ms, as a string) or ''}: the
+-- promoter sleeps until then instead of polling an idle set.
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 local moved = 0
 for _, id in ipairs(due) do
@@ -17,4 +19,5 @@ for _, id in ipairs(due) do
     moved = moved + 1
   end
 end
-return moved
+local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {moved, next[2] or ''}

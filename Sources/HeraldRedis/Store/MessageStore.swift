@@ -136,6 +136,11 @@ public struct MessageStore: Sendable {
             pause = min(pause * 2, .milliseconds(1_000))
             todo = again
         }
+        for (message, result) in zip(messages, results) {
+            if let due = message.sendAtMillis, case .created? = result {
+                DelayedWorkNotices.shared.note(message.channel, dueMillis: due)
+            }
+        }
         return results.map { $0! }
     }
 

@@ -34,8 +34,23 @@ public struct StoredMessage: Sendable, Equatable {
     /// Attempts made so far (0 before the first claim).
     public var attempts: Int { fields[MessageHash.attempts].flatMap(Int.init) ?? 0 }
 
-    /// Events in the order they happened.
+    /// Events in the order they happened, as stored (`StoredEvent` reads them).
     public var eventLines: [String] {
         (fields[MessageHash.events] ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// Events in the order they happened. sent.lua writes its event without
+    /// the provider and its id (they are fields of the hash already): they
+    /// are put back here, so the history reads "accepted by twilio as SM…".
+    public var events: [StoredEvent] {
+        (fields[MessageHash.events] ?? "").split(separator: "\n").compactMap { line in
+            guard var event = StoredEvent(line: line) else { return nil }
+            if !event.legacy, event.type == MessageStatus.sent.rawValue || event.type == MessageStatus.delivered.rawValue,
+               let provider = fields[MessageHash.provider]
+            {
+                event.detail = "accepted by \(provider) as \(fields[MessageHash.providerMessageID] ?? "")" + event.detail
+            }
+            return event
+        }
     }
 }

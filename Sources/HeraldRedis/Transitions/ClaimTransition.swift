@@ -13,7 +13,7 @@ public enum ClaimTransition {
         case skip(reason: String)
 
         /// Reads the script's array reply; throws on any other shape.
-        init(_ value: RedisValue) throws {
+        @_spi(Benchmarks) public init(_ value: RedisValue) throws {
             let parts = value.array
             switch parts.first?.string {
             case "send"? where parts.count == 6:
@@ -29,10 +29,29 @@ public enum ClaimTransition {
     }
 
     /// The call for one stream entry of a partition.
-    static func call(_ entry: StreamEntry, keys: ChannelKeys, settings: StoreSettings, nowMillis: Int64)
+    @_spi(Benchmarks) public static func call(_ entry: StreamEntry, keys: ChannelKeys, settings: StoreSettings, nowMillis: Int64)
         -> (keys: [String], arguments: [String])
     {
         ([keys.message(entry.messageID), entry.stream],
          [settings.consumerGroup, entry.entryID, String(nowMillis), String(settings.terminalTTLSeconds)])
+    }
+
+    /// The message a `send` reply hands the worker, its payload unpacked; nil for a skip.
+    @_spi(Benchmarks) public static func claimed(_ reply: Reply, entry: StreamEntry, keys: ChannelKeys) -> ClaimedMessage? {
+        guard case .send(let attempt, let payload, let expiresAt, let campaign, let fingerprint) = reply else { return nil }
+        var fields: [String: String] = [:]
+        for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
+        let message = OutboundMessage(
+            id: entry.messageID, channel: keys.channel, to: fields[MessageHash.to] ?? "",
+            body: fields[MessageHash.body] ?? "", subject: fields[MessageHash.subject],
+            title: fields[MessageHash.title], dataJSON: fields[MessageHash.data],
+            category: fields[MessageHash.category].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
+            attempt: attempt, idempotencyKey: fields[MessageHash.idempotencyKey], html: fields[MessageHash.html],
+            timezone: fields[MessageHash.timezone], expiresAtMillis: expiresAt, userID: fields[MessageHash.userID],
+            campaign: campaign)
+        return ClaimedMessage(
+            entry: entry, partition: keys, message: message,
+            encryption: fields[MessageHash.toEncryption].flatMap(RecipientEncryption.init(rawValue:)),
+            keyID: fields[MessageHash.toKeyID], fingerprint: fingerprint)
     }
 }

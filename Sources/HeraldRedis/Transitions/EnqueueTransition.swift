@@ -13,7 +13,7 @@ public enum EnqueueTransition {
         public var results: [EnqueueResult]
 
         /// Reads the flat reply (1 or 0, then the id, per message) of a call of `count` messages.
-        init(_ value: RedisValue, count: Int) throws {
+        @_spi(Benchmarks) public init(_ value: RedisValue, count: Int) throws {
             let parts = value.array
             guard parts.count == count * 2 else {
                 throw RedisError.unexpectedReply("enqueue.lua returned \(parts.count) items for \(count) messages")
@@ -29,7 +29,7 @@ public enum EnqueueTransition {
     /// all of the partition `keys`. `recheck` is set when an earlier try of
     /// the same call may have run: a message whose hash already exists under
     /// its id is then reported created, not stored again.
-    static func call(_ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, settings: StoreSettings,
+    @_spi(Benchmarks) public static func call(_ messages: [(message: NewMessage, id: String)], keys: ChannelKeys, settings: StoreSettings,
                      nowMillis: Int64, recheck: Bool) -> (keys: [String], arguments: [String])
     {
         var callKeys: [String] = []

@@ -8,9 +8,17 @@ public enum PromoteTransition {
     public struct Reply: Sendable, Equatable {
         /// How many messages moved; `limit` means more may be due.
         public var moved: Int
+        /// When the earliest message left in the set is due (ms); nil when it is empty.
+        public var nextDueMillis: Int64?
 
         init(_ value: RedisValue) throws {
-            moved = try value.count(of: "promote.lua")
+            let parts = value.array
+            guard parts.count == 2, let moved = parts[0].integer else {
+                throw RedisError.unexpectedReply("promote.lua returned \(value)")
+            }
+            self.moved = moved
+            // Scores come back as Redis prints doubles ("1765000000000" or "1.7e12" forms).
+            nextDueMillis = parts[1].string.flatMap(Double.init).map { Int64($0) }
         }
     }
 

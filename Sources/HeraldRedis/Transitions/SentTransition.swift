@@ -21,7 +21,7 @@ public enum SentTransition {
             }
         }
 
-        init(_ value: RedisValue) throws {
+        @_spi(Benchmarks) public init(_ value: RedisValue) throws {
             let parts = value.array
             switch parts.first?.string {
             case "ok"? where parts.count == 4:
@@ -36,14 +36,15 @@ public enum SentTransition {
         }
     }
 
-    static func call(_ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
-                     note: String, settings: StoreSettings, nowMillis: Int64) -> (keys: [String], arguments: [String])
+    @_spi(Benchmarks) public static func call(_ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
+                     note: String, indexProviderID: Bool = true, settings: StoreSettings, nowMillis: Int64)
+        -> (keys: [String], arguments: [String])
     {
         let keys = claimed.partition
         return ([keys.message(claimed.message.id), claimed.entry.stream,
                  keys.providerMessage(provider, providerMessageID), keys.earlyReceipts(provider, providerMessageID)],
                 [settings.consumerGroup, claimed.entry.entryID, String(nowMillis), provider, providerMessageID,
                  claimed.message.id, String(settings.providerIDTTLSeconds), String(settings.terminalTTLSeconds),
-                 status.rawValue, note])
+                 status.rawValue, note, indexProviderID ? "1" : "0"])
     }
 }

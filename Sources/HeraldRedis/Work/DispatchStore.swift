@@ -99,7 +99,6 @@ public struct DispatchStore: Sendable {
         _ entries: [StreamEntry], keys: ChannelKeys, nowMillis: Int64, skipped: (String) -> Void = { _ in }
     ) async throws -> [ClaimedMessage] {
         guard !entries.isEmpty else { return [] }
-        let channel = keys.channel
         let replies = try await redis.runMany(Scripts.claim, calls: entries.map { entry in
             ClaimTransition.call(entry, keys: keys, settings: settings, nowMillis: nowMillis)
         })
@@ -107,24 +106,8 @@ public struct DispatchStore: Sendable {
         claimed.reserveCapacity(entries.count)
         for (entry, value) in zip(entries, replies) {
             let reply = try ClaimTransition.Reply(value)
-            guard case .send(let attempt, let payload, let expiresAt, let campaign, let fingerprint) = reply else {
-                if case .skip(let reason) = reply { skipped(reason) }
-                continue
-            }
-            var fields: [String: String] = [:]
-            for (name, value) in MessagePayload.decode(payload) ?? [] { fields[name] = value }
-            let message = OutboundMessage(
-                id: entry.messageID, channel: channel, to: fields[MessageHash.to] ?? "",
-                body: fields[MessageHash.body] ?? "", subject: fields[MessageHash.subject],
-                title: fields[MessageHash.title], dataJSON: fields[MessageHash.data],
-                category: fields[MessageHash.category].flatMap(MessageCategory.init(rawValue:)) ?? .transactional,
-                attempt: attempt, idempotencyKey: fields[MessageHash.idempotencyKey], html: fields[MessageHash.html],
-                timezone: fields[MessageHash.timezone], expiresAtMillis: expiresAt, userID: fields[MessageHash.userID],
-                campaign: campaign)
-            claimed.append(ClaimedMessage(
-                entry: entry, partition: keys, message: message,
-                encryption: fields[MessageHash.toEncryption].flatMap(RecipientEncryption.init(rawValue:)),
-                keyID: fields[MessageHash.toKeyID], fingerprint: fingerprint))
+            if case .skip(let reason) = reply { skipped(reason) }
+            if let message = ClaimTransition.claimed(reply, entry: entry, keys: keys) { claimed.append(message) }
         }
         return try await withoutSuppressed(claimed, keys: keys, nowMillis: nowMillis, skipped: skipped)
     }
@@ -175,10 +158,10 @@ public struct DispatchStore: Sendable {
     @discardableResult
     public func markAccepted(
         _ claimed: ClaimedMessage, provider: String, providerMessageID: String, status: MessageStatus,
-        nowMillis: Int64, note: String = ""
+        indexProviderID: Bool = true, nowMillis: Int64, note: String = ""
     ) async throws -> String {
         let call = SentTransition.call(claimed, provider: provider, providerMessageID: providerMessageID, status: status,
-                                       note: note, settings: settings, nowMillis: nowMillis)
+                                       note: note, indexProviderID: indexProviderID, settings: settings, nowMillis: nowMillis)
         let reply = try SentTransition.Reply(try await sent.run(keys: call.keys, arguments: call.arguments))
         // An early receipt said the recipient cannot or will not receive.
         if case .recorded(_, let suppress?) = reply {
@@ -209,7 +192,9 @@ public struct DispatchStore: Sendable {
                                     dueMillis: dueMillis, maxAttempts: maxAttempts, suppress: suppress,
                                     endSuppressed: endSuppressed),
             settings: settings, nowMillis: nowMillis)
-        return try RetryTransition.Reply(try await retry.run(keys: call.keys, arguments: call.arguments)).rawValue
+        let reply = try RetryTransition.Reply(try await retry.run(keys: call.keys, arguments: call.arguments))
+        if reply == .retrying { DelayedWorkNotices.shared.note(claimed.partition.channel, dueMillis: dueMillis) }
+        return reply.rawValue
     }
 
     /// Reserves a send slot in the provider's bucket.
@@ -243,7 +228,9 @@ public struct DispatchStore: Sendable {
         async throws -> HoldTransition.Reply
     {
         let call = HoldTransition.call(claimed, hold, event: event, detail: detail, settings: settings, nowMillis: nowMillis)
-        return try HoldTransition.Reply(try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments))
+        let reply = try HoldTransition.Reply(try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments))
+        if case .until(let due) = hold { DelayedWorkNotices.shared.note(claimed.partition.channel, dueMillis: due) }
+        return reply
     }
 
     /// For a recipient the worker just decrypted: records its fingerprint on
@@ -279,11 +266,13 @@ public struct DispatchStore: Sendable {
     }
 
     /// Moves due delayed messages of every partition to their ready streams,
-    /// in one pipelined round trip; returns how many moved in each (`limit`
-    /// in one means more may be due there).
-    public func promoteDue(_ partitions: [ChannelKeys], nowMillis: Int64, limit: Int = 1_000) async throws -> [Int] {
+    /// in one pipelined round trip; returns, per partition, how many moved
+    /// (`limit` means more may be due there) and when its next one is due.
+    public func promoteDue(_ partitions: [ChannelKeys], nowMillis: Int64, limit: Int = 1_000) async throws
+        -> [PromoteTransition.Reply]
+    {
         try await redis.runMany(Scripts.promote, calls: partitions.map {
             PromoteTransition.call($0, nowMillis: nowMillis, limit: limit)
-        }).map { try PromoteTransition.Reply($0).moved }
+        }).map { try PromoteTransition.Reply($0) }
     }
 }
