@@ -169,11 +169,10 @@ let package = Package(
                                          .product(name: "NIOPosix", package: "swift-nio"),
                                          .product(name: "NIOCore", package: "swift-nio")],
                           swiftSettings: strict),
-        .target(name: "CStageCounters", path: "Benchmarks/CStageCounters"),
         /// The hot path of one SMS stage by stage, with allocation, reference
         /// counting and instruction budgets (`Benchmarks/budgets.json`).
         .executableTarget(name: "herald-stages",
-                          dependencies: ["CStageCounters", "HeraldCore", "HeraldRedis", "HeraldHTTP", "HeraldMetrics",
+                          dependencies: ["HeraldCore", "HeraldRedis", "HeraldHTTP", "HeraldMetrics",
                                          "HeraldAdapters",
                                          .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),

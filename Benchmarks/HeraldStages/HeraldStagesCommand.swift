@@ -1,5 +1,4 @@
 import ArgumentParser
-import CStageCounters
 import Foundation
 
 /// `herald-stages`: the hot path of one SMS, stage by stage, with each
@@ -17,13 +16,13 @@ struct HeraldStagesCommand: AsyncParsableCommand {
     @Option(help: "Fail when a stage exceeds its budget in this file by more than the tolerance.") var check: String?
     @Option(help: "Write the measured figures as the budgets to this file.") var update: String?
     @Option(help: "Allowed overrun of a budget, in percent.") var tolerance = 10.0
-    @Flag(help: "Also count instructions, each stage in its own callgrind run (needs valgrind).") var instructions = false
+    @Flag(help: "Also count instructions (perf stat; a machine without CPU counters reports none).") var instructions = false
     @Flag(help: "Also count retains and releases, by uprobes read with perf stat (needs perf and root).") var retains = false
     @Flag(help: "Print one JSON object of the figures instead of the table.") var json = false
     @Flag(help: "Print nothing (how the command runs itself under a counting tool).") var quiet = false
 
     func run() async throws {
-        if !Preload.isActive, stage_counters_under_valgrind() == 0 { try Preload.reexec() }
+        if !Preload.isActive { try Preload.reexec() }
         let all = try HotPathStages.all()
         let chosen = stages.isEmpty ? all : try stages.map { name in
             guard let stage = all.first(where: { $0.name == name }) else {
@@ -37,17 +36,14 @@ struct HeraldStagesCommand: AsyncParsableCommand {
             figures[stage.name] = await StageCounts.measure(stage, iterations: iterations)
         }
         if quiet { return }
-        if retains {
-            try Uprobes.install()
+        let events = (retains ? [PerfStat.retain, PerfStat.release] : []) + (instructions ? [PerfStat.instructions] : [])
+        if retains { try PerfStat.installRetainProbes() }
+        if !events.isEmpty {
             for stage in chosen {
-                let counts = try Uprobes.counts(stage: stage.name, iterations: min(iterations, 5_000))
-                figures[stage.name]?.retains = counts.retains
-                figures[stage.name]?.releases = counts.releases
-            }
-        }
-        if instructions {
-            for stage in chosen {
-                figures[stage.name]?.instructions = try Callgrind.instructions(stage: stage.name, iterations: min(iterations, 2_000))
+                let counts = try PerfStat.perRun(events, stage: stage.name, iterations: min(iterations, 5_000))
+                figures[stage.name]?.retains = counts[PerfStat.retain] ?? nil
+                figures[stage.name]?.releases = counts[PerfStat.release] ?? nil
+                figures[stage.name]?.instructions = counts[PerfStat.instructions] ?? nil
             }
         }
         if json {

@@ -1,13 +1,12 @@
-import CStageCounters
 import MallocInterposerSwift
 
 /// What one run of a stage costs, averaged over many: the figures a budget holds.
 struct StageCounts: Codable, Sendable, Equatable {
     var mallocs: Double
-    /// Counted only with `--retains` (uprobes on the Swift runtime); nil otherwise.
+    /// Counted only with `--retains` (uprobes on the Swift runtime, `PerfStat`); nil otherwise.
     var retains: Double?
     var releases: Double?
-    /// Counted only under callgrind (`--instructions`); nil otherwise.
+    /// Counted only with `--instructions`, where the CPU's counters can be read; nil otherwise.
     var instructions: Double?
     /// Wall time per run, for orientation only: never checked (noisy machines).
     var nanoseconds: Double?
@@ -17,11 +16,9 @@ struct StageCounts: Codable, Sendable, Equatable {
         let clock = ContinuousClock()
         MallocInterposerSwift.reset()
         MallocInterposerSwift.hook()
-        stage_counters_collect()
         let started = clock.now
         await stage.run(iterations)
         let elapsed = started.duration(to: clock.now)
-        stage_counters_collect()
         MallocInterposerSwift.unhook()
         let mallocs = MallocInterposerSwift.getStatistics().mallocCount
         let runs = Double(iterations)

@@ -29,6 +29,13 @@ struct DeliveryTests {
             #expect(reply.json["status"] as? String == "delivered")
             #expect(reply.json["provider_message_id"] as? String == message.fields["provider_message_id"])
             #expect((reply.json["events"] as? [[String: Any]])?.count == types.count)
+            let sent = (reply.json["events"] as? [[String: Any]])?.first { $0["type"] as? String == "sent" }
+            let sid = try #require(message.fields["provider_message_id"])
+            #expect(sent?["detail"] as? String == "accepted by twilio as \(sid)")
+            // Twilio's receipts name the message (herald_id in the callback URL): no
+            // provider-id key is kept for it, and the receipt still landed.
+            let keys = try #require(ChannelKeys(messageID: id))
+            #expect(try await h.redis.send(["EXISTS", keys.providerMessage("twilio", sid)]).integer == 0)
         }
     }
 
