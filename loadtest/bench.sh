@@ -38,7 +38,7 @@ pids+=($!); sim_pid=$!
 env "${redis_env[@]}" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://127.0.0.1:$sim_port" \
   HERALD_APNS_SIMULATOR_URL="https://127.0.0.1:$((sim_port + 1))" \
   HERALD_LOG_LEVEL=warning HERALD_DISPATCH_CONCURRENCY=${CONCURRENCY:-256} \
-  env -u HERALD_BIN -u HERALD_ROLE "$herald" "${HERALD_ROLE:-serve}" > "$work/herald.log" 2>&1 &
+  env -u HERALD_BIN -u HERALD_BENCH_BIN -u HERALD_ROLE "$herald" "${HERALD_ROLE:-serve}" > "$work/herald.log" 2>&1 &
 pids+=($!); herald_pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.05; done
 

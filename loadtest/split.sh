@@ -44,7 +44,7 @@ commandstats() {
   [ -n "${STATS:-}" ] || return 0
   redis-cli -p "$rport" info commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$1" '/^cmdstat_/ {
     printf "  %-22s %8.2f calls per message, %7.2f us per call, %6.2f us per message\n", substr($1, 9), $3 / n, $7, $5 / n }' |
-    sort -t, -k3 -rn | sort -k6 -rn | head -12
+    sort -k9 -rn | head -14
 }
 report() { # label messages seconds herald_ticks redis_ticks
   awk -v l="$1" -v n="$2" -v s="$3" -v h="$4" -v r="$5" -v hz="$hz" 'BEGIN {

@@ -34,15 +34,15 @@ public struct HashEncodingSettings: Sendable, Equatable {
     public static let neededEntries = 32
     /// Value length Herald's hashes need to stay compact: a message's longest
     /// values are its packed payload (recipient and content) and its event
-    /// history, 300 to 450 bytes for a delivered SMS, push or short email.
+    /// history, 80 to 450 bytes for a delivered SMS, push or short email.
     /// Redis's default, 64, makes every message hash a hashtable: measured on
-    /// Redis 7.0, a delivered SMS takes 1,972 bytes that way and 872 as a
-    /// listpack under 1024 (an email 1,670 and 872, a push 1,040 and 744).
+    /// Redis 7.0 over 100,000 sent and delivered SMS, 1,429 bytes of Redis each
+    /// that way and 677 with listpacks under 1024 (`loadtest/sent-memory.sh`).
     public static let neededValueBytes = 1024
 
     /// What lower limits cost, for `herald doctor`'s warning.
     public static let consequence = "message hashes are stored as hashtables instead of listpacks, about twice the"
-        + " memory per message (a delivered SMS: 1,972 bytes instead of 872)"
+        + " memory per message (a sent and delivered SMS: 1,429 bytes of Redis instead of 677)"
 
     /// Whether the limits are at least what Herald's hashes need.
     public var keepsHeraldHashesCompact: Bool {
