@@ -40,8 +40,9 @@ struct CampaignTests {
             // `created_at`, when the releaser made it), arrivals from the provider simulator's own
             // clock. A message's `created_at` is stamped when its take is rendered, up to a few
             // hundred ms after the bucket gave the take its tokens on a loaded machine, so releases
-            // get half a second of the rate more (10); arrivals one second more, for the time
-            // between release and arrival (a worker reads its stream in batches).
+            // get half a second of the rate more (10); arrivals a second and a half more, for the
+            // time between release and arrival (a worker reads its stream in batches; with two
+            // releasers and two cores, a CI run once saw 231 within 10 s against 230).
             // A slow machine only spreads them further: these bound the pace from above, not a timing.
             let released = try await h.campaignMessageTimes("paced")
             #expect(released.count == 300)
@@ -60,7 +61,7 @@ struct CampaignTests {
             let arrivals = ledger.acceptedAt.sorted()
             for span in [5, 10] {
                 let most = maxInSpan(arrivals) { $1 - $0 < .seconds(span) }
-                #expect(most <= 20 * span + 10 + 20, "\(most) arrivals within \(span) s at 20/s")
+                #expect(most <= 20 * span + 10 + 30, "\(most) arrivals within \(span) s at 20/s")
             }
             #expect(arrivals.last! - arrivals.first! >= .seconds(14), "300 at 20/s after a burst of 10 take at least 14.5 s")
         }
