@@ -7,19 +7,26 @@ enum ChildRun {
         get throws { try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") }
     }
 
-    /// Runs `tool` with this executable measuring `stage` `iterations` times; returns its standard error.
+    /// Runs `tool` with this executable measuring `stage` `iterations` times
+    /// (which prints nothing itself); returns what the tool printed.
     static func run(_ tool: [String], stage: String, iterations: Int) throws -> String {
+        try output(tool + [try executable, "--stage", stage, "--iterations", String(iterations), "--quiet"])
+    }
+
+    /// Runs `command` (found on PATH) to its end; returns its standard output
+    /// and error together, or throws with them when it fails.
+    static func output(_ command: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = tool + [try executable, "--stage", stage, "--iterations", String(iterations), "--quiet"]
-        let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+        process.arguments = command
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw StageError("\(tool.first ?? "") could not run stage \(stage): \(text.suffix(400))")
+            throw StageError("\(command.joined(separator: " ")) failed: \(text.suffix(400))")
         }
         return text
     }

@@ -54,9 +54,7 @@ enum HotPathStages {
                 _ = try? decodeAndValidate(validator)
             }),
             Stage(name: "enqueue-arguments", summary: "enqueue.lua's keys and arguments, as EVALSHA on the wire", body: .sync {
-                let call = EnqueueTransition.call([(message, id)], keys: keys, settings: settings, nowMillis: now, recheck: false)
-                var buffer = ByteBufferAllocator().buffer(capacity: 64) // as the connection's write does
-                RESP.encode(RESP.evalsha(sha, call.keys, call.arguments), into: &buffer)
+                onWire(EnqueueTransition.call([(message, id)], keys: keys, settings: settings, nowMillis: now, recheck: false))
             }),
             Stage(name: "claim-reply", summary: "claim.lua's reply read off the wire into a ClaimedMessage", body: .sync {
                 _ = claim(claimReply, entry: entry)
@@ -68,10 +66,8 @@ enum HotPathStages {
                 _ = TwilioProvider.outcome(status: 201, headers: HTTPHeaders(), body: reply)
             }),
             Stage(name: "sent-record", summary: "sent.lua's call on the wire, and its reply read", body: .sync {
-                let call = SentTransition.call(claimed, provider: "twilio", providerMessageID: sid, status: .sent, note: "",
-                                               indexProviderID: false, settings: settings, nowMillis: now)
-                var buffer = ByteBufferAllocator().buffer(capacity: 64) // as the connection's write does
-                RESP.encode(RESP.evalsha(sha, call.keys, call.arguments), into: &buffer)
+                onWire(SentTransition.call(claimed, provider: "twilio", providerMessageID: sid, status: .sent, note: "",
+                                           indexProviderID: false, settings: settings, nowMillis: now))
                 _ = RESP.decode(sentReply).flatMap { try? SentTransition.Reply($0[0]) }
             }),
             Stage(name: "metrics", summary: "the metrics one SMS counts: accepted, attempt, send time, HTTP request", body: .sync {
@@ -91,6 +87,12 @@ enum HotPathStages {
             let request = try RequestDecoder.messageRequest(from: bytes)
             return try validator.validate(request, nowMillis: now)
         }
+    }
+
+    /// A script call as the connection writes it: EVALSHA in a fresh buffer.
+    static func onWire(_ call: (keys: [String], arguments: [String])) {
+        var buffer = ByteBufferAllocator().buffer(capacity: 64)
+        RESP.encode(RESP.evalsha(sha, call.keys, call.arguments), into: &buffer)
     }
 
     static func claim(_ bytes: ByteBuffer, entry: StreamEntry) -> ClaimedMessage? {

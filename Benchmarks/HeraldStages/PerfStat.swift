@@ -20,9 +20,9 @@ enum PerfStat {
         guard let library = maps.split(separator: "\n").compactMap({ $0.split(separator: " ").last })
             .first(where: { $0.hasSuffix("/libswiftCore.so") }).map(String.init)
         else { throw StageError("libswiftCore.so is not loaded") }
-        let listed = try perf(["probe", "-l"])
+        let listed = try ChildRun.output(["perf", "probe", "-l"])
         for (event, function) in [(retain, "swift_retain"), (release, "swift_release")] where !listed.contains(event + " ") {
-            _ = try perf(["probe", "-x", library, "-a", function])
+            _ = try ChildRun.output(["perf", "probe", "-x", library, "-a", function])
         }
     }
 
@@ -53,19 +53,5 @@ enum PerfStat {
             counts[event] = Double(line.split(separator: ",", omittingEmptySubsequences: false)[0])
         }
         return counts
-    }
-
-    private static func perf(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["perf"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw StageError("perf \(arguments.joined(separator: " ")): \(text)") }
-        return text
     }
 }

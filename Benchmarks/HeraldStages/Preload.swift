@@ -11,7 +11,7 @@ enum Preload {
 
     /// Replaces this process with itself, the interposer preloaded.
     static func reexec() throws -> Never {
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let executable = try ChildRun.executable
         let preload = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent(library).path
         guard FileManager.default.fileExists(atPath: preload) else { throw StageError("\(preload) is missing") }
         var environment = ProcessInfo.processInfo.environment

@@ -29,17 +29,27 @@ import NIOCore
     public static func decode(_ bytes: ByteBuffer) -> [RedisValue]? {
         guard let reader = redisReaderCreate() else { return nil }
         defer { redisReaderFree(reader) }
+        var replies: [RedisValue] = []
+        guard read(bytes, with: reader, { replies.append($0); return true }) else { return nil }
+        return replies
+    }
+
+    /// Feeds `bytes` to `reader` and hands each reply now whole to `each`,
+    /// in order, until `each` answers false; false when the bytes are not
+    /// RESP. Bytes of a reply not yet whole stay in the reader for the next call.
+    static func read(_ bytes: ByteBuffer, with reader: UnsafeMutablePointer<redisReader>,
+                     _ each: (RedisValue) -> Bool) -> Bool {
         let fed = bytes.withUnsafeReadableBytes { raw in
             redisReaderFeed(reader, raw.baseAddress?.assumingMemoryBound(to: CChar.self), raw.count)
         }
-        guard fed == REDIS_OK else { return nil }
-        var replies: [RedisValue] = []
+        guard fed == REDIS_OK else { return false }
         while true {
             var raw: UnsafeMutableRawPointer?
-            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { return nil }
-            guard let raw else { return replies }
-            replies.append(RedisReply.convert(raw.assumingMemoryBound(to: redisReply.self)))
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { return false }
+            guard let raw else { return true }
+            let value = RedisReply.convert(raw.assumingMemoryBound(to: redisReply.self))
             freeReplyObject(raw)
+            guard each(value) else { return true }
         }
     }
 

@@ -77,18 +77,13 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let reader else { return }
-        let buffer = unwrapInboundIn(data)
-        let fed = buffer.withUnsafeReadableBytes { bytes in
-            redisReaderFeed(reader, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        }
-        guard fed == REDIS_OK else { return protocolError(context: context) }
-        while true {
-            var raw: UnsafeMutableRawPointer?
-            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { return protocolError(context: context) }
-            guard let raw else { break }
-            let value = RedisReply.convert(raw.assumingMemoryBound(to: redisReply.self))
-            freeReplyObject(raw)
-            guard !pending.isEmpty else { return protocolError(context: context) }
+        // A reply nobody asked for means the stream is out of step: as bad as bytes that are not RESP.
+        var unasked = false
+        let readable = RESP.read(unwrapInboundIn(data), with: reader) { value in
+            guard !pending.isEmpty else {
+                unasked = true
+                return false
+            }
             pending[pending.startIndex].replies.append(value)
             pending[pending.startIndex].remaining -= 1
             if pending[pending.startIndex].remaining == 0 {
@@ -96,7 +91,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 done.promise.succeed(done.replies)
                 if !pending.isEmpty { armTimer(context: context) }
             }
+            return true
         }
+        if !readable || unasked { protocolError(context: context) }
     }
 
     private func protocolError(context: ChannelHandlerContext) {

@@ -229,7 +229,9 @@ public struct DispatchStore: Sendable {
     {
         let call = HoldTransition.call(claimed, hold, event: event, detail: detail, settings: settings, nowMillis: nowMillis)
         let reply = try HoldTransition.Reply(try await redis.run(Scripts.hold, keys: call.keys, arguments: call.arguments))
-        if case .until(let due) = hold { DelayedWorkNotices.shared.note(claimed.partition.channel, dueMillis: due) }
+        if case .until(let due) = hold, case .held = reply {
+            DelayedWorkNotices.shared.note(claimed.partition.channel, dueMillis: due)
+        }
         return reply
     }
 
