@@ -44,7 +44,7 @@ commandstats() {
   [ -n "${STATS:-}" ] || return 0
   redis-cli -p "$rport" info commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$1" '/^cmdstat_/ {
     printf "  %-22s %8.2f calls per message, %7.2f us per call, %6.2f us per message\n", substr($1, 9), $3 / n, $7, $5 / n }' |
-    sort -k9 -rn | head -14
+    sort -t, -k3 -rn | head -14
 }
 report() { # label messages seconds herald_ticks redis_ticks
   awk -v l="$1" -v n="$2" -v s="$3" -v h="$4" -v r="$5" -v hz="$hz" 'BEGIN {
@@ -66,7 +66,9 @@ out=$(wrk -t1 -c32 -d"${duration}s" -s "$work/post.lua" "http://127.0.0.1:$hport
 t1=$(date +%s.%N); h1=$(cpu "$herald_pid"); r1=$(cpu "$redis_pid")
 total=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
 non2xx=$(echo "$out" | sed -n 's/.*Non-2xx or 3xx responses: \([0-9]*\).*/\1/p')
+[ -n "$total" ] || { echo "wrk's report could not be read:" >&2; echo "$out" >&2; exit 1; }
 accepted=$((total - ${non2xx:-0}))
+[ "$accepted" -gt 0 ] || { echo "herald api accepted nothing (see $work/herald-api.log)" >&2; exit 1; }
 report "ingress (herald api)" "$accepted" "$(echo "$t1 - $t0" | bc)" $((h1 - h0)) $((r1 - r0))
 commandstats "$accepted"
 kill "$herald_pid"; wait "$herald_pid" 2>/dev/null || true
@@ -81,5 +83,6 @@ while [ $SECONDS -lt $deadline ]; do
 done
 t1=$(date +%s.%N); h1=$(cpu "$herald_pid"); r1=$(cpu "$redis_pid")
 sent=$("$peers/mock_provider.sh" count)
+[ "$sent" -ge "$accepted" ] || { echo "egress: only $sent of $accepted reached the mock within 300 s" >&2; exit 1; }
 report "egress (herald worker)" "$sent" "$(echo "$t1 - $t0" | bc)" $((h1 - h0)) $((r1 - r0))
 commandstats "$sent"

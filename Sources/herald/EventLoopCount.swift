@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NIOCore
 
@@ -12,8 +13,12 @@ import NIOCore
 enum EventLoopCount {
     static let setting = "HERALD_EVENT_LOOPS"
 
-    static func resolve(_ environment: [String: String], cores: Int = System.coreCount) -> Int {
-        if let text = environment[setting], let count = Int(text), (1...1_024).contains(count) { return count }
-        return max(1, cores)
+    /// The count `HERALD_EVENT_LOOPS` asks for; nil leaves NIO's own (one per core).
+    static func configured(_ environment: [String: String]) throws -> Int? {
+        guard let text = environment[setting] else { return nil }
+        guard let count = Int(text), (1...1_024).contains(count) else {
+            throw ValidationError("\(setting) must be a whole number from 1 to 1024, got '\(text)'")
+        }
+        return count
     }
 }

@@ -20,9 +20,11 @@ struct HeraldCommand: AsyncParsableCommand {
     /// calls and Redis continuations then resume on the loop that owns their
     /// socket instead of hopping to a separate cooperative pool and back.
     static func main() async {
-        NIOSingletons.groupLoopCountSuggestion = EventLoopCount.resolve(ProcessInfo.processInfo.environment)
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
+            if let loops = try EventLoopCount.configured(ProcessInfo.processInfo.environment) {
+                NIOSingletons.groupLoopCountSuggestion = loops
+            }
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

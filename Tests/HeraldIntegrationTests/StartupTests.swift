@@ -32,6 +32,13 @@ struct StartupTests {
         #expect(run.output.contains("unknown setting HERALD_TWILO_FROM; did you mean HERALD_TWILIO_FROM?"), "\(run.output)")
     }
 
+    @Test("an event loop count that is not 1–1024 is refused before anything starts, naming the setting", arguments: ["0", "two", "5000"])
+    func eventLoops(value: String) async throws {
+        let run = try await HeraldProcess.run(["serve"], environment: ["HERALD_EVENT_LOOPS": value])
+        #expect(run.status != 0)
+        #expect(run.output.contains("HERALD_EVENT_LOOPS must be a whole number from 1 to 1024, got '\(value)'"), "\(run.output)")
+    }
+
     @Test("a configuration file's unknown keys and malformed lines are refused, naming the file and line")
     func configurationFile() async throws {
         let directory = NSTemporaryDirectory() + "herald-conf-" + UUID().uuidString
