@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,6 +11,11 @@ import Glibc
 public final class ChildProcess: Sendable {
     /// The child's process id, for signals and diagnostics.
     public let pid: pid_t
+    /// Set once the child is reaped: from then on its pid may be another
+    /// child's (a test run starts thousands), so it is never waited on or
+    /// signalled again. Without it, a second stop() of a redis-server that
+    /// had exited killed whichever later child got its pid.
+    private let reaped = Mutex(false)
 
     /// Starts `path` with `arguments`; stdin is /dev/null, stdout and stderr go
     /// to `outputFile` (or /dev/null).
@@ -42,8 +48,13 @@ public final class ChildProcess: Sendable {
 
     /// True until the child has exited (reaping it if it has).
     public var isRunning: Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == 0
+        reaped.withLock { reaped in
+            guard !reaped else { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == 0 { return true }
+            reaped = true
+            return false
+        }
     }
 
     /// SIGTERM, then waits for the exit (SIGKILL after 10 s if it lingers).
@@ -53,13 +64,19 @@ public final class ChildProcess: Sendable {
     public func kill() { signal(SIGKILL) }
 
     private func signal(_ signal: Int32) {
-        guard isRunning else { return }
-        Glibc.kill(pid, signal)
-        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
-            usleep(2_000)
+        reaped.withLock { reaped in
+            var status: Int32 = 0
+            guard !reaped, waitpid(pid, &status, WNOHANG) == 0 else {
+                reaped = true
+                return
+            }
+            Glibc.kill(pid, signal)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
+                usleep(2_000)
+            }
+            reaped = true
         }
     }
 }
