@@ -1,3 +1,4 @@
+import CHeraldSpawn
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -26,6 +27,13 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputFile ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // NIO opens its sockets without close-on-exec: without this the child
+        // would hold a copy of every connection the parent had open. A socket
+        // the parent closed then stayed open in the child, so the peer saw no
+        // FIN, and got a reset only when that unrelated child exited.
+        guard herald_spawn_file_actions_close_from(&actions, 3) == 0 else {
+            throw RedisError.connectionFailed("cannot start \(path): posix_spawn_file_actions_addclosefrom_np failed")
+        }
         // The parent may block or ignore signals (service-lifecycle handles SIGTERM itself);
         // the child must start with default dispositions or it would ignore our SIGTERM.
         var attributes = posix_spawnattr_t()
