@@ -15,13 +15,17 @@ public final class ServedHerald: Sendable {
         self.running = running
     }
 
-    /// Starts one and waits until `/ready` answers.
+    /// Starts one and waits until `/ready` answers. Quiet hours are off
+    /// unless `environment` sets `HERALD_QUIET_HOURS`.
     public static func start(_ environment: [String: String]) async throws -> ServedHerald {
         let port = try LocalRedisServer.freePort()
         var environment = environment
         environment["HERALD_HTTP_PORT"] = String(port)
         environment["HERALD_SIMULATOR_PORT"] = String(try LocalRedisServer.freePort())
         environment["HERALD_APNS_SIMULATOR_PORT"] = String(try LocalRedisServer.freePort())
+        // As in `Harness`: no quiet hours unless the test sets them, or a
+        // marketing send's fate would depend on the time of day the test runs.
+        if environment["HERALD_QUIET_HOURS"] == nil { environment["HERALD_QUIET_HOURS"] = "off" }
         let herald = ServedHerald(base: "http://127.0.0.1:\(port)", running: try HeraldProcess.start(["serve"], environment: environment))
         do {
             try await eventually("herald answers", timeout: .seconds(60)) {
