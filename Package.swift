@@ -31,7 +31,7 @@ let allAdapters: [Target.Dependency] = ["HeraldAdapters"]
 /// assembles, and what the integration tests reach into.
 let wholeHerald: [Target.Dependency] = [
     "HeraldCore", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldSimulators", "HeraldProviders",
-    "HeraldRegistry",
+    "HeraldRegistry", "HeraldEvents",
 ] + allAdapters + [
     .product(name: "AsyncHTTPClient", package: "async-http-client"),
     .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +93,11 @@ let package = Package(
                                .product(name: "NIOSSL", package: "swift-nio-ssl")],
                 resources: [.copy("Scripts")],
                 swiftSettings: strict),
+        .target(name: "HeraldEvents",
+                dependencies: ["HeraldCore", "HeraldRedis", "HeraldProviders", "HeraldMetrics",
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "NIOCore", package: "swift-nio")],
+                swiftSettings: strict),
         .target(name: "HeraldProviders",
                 dependencies: ["HeraldCore", .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -151,7 +156,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "herald",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldDispatch", "HeraldMetrics", "HeraldHTTP", "HeraldTemplates",
-                                         "HeraldSimulators", "HeraldRegistry"] + allAdapters + [
+                                         "HeraldSimulators", "HeraldRegistry", "HeraldEvents"] + allAdapters + [
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Configuration", package: "swift-configuration"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

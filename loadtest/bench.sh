@@ -7,6 +7,9 @@
 #   MIX=sms:40,email:30,push:20,wechat:10 loadtest/bench.sh single 100000   # mixed channels
 #   SMS_TEMPLATE=1 loadtest/bench.sh single 100000   # SMS from a stored template, links auto-shortened
 #   CLUSTER=3 loadtest/bench.sh batch 200000          # on a local 3-master Redis Cluster (HERALD_PARTITIONS, default 32)
+#   EVENTS_URL=http://127.0.0.1:18080/events API_PORT=18090 loadtest/bench.sh single 30000
+#                                                     # with a subscription to every status event, POSTed to EVENTS_URL
+#                                                     # (the peers' nginx mock answers 200); reports events delivered per second
 #
 # Everything runs on loopback: a fresh redis-server (AOF everysec) on a Unix
 # socket, or with CLUSTER=N a fresh N-master Redis Cluster (AOF everysec, TCP),
@@ -42,6 +45,11 @@ env "${redis_env[@]}" HERALD_HTTP_PORT=$api_port HERALD_SIMULATOR_URL="http://12
 pids+=($!); herald_pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.05; done
 
+if [ -n "${EVENTS_URL:-}" ]; then
+  curl -sf -X POST "http://127.0.0.1:$api_port/v1/event-subscriptions" -H 'Content-Type: application/json' \
+    -d "{\"url\":\"$EVENTS_URL\",\"events\":[\"*\"]}" >/dev/null || { echo "could not subscribe $EVENTS_URL" >&2; exit 2; }
+fi
+
 template_args=()
 if [ -n "${SMS_TEMPLATE:-}" ]; then
   curl -sf -X PUT "http://127.0.0.1:$api_port/v1/templates/bench" -H 'Content-Type: application/json' \
@@ -64,6 +72,15 @@ loadgen_redis=(--redis-url "unix://$sock"); [ -n "${CLUSTER:-}" ] && loadgen_red
 env "${redis_env[@]}" /usr/bin/time -f "loadgen cpu %U+%S s" "$bench" loadtest --port "$api_port" --mode "$mode" --messages "$messages" \
   "${loadgen_redis[@]}" --mix "${MIX:-sms:1}" "${extra[@]}" "${template_args[@]}" ${LOADTEST_ARGS:-}
 end=$(date +%s.%N)
+if [ -n "${EVENTS_URL:-}" ]; then
+  # accepted, sent and delivered per message; bounded wait for the last of them.
+  expected=$((messages * ${EVENTS_PER_MESSAGE:-3}))
+  delivered_events() { curl -sf "http://127.0.0.1:$api_port/metrics" | awk '$1 ~ /^herald_events_delivered_total/ {s += $2} END {print s+0}'; }
+  for _ in $(seq 600); do [ "$(delivered_events)" -ge "$expected" ] && break; sleep 0.1; done
+  events_end=$(date +%s.%N)
+  awk -v d="$(delivered_events)" -v e="$expected" -v wall="$(echo "$events_end - $start" | bc)" \
+    'BEGIN { printf "status events delivered: %d of %d expected in %.1f s, %.0f events/s\n", d, e, wall, d / wall }'
+fi
 c1_herald=$(cpu $herald_pid); c1_sim=$(cpu $sim_pid); c1_redis=$(redis_cpu); cmd1=$(commands)
 if [ -n "${CLUSTER:-}" ]; then
   index=0

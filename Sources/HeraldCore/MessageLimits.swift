@@ -4,6 +4,8 @@
 public enum MessageLimits {
     public static let maxSMSBodyCharacters = 1_600
     public static let maxBodyBytes = 256 * 1024
+    /// A message's `metadata`, compact JSON: it travels in every status event of the message.
+    public static let maxMetadataBytes = 2 * 1024
     public static let maxSubjectCharacters = 998
     public static let maxTitleCharacters = 256
     public static let maxTagCharacters = 128

@@ -21,6 +21,10 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
     public var toKeyID: String?
     /// URLs in an SMS body become short links that attribute clicks to the message.
     public var shortenLinks: Bool?
+    /// Where this message's own status events are POSTed.
+    public var callbackURL: String?
+    /// The caller's own fields, echoed in the message's status events.
+    public var metadata: [String: JSONValue]?
     /// The first field whose JSON type was wrong, found while decoding. Kept
     /// instead of thrown so that one bad item of a batch does not sink the rest.
     public var typeError: APIError?
@@ -34,6 +38,8 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         case toEncryption = "to_encryption"
         case toKeyID = "to_key_id"
         case shortenLinks = "shorten_links"
+        case callbackURL = "callback_url"
+        case metadata
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +81,8 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
             firstError = .invalid(name, "'\(name)' must be a string, not null", code: "invalid_type")
         }
         shortenLinks = field(Bool.self, .shortenLinks)
+        callbackURL = field(String.self, .callbackURL)
+        metadata = field([String: JSONValue].self, .metadata)
         typeError = firstError
     }
 
@@ -88,7 +96,7 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
               let campaign = string(.campaign), let userID = string(.userID), let timezone = string(.timezone),
               let sendAt = string(.sendAt), let expiresAt = string(.expiresAt),
               let idempotencyKey = string(.idempotencyKey), let toEncryption = string(.toEncryption),
-              let toKeyID = string(.toKeyID)
+              let toKeyID = string(.toKeyID), let callbackURL = string(.callbackURL)
         else { return nil }
         // A null encryption or key id is refused by the decoder (see `init(from:)`), which names it.
         if case .null? = object["to_key_id"] { return nil }
@@ -114,6 +122,12 @@ public struct MessageRequest: Sendable, Decodable, Equatable {
         case .object(let fields)?: data = fields
         default: return nil
         }
+        switch object["metadata"] {
+        case nil, .null?: metadata = nil
+        case .object(let fields)?: metadata = fields
+        default: return nil
+        }
+        self.callbackURL = callbackURL
         self.channel = channel
         self.to = to
         self.template = template

@@ -14,6 +14,11 @@ public struct MessageValidator: Sendable {
     public var smsSignature: String?
     /// The keys `to_encryption: aes` recipients are sealed with; empty refuses encrypted recipients.
     public var recipientKeys: RecipientKeyring
+    /// Whether a `callback_url` may be plain http to loopback: the local sandbox only.
+    public var callbacksMayUseLoopback = false
+    /// Whether a `callback_url` can be served: events to it are signed with
+    /// `HERALD_EVENT_SECRET`, and without one it is refused.
+    public var callbacksSigned = true
 
     public init(enabledChannels: Set<Channel> = Set(Channel.allCases), smsOptOutNotice: OptOutNotice? = nil,
                 smsMaxSegments: Int = 10, smsSignature: String? = nil, recipientKeys: RecipientKeyring = RecipientKeyring(keys: []))
@@ -96,6 +101,21 @@ public struct MessageValidator: Sendable {
         message.toEncryption = encryption
         message.toKeyID = encryption == nil ? nil : request.toKeyID
         message.shortenLinks = channel == .sms && (request.shortenLinks ?? rendered?.shortenLinks ?? false)
+        if let callbackURL = request.callbackURL {
+            guard callbacksSigned else {
+                throw .invalid("callback_url", "callback_url needs HERALD_EVENT_SECRET on this gateway: it signs the events",
+                               code: "callbacks_not_configured")
+            }
+            message.callbackURL = try EventTargetURL.validate(callbackURL, field: "callback_url",
+                                                              loopbackAllowed: callbacksMayUseLoopback)
+        }
+        if let metadata = request.metadata {
+            let encoded = JSONValue.object(metadata).compactText
+            guard encoded.utf8.count <= MessageLimits.maxMetadataBytes else {
+                throw .invalid("metadata", "metadata exceeds \(MessageLimits.maxMetadataBytes) bytes")
+            }
+            message.metadataJSON = encoded
+        }
         try countSegments(&message)
         return message
     }

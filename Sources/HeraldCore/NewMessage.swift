@@ -28,4 +28,22 @@ public struct NewMessage: Sendable, Equatable {
     public var variant: String? = nil
     /// An id chosen before storing (short links created for the message carry it); nil lets the store pick.
     public var presetID: String? = nil
+    /// Where this message's own status events are POSTed (`callback_url`), besides any subscription.
+    public var callbackURL: String? = nil
+    /// The caller's `metadata` object as compact JSON, echoed in every status event of the message.
+    public var metadataJSON: String? = nil
+    /// Set by the store when event subscriptions exist: the message's status
+    /// changes are written to its partition's outbox.
+    public var publishesEvents = false
+
+    /// The caller's own fields every status event of this message carries, as
+    /// the members of a JSON object: what a receiver joins events on.
+    public var eventFields: String {
+        var members: [String] = []
+        if let campaign { members.append(#""campaign":"# + JSONText.quoted(campaign)) }
+        if let userID { members.append(#""user_id":"# + JSONText.quoted(userID)) }
+        if let idempotencyKey { members.append(#""idempotency_key":"# + JSONText.quoted(idempotencyKey)) }
+        if let metadataJSON { members.append(#""metadata":"# + metadataJSON) }
+        return "{" + members.joined(separator: ",") + "}"
+    }
 }

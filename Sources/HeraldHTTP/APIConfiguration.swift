@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProviders
 
 /// Settings of the HTTP API.
 public struct APIConfiguration: Sendable, Equatable {
@@ -39,6 +40,16 @@ public struct APIConfiguration: Sendable, Equatable {
     /// Connections open at once; past it new ones wait in the listen backlog
     /// until one closes, so slow clients cannot exhaust file descriptors.
     public var maxConnections = 10_000
+    /// Where status-event receivers may be (`HERALD_EVENT_ALLOWED_NETWORKS`,
+    /// plus loopback in the sandbox): a subscription whose host resolves
+    /// elsewhere is refused at creation.
+    public var eventEgress = EgressPolicy()
+    /// Whether subscription and callback URLs may be plain http to loopback (the local sandbox).
+    public var eventsMayUseLoopback = false
+    /// Whether `HERALD_EVENT_SECRET` is set: without it a message's `callback_url` is refused, as nothing could sign its events.
+    public var callbackEventsSigned = false
+    /// `HERALD_EVENT_QUEUE_CAP`: a replay moves no more events back than a queue holds.
+    public var eventQueueCap = 100_000
 
     public init(
         apiKeys: Set<String> = [], publicURL: String,

@@ -113,6 +113,11 @@ public struct HeraldAPI: Sendable {
             configuration: configuration, messageRetentionSeconds: store.settings.terminalTTLSeconds
         ).register(on: v1)
         ConversionsController(attribution: conversions, metrics: metrics).register(on: v1)
+        EventSubscriptionsController(
+            store: EventSubscriptionStore(redis: store.redis), presence: store.events,
+            egress: EgressGuard(policy: configuration.eventEgress), loopbackAllowed: configuration.eventsMayUseLoopback,
+            queueCap: configuration.eventQueueCap
+        ).register(on: v1)
         // Last, so that it wraps only the not-found responder and knows every route.
         router.add(middleware: MethodNotAllowedMiddleware(
             routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))

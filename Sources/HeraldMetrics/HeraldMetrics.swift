@@ -209,6 +209,43 @@ public final class HeraldMetrics: Sendable {
         count("redis_errors", help: "Redis failures seen by the dispatcher and API.", [("where", place.rawValue)])
     }
 
+    /// Status events taken from the outboxes and queued for their targets, by type.
+    public func eventsFannedOut(type: String, count amount: Int) {
+        guard amount > 0 else { return }
+        count("events_published", help: "Status events queued for a subscription or callback URL, by type.",
+              [("type", type)], by: amount)
+    }
+
+    /// Status events a receiver took (2xx), by target kind (subscription or callback).
+    public func eventsDelivered(kind: String, count amount: Int) {
+        guard amount > 0 else { return }
+        count("events_delivered", help: "Status events a receiver answered 2xx to.", [("target", kind)], by: amount)
+    }
+
+    /// A POST of a batch of events that the receiver did not take, by why (http_<status>, timeout, address_not_allowed, …).
+    public func eventDeliveryFailed(kind: String, reason: String) {
+        count("event_delivery_failures", help: "Batches of status events a receiver did not take, by reason.",
+              [("target", kind), ("reason", reason)])
+    }
+
+    /// Events put in a target's dead letter (retry window over, or its queue full), or dropped (dead letter full too).
+    public func eventsDeadLettered(kind: String, count amount: Int, dropped: Int) {
+        if amount > 0 {
+            count("events_dead_lettered", help: "Status events moved to a target's dead letter.", [("target", kind)], by: amount)
+        }
+        if dropped > 0 {
+            count("events_dropped", help: "Status events dropped because the target's queue and dead letter were full.",
+                  [("target", kind)], by: dropped)
+        }
+    }
+
+    /// Status events waiting in the targets' queues and dead letters, read when `/metrics` is scraped.
+    public func eventBacklog(queued: Int, deadLettered: Int) {
+        gauge("events_queued", help: "Status events waiting in subscription and callback queues.", []).set(Int64(queued))
+        gauge("events_dead_letter", help: "Status events in subscription and callback dead letters.", [])
+            .set(Int64(deadLettered))
+    }
+
     /// The Prometheus text exposition.
     public func render() -> [UInt8] {
         let traffic = RedisTraffic.totals

@@ -26,7 +26,7 @@ public enum BreakerState: String, Sendable {
 
 /// Where a Redis failure was seen.
 public enum RedisErrorPlace: String, Sendable {
-    case read, reclaim, release, claim, reveal, fatigue, record, promote, metrics
+    case read, reclaim, release, claim, reveal, fatigue, record, promote, metrics, events
     case rateLimit = "rate_limit"
 }
 

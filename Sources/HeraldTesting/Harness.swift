@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldDispatch
+import HeraldEvents
 import HeraldMetrics
 import HeraldHTTP
 import HeraldProviders
@@ -66,6 +67,7 @@ public final class Harness: Sendable {
     public let options: HarnessOptions
     public let logger: Logger
     private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let statusEvents = Mutex<[(events: StatusEvents, task: Task<Void, Never>)]>([])
     /// API instances past the first (`startSecondAPI`), shut down gracefully by `stop()`.
     private let extraServers = Mutex<[(group: ServiceGroup, task: Task<Void, Never>)]>([])
     private let servers = ServerGroupBox()
@@ -129,6 +131,7 @@ public final class Harness: Sendable {
                 try await harness.startServers()
                 if options.startDispatcher { harness.startDispatcher(consumer: "worker-1") }
                 if options.startCampaignReleaser { harness.startCampaignReleaser() }
+                if let settings = options.statusEvents { try harness.startStatusEvents(settings) }
                 return harness
             } catch {
                 lastError = harness.serverError.value ?? error
@@ -147,12 +150,20 @@ public final class Harness: Sendable {
             store: store,
             configuration: {
                 var configuration = APIConfiguration(apiKeys: options.apiKeys, publicURL: apiURL, unsubscribeLinks: unsubscribeLinks)
+                configuration.eventEgress = EgressPolicy(allowedNetworks: EgressPolicy.loopback)
+                configuration.eventsMayUseLoopback = true
+                configuration.callbackEventsSigned = options.statusEvents?.callbackSecret != nil
                 configuration.fatigue = options.fatigue
                 if let lifetime = options.linkLifetimeSeconds { configuration.linkLifetimeSeconds = lifetime }
                 return configuration
             }(),
             metrics: metrics, webhooks: try! webhooks.filter { options.webhookProviders?.contains($0.provider) ?? true },
-            validator: MessageValidator(recipientKeys: options.recipientKeys), webhookEgress: EgressGuard(policy: try! webhookPolicy))
+            validator: {
+                var validator = MessageValidator(recipientKeys: options.recipientKeys)
+                validator.callbacksMayUseLoopback = true
+                validator.callbacksSigned = options.statusEvents?.callbackSecret != nil
+                return validator
+            }(), webhookEgress: EgressGuard(policy: try! webhookPolicy))
     }
 
     /// A second API instance on the same Redis, on its own port, as a second
@@ -314,7 +325,23 @@ public final class Harness: Sendable {
         return (releaser, task)
     }
 
+    /// Starts status events (the fan-out and a delivery loop per target) on
+    /// this harness's Redis, as a dispatcher process runs them; they stop with the harness.
+    @discardableResult
+    public func startStatusEvents(_ settings: EventSettings, consumer: String = "events-1") throws -> StatusEvents {
+        let outboxes = StatusEvents.outboxes(channels: HeraldCore.Channel.allCases, partitions: options.partitions)
+        let events = try StatusEvents(redis: redis, outboxes: outboxes, settings: settings, metrics: metrics, logger: logger,
+                                      consumer: consumer)
+        let task = Task { await events.run() }
+        statusEvents.withLock { $0.append((events, task)) }
+        return events
+    }
+
     public func stop() async {
+        for (events, task) in statusEvents.withLock({ $0 }) {
+            events.stop()
+            await task.value
+        }
         for server in extraServers.withLock({ $0 }) {
             await server.group.triggerGracefulShutdown()
             await server.task.value

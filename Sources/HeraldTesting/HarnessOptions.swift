@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldEvents
 import HeraldDispatch
 import HeraldProviders
 import HeraldRedis
@@ -55,6 +56,8 @@ public struct HarnessOptions: Sendable {
     public var storeRetryMillis = 1_000
     /// Runs a campaign releaser beside the API, as every gateway does.
     public var startCampaignReleaser = true
+    /// Runs status events (fan-out and deliveries) beside the dispatcher, with these settings.
+    public var statusEvents: EventSettings? = nil
     /// How long a campaign lease may stay unacknowledged before another releaser takes it over.
     public var campaignLeaseMillis = 30_000
     /// How long a short link leads somewhere (the default: 90 days).

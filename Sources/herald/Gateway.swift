@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HeraldCore
 import HeraldDispatch
+import HeraldEvents
 import HeraldMetrics
 import HeraldHTTP
 import HeraldLogging
@@ -72,6 +73,7 @@ enum Gateway {
         if migrated > 0 { logger.notice("suppression entries rekeyed by recipient fingerprint", metadata: ["count": "\(migrated)"]) }
         let recipientKeys = try config.recipientKeys()
         let webhookEgress = try WebhookEgress.policy(settings: config.providerSettings, sandbox: sandbox != nil)
+        let events = try config.events(sandbox: sandbox?.secrets)
         let metrics = HeraldMetrics()
         var dispatch = try config.dispatch()
         dispatch.recipientKeys = recipientKeys
@@ -115,17 +117,33 @@ enum Gateway {
                 store: DispatchStore(redis: redis, settings: settings), providers: try enabled.map { try $0.makeProvider(context) },
                 configuration: dispatch, metrics: metrics, logger: logger)
             services.append(DispatcherService(dispatcher: dispatcher))
+            let statusEvents = try StatusEvents(
+                redis: redis,
+                outboxes: StatusEvents.outboxes(channels: Array(enabledChannels).sorted { $0.rawValue < $1.rawValue },
+                                                partitions: settings.layout.readCount),
+                settings: events, metrics: metrics, logger: logger, consumer: dispatch.consumerName)
+            services.append(StatusEventsService(events: statusEvents))
         }
         if role != .worker {
+            var apiConfiguration = try config.apiConfiguration(
+                publicURL: publicURL, unsubscribeLinks: unsubscribeLinks, openAccess: sandbox != nil)
+            apiConfiguration.eventEgress = events.egress
+            apiConfiguration.eventsMayUseLoopback = sandbox != nil
+            apiConfiguration.callbackEventsSigned = events.callbackSecret != nil
+            apiConfiguration.eventQueueCap = events.queueCap
+            var validator = MessageValidator(
+                enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
+                smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
+                smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys)
+            validator.callbacksMayUseLoopback = sandbox != nil
+            validator.callbacksSigned = events.callbackSecret != nil
+            let store = MessageStore(redis: redis, settings: settings)
+            await store.events.refresh(nowMillis: WallClock.nowMillis())
             let api = HeraldAPI(
-                store: MessageStore(redis: redis, settings: settings),
-                configuration: try config.apiConfiguration(
-                    publicURL: publicURL, unsubscribeLinks: unsubscribeLinks, openAccess: sandbox != nil),
+                store: store,
+                configuration: apiConfiguration,
                 metrics: metrics, webhooks: try enabled.compactMap { try $0.makeWebhook(context) },
-                validator: MessageValidator(
-                    enabledChannels: enabledChannels, smsOptOutNotice: OptOutNotice(config.string("HERALD_SMS_OPT_OUT_TEXT")),
-                    smsMaxSegments: try config.int("HERALD_SMS_MAX_SEGMENTS", default: 10),
-                    smsSignature: config.string("HERALD_SMS_SIGNATURE"), recipientKeys: recipientKeys),
+                validator: validator,
                 webhookEgress: EgressGuard(policy: webhookEgress),
                 campaignRetentionSeconds: try config.campaignRetentionDays() * 86_400)
             shutdownHooks.add { await api.flushClicks() }

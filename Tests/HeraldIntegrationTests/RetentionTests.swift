@@ -18,6 +18,8 @@ struct RetentionTests {
         key.contains(":q:") || key.hasSuffix(":dead") || key.hasSuffix(":suppressed") || key.hasSuffix(":suppressed_users")
             || key.hasSuffix(":delayed") || key.hasPrefix("herald:{tpl}:") || key == "herald:fingerprint_key"
             || key == PartitionLayout.key || key == CampaignKeys.ids || key == CampaignKeys.active
+            // Status events: outboxes are trimmed streams; subscriptions are configuration (ARCHITECTURE.md).
+            || key.hasSuffix(":outbox") || key == EventKeys.subscriptions || key == EventKeys.subscriptionsVersion
     }
 
     @Test("after a mixed run, every key has a TTL except streams, suppressions and delayed sets; a message left at sent expires too")

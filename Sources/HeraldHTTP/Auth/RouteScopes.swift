@@ -41,6 +41,12 @@ enum RouteScopes {
         "POST /v1/campaigns/{id}/winner": .campaigns,
         "POST /v1/conversions": .conversions,
         "POST /v1/conversions/batch": .conversions,
+        "POST /v1/event-subscriptions": .events,
+        "GET /v1/event-subscriptions": .events,
+        "GET /v1/event-subscriptions/{id}": .events,
+        "DELETE /v1/event-subscriptions/{id}": .events,
+        "GET /v1/event-subscriptions/{id}/failed": .events,
+        "POST /v1/event-subscriptions/{id}/replay": .events,
     ]
 
     static func scope(_ method: HTTPRequest.Method, _ path: String?) -> Scope {

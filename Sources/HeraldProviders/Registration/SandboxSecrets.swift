@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The credentials the local sandbox's providers (Herald's simulators) and
@@ -28,6 +29,15 @@ public struct SandboxSecrets: Sendable, Equatable {
 
     /// The secret that signs the sandbox's unsubscribe links.
     public var unsubscribeSecret: String { self[provider: Self.heraldEntry]["unsubscribe_secret"] }
+
+    /// The secret that signs status events POSTed to messages' `callback_url`
+    /// in the sandbox: derived from the unsubscribe secret, so data
+    /// directories made before status events existed need no new file.
+    public var eventSecret: String {
+        let code = HMAC<SHA256>.authenticationCode(for: Array("herald-event-callbacks".utf8),
+                                                   using: SymmetricKey(data: Data(unsubscribeSecret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
 
     /// Herald's own secrets, drawn like a provider's.
     static func drawHeraldSecrets() -> [String: String] { ["unsubscribe_secret": randomToken()] }

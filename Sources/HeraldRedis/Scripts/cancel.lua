@@ -12,6 +12,7 @@ if status == 'queued' or status == 'scheduled' or status == 'retrying' then
   redis.call('HSET', KEYS[1], 'status', 'canceled', 'canceled_at', ARGV[1])
   herald_stats(KEYS[1], 'canceled')
   herald_event(KEYS[1], ARGV[1], 'canceled', 'canceled by caller')
+  herald_publish(KEYS[1], ARGV[1], 'canceled', 'canceled by caller')
   redis.call('ZREM', KEYS[2], ARGV[2])
   redis.call('EXPIRE', KEYS[1], ARGV[3])
   return {'canceled', status}

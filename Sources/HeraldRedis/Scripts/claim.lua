@@ -26,6 +26,7 @@ if expires > 0 and tonumber(ARGV[3]) > expires then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'expired_at', ARGV[3],
     'events', with_event('expired', 'expires_at passed before sending'))
   herald_stats(KEYS[1], 'expired')
+  herald_publish(KEYS[1], ARGV[3], 'expired', 'expires_at passed before sending')
   redis.call('EXPIRE', KEYS[1], ARGV[4])
   herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
   return {'skip', 'expired'}

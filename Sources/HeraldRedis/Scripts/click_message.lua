@@ -9,6 +9,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('HSETNX', KEYS[1], 'clicked_at', ARGV[1]) == 1 then
   herald_event(KEYS[1], ARGV[1], 'clicked', ARGV[2])
   herald_stats(KEYS[1], 'clicked')
+  herald_publish(KEYS[1], ARGV[1], 'clicked', ARGV[2])
 end
 redis.call('HINCRBY', KEYS[1], 'clicks', 1)
 return 1

@@ -28,6 +28,7 @@ if at < tonumber(opened) or at > tonumber(opened) + tonumber(ARGV[4]) then retur
 if f[9] then return {'duplicate', campaign, variant} end
 redis.call('HSET', KEYS[1], field, ARGV[3])
 herald_event(KEYS[1], ARGV[1], 'converted', ARGV[2])
+herald_publish(KEYS[1], ARGV[1], 'converted', ARGV[2])
 herald_stats_add(f[2], f[3], f[4], 'converted', 1, f[5])
 -- People, not events, are what a conversion rate compares: the first counted event of a message counts its person.
 if redis.call('HSETNX', KEYS[1], 'converted_at', ARGV[3]) == 1 then herald_stats_add(f[2], f[3], f[4], 'converters', 1, f[5]) end

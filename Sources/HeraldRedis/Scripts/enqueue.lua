@@ -64,6 +64,12 @@ for k = 1, #KEYS - 1, 3 do
       redis.call('XADD', KEYS[k + 2], '*', 'id', id)
     end
     count(first, a - 1, segments)
+    for i = first, a - 1, 2 do
+      if ARGV[i] == 'ev' or ARGV[i] == 'cb' then
+        herald_publish(KEYS[k], now, 'accepted', '')
+        break
+      end
+    end
     result[#result + 1] = 1
     result[#result + 1] = id
   end

@@ -35,5 +35,6 @@ else
   herald_stats(KEYS[1], 'expired')
 end
 herald_event(KEYS[1], ARGV[3], ARGV[8], ARGV[9])
+herald_publish(KEYS[1], ARGV[3], outcome, ARGV[9])
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {outcome, ARGV[4]}

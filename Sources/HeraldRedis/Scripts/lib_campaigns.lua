@@ -51,6 +51,13 @@ local function herald_cmp_end(id, state, now, retention)
     redis.call('HDEL', HERALD_CMP .. 'active', id)
   end
   redis.call('EXPIRE', c, retention)
+  -- Status events: `campaign.completed` goes to the campaigns' outbox
+  -- whether or not anyone subscribes (one entry per campaign; the fan-out
+  -- drops what no subscription wants). Trimmed like the messages' outboxes.
+  if state == 'completed' then
+    redis.call('XADD', HERALD_CMP .. 'outbox', 'MAXLEN', '~', 100000, '*', 't', 'campaign.completed', 'm', '',
+      'at', now, 'q', 1, 's', 'completed', 'p', '', 'd', '', 'x', '{}', 'c', id, 'u', '')
+  end
   redis.call('EXPIRE', HERALD_CMP .. 'rt:' .. id, retention)
   if redis.call('TTL', HERALD_CMP .. 'hc:' .. id) > retention then redis.call('EXPIRE', HERALD_CMP .. 'hc:' .. id, retention) end
 end

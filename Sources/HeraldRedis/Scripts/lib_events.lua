@@ -105,3 +105,27 @@ local function herald_stats_suppressed(key, reason)
   herald_stats_add(f[1], f[2], f[3], 'suppressed', 1, f[4])
   herald_stats_add(f[1], f[2], f[3], 'suppressed:' .. (reason or 'other'), 1, f[4])
 end
+
+-- Status events pushed to callers (ARCHITECTURE.md, "Status events"). A
+-- message accepted while event subscriptions existed carries `ev` (its
+-- caller fields as a JSON object: campaign, user_id, idempotency_key,
+-- metadata); one with its own `callback_url` carries `cb`. Each change of
+-- such a message is written here, in the transition that makes it, to its
+-- partition's outbox stream: nothing is lost between the change and the push.
+-- The fan-out reads the outbox and copies each event into the queue of every
+-- subscription that wants it. An outbox nobody reads is trimmed at
+-- HERALD_OUTBOX_MAX entries, so it never fills Redis.
+local HERALD_OUTBOX_MAX = 1000000
+
+-- Appends event `kind` (accepted, sent, delivered, …) of message `key` at
+-- `at` ms, with `detail` (the error of a failure), to the outbox. A message
+-- without `ev` or `cb` costs one HMGET.
+local function herald_publish(key, at, kind, detail)
+  local f = redis.call('HMGET', key, 'ev', 'cb', 'status', 'provider', 'campaign')
+  if not f[1] and not f[2] then return end
+  local sequence = redis.call('HINCRBY', key, 'ev_seq', 1)
+  local id = string.match(key, ':m:(.*)$')
+  redis.call('XADD', HERALD_PREFIX .. 'outbox', 'MAXLEN', '~', HERALD_OUTBOX_MAX, '*',
+    't', kind, 'm', id, 'at', at, 'q', sequence, 's', f[3] or '', 'p', f[4] or '', 'd', detail or '',
+    'x', f[1] or '{}', 'c', f[5] or '', 'u', f[2] or '')
+end

@@ -6,7 +6,7 @@
 -- One HMGET (the stats' fields included) and one HSET: this runs for every receipt.
 local function herald_apply_receipt(key, status, at, detail, event_id)
   local marker = 'receipt:' .. event_id
-  local f = redis.call('HMGET', key, marker, 'status', 'events', 'campaign', 'template', 'created_at', 'variant')
+  local f = redis.call('HMGET', key, marker, 'status', 'events', 'campaign', 'template', 'created_at', 'variant', 'ev', 'cb')
   if not f[2] then return 'missing' end
   if f[1] then return 'duplicate' end
   local events = herald_events_append(key, f[3], herald_event_line(at, 'receipt:' .. status, detail))
@@ -25,5 +25,6 @@ local function herald_apply_receipt(key, status, at, detail, event_id)
     redis.call('HSET', key, marker, at, 'events', events, 'status', status, status .. '_at', at)
   end
   herald_stats_add(f[4], f[5], f[6], status, 1, f[7])
+  if f[8] or f[9] then herald_publish(key, at, status, detail) end
   return 'applied'
 end

@@ -22,6 +22,7 @@ if ARGV[6] == '1' and ARGV[13] == 'suppressed' then
   redis.call('HSET', KEYS[1], 'status', 'suppressed', 'suppressed_at', ARGV[3], 'suppressed_reason', reason)
   herald_stats_suppressed(KEYS[1], reason)
   herald_event(KEYS[1], ARGV[3], 'suppressed', reason .. ' (' .. detail .. ')')
+  herald_publish(KEYS[1], ARGV[3], 'suppressed', reason .. ' (' .. detail .. ')')
   redis.call('EXPIRE', KEYS[1], ARGV[10])
   return {'suppressed', attempts}
 end
@@ -31,6 +32,7 @@ if ARGV[6] == '1' or attempts >= tonumber(ARGV[5]) then
   redis.call('HSET', KEYS[1], 'status', 'failed', 'failed_at', ARGV[3])
   herald_stats(KEYS[1], 'failed')
   herald_event(KEYS[1], ARGV[3], 'failed', why .. ' (' .. detail .. ')')
+  herald_publish(KEYS[1], ARGV[3], 'failed', why .. ' (' .. detail .. ')')
   redis.call('XADD', KEYS[4], 'MAXLEN', '~', '1000000', '*', 'id', ARGV[9], 'reason', why, 'error', ARGV[7])
   redis.call('EXPIRE', KEYS[1], ARGV[10])
   return {'failed', attempts}

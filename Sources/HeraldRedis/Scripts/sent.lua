@@ -11,7 +11,7 @@
 --       7 provider-id ttl s, 8 terminal ttl s, 9 new status (sent|delivered), 10 note for the event ('' for none),
 --       11 '1' to index the provider id (its receipts name only that), '0' not to
 herald_finish_entry(KEYS[2], ARGV[1], ARGV[2])
-local f = redis.call('HMGET', KEYS[1], 'status', 'events', 'campaign', 'template', 'created_at', 'variant')
+local f = redis.call('HMGET', KEYS[1], 'status', 'events', 'campaign', 'template', 'created_at', 'variant', 'ev', 'cb')
 if f[1] ~= 'sending' then return {'skip', f[1] or 'missing'} end
 local status = ARGV[9]
 local suppress_fp, suppress_entry = '', ''
@@ -22,6 +22,10 @@ redis.call('HSET', KEYS[1], 'status', status, status .. '_at', ARGV[3], 'provide
   'provider_message_id', ARGV[5], 'events', events)
 herald_stats_add(f[3], f[4], f[5], 'sent', 1, f[6])
 if status == 'delivered' then herald_stats_add(f[3], f[4], f[5], 'delivered', 1, f[6]) end
+if f[7] or f[8] then
+  herald_publish(KEYS[1], ARGV[3], 'sent', '')
+  if status == 'delivered' then herald_publish(KEYS[1], ARGV[3], 'delivered', '') end
+end
 if ARGV[5] ~= '' then
   -- Indexed only for providers whose receipts do not name the message: a
   -- key per message is most of what a sent message costs Redis otherwise.

@@ -30,6 +30,13 @@ public enum MessageHash {
 
     /// The `MessageStatus`.
     public static let status = "status"
+    /// The caller fields of a message whose status changes go to the outbox
+    /// (status events); absent, none are written. See `lib_events.lua`.
+    public static let eventFields = "ev"
+    /// The message's own `callback_url`, for its status events.
+    public static let callbackURL = "cb"
+    /// The last status event's per-message sequence number.
+    public static let eventSequence = "ev_seq"
     /// When the message was accepted (ms).
     public static let createdAt = "created_at"
     /// The history: one JSON line per event, at most 64.

@@ -7,11 +7,15 @@ public struct MessageStore: Sendable {
     public let settings: StoreSettings
     /// `receipt.lua`, concurrent receipts sharing round trips.
     private let receipts: CoalescedScript
+    /// Whether event subscriptions exist: then every accepted message's status
+    /// changes are written to its outbox (status events).
+    public let events: EventPresence
 
-    public init(redis: any RedisCommands, settings: StoreSettings = StoreSettings()) {
+    public init(redis: any RedisCommands, settings: StoreSettings = StoreSettings(), events: EventPresence? = nil) {
         receipts = CoalescedScript(Scripts.receipt, redis: redis)
         self.redis = redis
         self.settings = settings
+        self.events = events ?? EventPresence(redis: redis)
     }
 
     /// Messages per `enqueue.lua` call: large enough to amortise the script
@@ -38,6 +42,10 @@ public struct MessageStore: Sendable {
     /// be stored: never stored twice because a caller retried what Herald
     /// told it was not stored.
     public func enqueue(_ messages: [NewMessage], nowMillis: Int64) async throws -> [EnqueueResult] {
+        var messages = messages
+        if events.active(nowMillis: nowMillis) {
+            for index in messages.indices { messages[index].publishesEvents = true }
+        }
         let earlier = try await replaysUnderPreviousLayout(messages, nowMillis: nowMillis)
         guard !earlier.isEmpty else { return try await store(messages, nowMillis: nowMillis) }
         let fresh = messages.indices.filter { earlier[$0] == nil }

@@ -13,6 +13,8 @@ extension NewMessage {
         if let campaign { fields.append((MessageHash.campaign, campaign)) }
         if let template { fields.append((MessageHash.template, template)) }
         if let variant { fields.append((MessageHash.variant, variant)) }
+        if publishesEvents || callbackURL != nil { fields.append((MessageHash.eventFields, eventFields)) }
+        if let callbackURL { fields.append((MessageHash.callbackURL, callbackURL)) }
         return fields
     }
 

@@ -33,12 +33,17 @@ public enum Scripts {
     public static let campaignWinner = RedisScript.bundled("campaign_winner")
     public static let conversion = RedisScript.bundled("conversion")
     public static let conversionHoldout = RedisScript.bundled("conversion_holdout")
+    public static let eventPush = RedisScript.bundled("event_push")
+    public static let eventAck = RedisScript.bundled("event_ack")
+    public static let eventFail = RedisScript.bundled("event_fail")
+    public static let eventReplay = RedisScript.bundled("event_replay")
+    public static let eventLease = RedisScript.bundled("event_lease")
 
     public static let all = [
         enqueue, claim, sent, retry, promote, cancel, receipt, tokenInvalidate, rateTake, ratePause, hold,
         fatigueTake, fatigueGive, templatePut, templateDelete, linkCreate, clickLink, clickMessage, release,
         partitionsRecord, partitionsRetire, keyCreate, keyRevoke, suppressionPut, suppressionLift,
         campaignCreate, campaignAdd, campaignState, campaignTake, campaignAck, campaignWinner, conversion,
-        conversionHoldout,
+        conversionHoldout, eventPush, eventAck, eventFail, eventReplay, eventLease,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldProviders
 import HeraldSimulators
 import HTTPTypes
 import Hummingbird

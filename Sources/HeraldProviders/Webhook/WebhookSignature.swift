@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import HeraldCore
 
-/// The signature on every webhook Herald sends: header
+/// The signature on every webhook and status-event POST Herald sends: header
 /// `Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
 /// The timestamp is inside the MAC, so a receiver that checks it against its
 /// clock rejects replays of an old delivery.
@@ -13,7 +13,7 @@ public enum WebhookSignature {
         "t=\(timestamp),v1=\(mac(secret: secret, timestamp: timestamp, body: body))"
     }
 
-    static func mac(secret: String, timestamp: Int64, body: [UInt8]) -> String {
+    public static func mac(secret: String, timestamp: Int64, body: [UInt8]) -> String {
         var signed = Array("\(timestamp).".utf8)
         signed.append(contentsOf: body)
         let code = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
