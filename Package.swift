@@ -167,7 +167,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "herald-bench",
                           dependencies: ["HeraldCore", "HeraldLogging", "HeraldRedis", "HeraldProviders", "HeraldTemplates",
-                                         "HeraldSimulators", "HeraldRegistry", "HeraldLoadGenerator", "HeraldAdapters",
+                                         "HeraldSimulators", "HeraldRegistry", "HeraldLoadGenerator", "HeraldAdapters", "HeraldEvents", "HeraldMetrics",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                          .product(name: "Hummingbird", package: "hummingbird"),

@@ -48,6 +48,14 @@ public struct APIConfiguration: Sendable, Equatable {
     public var eventsMayUseLoopback = false
     /// Whether `HERALD_EVENT_SECRET` is set: without it a message's `callback_url` is refused, as nothing could sign its events.
     public var callbackEventsSigned = false
+    /// How long a console login lasts (`HERALD_CONSOLE_SESSION_HOURS`, 8).
+    public var consoleSessionSeconds = 8 * 3_600
+    /// Whether console cookies are `Secure`: true unless the public URL is plain http on loopback.
+    public var consoleSecureCookies: Bool {
+        guard publicURL.hasPrefix("http://") else { return true }
+        let host = publicURL.dropFirst("http://".count).split(separator: "/").first.map(String.init) ?? ""
+        return !(host.hasPrefix("127.") || host.hasPrefix("localhost") || host.hasPrefix("[::1]"))
+    }
     /// `HERALD_EVENT_QUEUE_CAP`: a replay moves no more events back than a queue holds.
     public var eventQueueCap = 100_000
 

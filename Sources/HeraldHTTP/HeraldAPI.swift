@@ -107,17 +107,23 @@ public struct HeraldAPI: Sendable {
             .register(on: v1)
         KeysController(store: keyStore, ring: keyRing).register(on: v1)
         AuditController(log: AuditLog(redis: store.redis)).register(on: v1)
-        CampaignsController(
+        let campaignsController = CampaignsController(
             store: campaigns, stats: StatsStore(redis: store.redis, partitions: store.settings.partitions),
             templates: templateStore, validator: validator, fingerprints: store.settings.fingerprints,
-            configuration: configuration, messageRetentionSeconds: store.settings.terminalTTLSeconds
-        ).register(on: v1)
+            configuration: configuration, messageRetentionSeconds: store.settings.terminalTTLSeconds)
+        campaignsController.register(on: v1)
         ConversionsController(attribution: conversions, metrics: metrics).register(on: v1)
         EventSubscriptionsController(
             store: EventSubscriptionStore(redis: store.redis), presence: store.events,
             egress: EgressGuard(policy: configuration.eventEgress), loopbackAllowed: configuration.eventsMayUseLoopback,
             queueCap: configuration.eventQueueCap
         ).register(on: v1)
+        ConsoleController(
+            sessions: ConsoleSessions(redis: store.redis, lifetimeSeconds: configuration.consoleSessionSeconds),
+            keys: keyRing, open: configuration.openAccess, secureCookies: configuration.consoleSecureCookies,
+            campaigns: campaignsController, store: store, subscriptions: EventSubscriptionStore(redis: store.redis),
+            metrics: metrics
+        ).register(on: router)
         // Last, so that it wraps only the not-found responder and knows every route.
         router.add(middleware: MethodNotAllowedMiddleware(
             routes: router.routes, ignoring: ProviderWebhooksController.notConfiguredPaths))

@@ -17,6 +17,9 @@ public final class HeraldMetrics: Sendable {
     private let gauges = Mutex<[String: Gauge]>([:])
     private let requestHistograms = Mutex<[RequestSeries: DurationHistogram]>([:])
 
+    /// The last hour per provider, for the console.
+    public let activity = ProviderActivity()
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
     }
@@ -107,6 +110,7 @@ public final class HeraldMetrics: Sendable {
     public func attempt(_ channel: Channel, provider: String, outcome: AttemptOutcome) {
         count("send_attempts", help: "Provider send attempts by outcome.",
               [("channel", channel.rawValue), ("provider", provider), ("outcome", outcome.rawValue)])
+        if outcome != .skip { activity.attempt(provider: provider, channel: channel, error: outcome != .accepted) }
     }
 
     /// A provider's circuit breaker opened (traffic fails over) or closed again.
@@ -119,6 +123,7 @@ public final class HeraldMetrics: Sendable {
               labels + [("state", state.rawValue)])
         gauge("provider_breaker_open", help: "1 while this instance's circuit breaker for the provider is open, else 0.",
               labels).set(Int64(state == .open ? 1 : 0))
+        activity.breaker(provider: provider, channel: channel, open: state == .open)
     }
 
     private static let latencyBuckets: [Duration] = [

@@ -11,7 +11,8 @@ struct HeraldBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald-bench",
         abstract: "Load, simulate and measure a Herald: the tools of loadtest/ and the fault scripts.",
-        subcommands: [LoadtestCommand.self, SimulateCommand.self, FloorCommand.self, RenderBenchCommand.self])
+        subcommands: [LoadtestCommand.self, SimulateCommand.self, FloorCommand.self, RenderBenchCommand.self,
+                      EventsDrainCommand.self])
 
     /// The same executor as `herald`'s: a benchmark measures what production runs.
     static func main() async {

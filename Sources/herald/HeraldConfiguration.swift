@@ -67,7 +67,7 @@ struct HeraldConfiguration {
         "HERALD_AUDIT_RETENTION_DAYS", "HERALD_CAMPAIGN_RETENTION_DAYS", "HERALD_CAMPAIGN_CSV_MAX_BYTES",
         "HERALD_CAMPAIGN_LEASE_MS", "HERALD_PROMOTE_IDLE_MS", EventLoopCount.setting,
         "HERALD_EVENT_SECRET", "HERALD_EVENT_ALLOWED_NETWORKS", "HERALD_EVENT_RETRY_HOURS", "HERALD_EVENT_QUEUE_CAP",
-        "HERALD_EVENT_DEAD_LETTER_CAP",
+        "HERALD_EVENT_DEAD_LETTER_CAP", "HERALD_CONSOLE_SESSION_HOURS",
     ]
 
     /// Every key Herald reads.
@@ -160,6 +160,9 @@ struct HeraldConfiguration {
         configuration.openAccess = openAccess
         configuration.fatigue = try fatigue()
         configuration.defaultTimeZone = try defaultTimeZone()
+        let sessionHours = try int("HERALD_CONSOLE_SESSION_HOURS", default: 8)
+        guard (1...168).contains(sessionHours) else { throw ConfigurationError("HERALD_CONSOLE_SESSION_HOURS must be 1–168") }
+        configuration.consoleSessionSeconds = sessionHours * 3_600
         if let base = string("HERALD_SHORT_URL_BASE") {
             guard let url = URL(string: base), let scheme = url.scheme, scheme == "http" || scheme == "https",
                   url.host?.isEmpty == false

@@ -16,7 +16,8 @@ public final class ChildProcess: Sendable {
     /// child's (a test run starts thousands), so it is never waited on or
     /// signalled again. Without it, a second stop() of a redis-server that
     /// had exited killed whichever later child got its pid.
-    private let reaped = Mutex(false)
+    /// The wait status once reaped; nil while it runs.
+    private let reaped = Mutex<Int32?>(nil)
 
     /// Starts `path` with `arguments`; stdin is /dev/null, stdout and stderr go
     /// to `outputFile` (or /dev/null).
@@ -57,12 +58,20 @@ public final class ChildProcess: Sendable {
     /// True until the child has exited (reaping it if it has).
     public var isRunning: Bool {
         reaped.withLock { reaped in
-            guard !reaped else { return false }
+            guard reaped == nil else { return false }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == 0 { return true }
-            reaped = true
+            reaped = status
             return false
         }
+    }
+
+    /// How it ended, once it has (`isRunning` false): its exit code, or 128
+    /// and the signal that killed it; nil while it runs.
+    public var exitStatus: Int32? {
+        guard !isRunning, let status = reaped.withLock({ $0 }) else { return nil }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// SIGTERM, then waits for the exit (SIGKILL after 10 s if it lingers).
@@ -74,8 +83,9 @@ public final class ChildProcess: Sendable {
     private func signal(_ signal: Int32) {
         reaped.withLock { reaped in
             var status: Int32 = 0
-            guard !reaped, waitpid(pid, &status, WNOHANG) == 0 else {
-                reaped = true
+            guard reaped == nil else { return }
+            guard waitpid(pid, &status, WNOHANG) == 0 else {
+                reaped = status
                 return
             }
             Glibc.kill(pid, signal)
@@ -84,7 +94,7 @@ public final class ChildProcess: Sendable {
                 if ContinuousClock.now > deadline { Glibc.kill(pid, SIGKILL) }
                 usleep(2_000)
             }
-            reaped = true
+            reaped = status
         }
     }
 }
