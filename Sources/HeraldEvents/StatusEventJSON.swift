@@ -23,6 +23,10 @@ enum StatusEventJSON {
         if type == .campaignCompleted {
             return json + #","campaign":"# + JSONText.quoted(entry.campaign) + "}"
         }
+        if entry.messageID.isEmpty {
+            // An event about a person, not a message (`unsubscribed`): its fields are in the caller fields.
+            return json + splice(entry.callerFields) + "}"
+        }
         json += #","message_id":"# + JSONText.quoted(entry.messageID)
         if let channel = MessageID.parse(entry.messageID)?.channel { json += #","channel":"# + JSONText.quoted(channel.rawValue) }
         json += #","status":"# + JSONText.quoted(entry.status)
@@ -37,11 +41,14 @@ enum StatusEventJSON {
         default:
             break
         }
-        // The caller's fields are an object stored by Herald itself (`NewMessage.eventFields`): its members are spliced in.
-        let fields = entry.callerFields.utf8
-        if fields.count > 2, fields.first == UInt8(ascii: "{"), fields.last == UInt8(ascii: "}") {
-            json += "," + entry.callerFields.dropFirst().dropLast()
-        }
-        return json + "}"
+        return json + splice(entry.callerFields) + "}"
+    }
+
+    /// The members of a JSON object Herald itself stored (`NewMessage.eventFields`,
+    /// an unsubscribe's fields), with a leading comma; nothing for `{}`.
+    static func splice(_ object: String) -> String {
+        let bytes = object.utf8
+        guard bytes.count > 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return "" }
+        return "," + object.dropFirst().dropLast()
     }
 }

@@ -79,7 +79,7 @@ public struct HeraldAPI: Sendable {
             configuration: configuration, metrics: metrics
         ).register(on: router)
         if let links = configuration.unsubscribeLinks {
-            UnsubscribeController(suppressions: suppressions, links: links).register(on: router)
+            UnsubscribeController(suppressions: suppressions, links: links, events: store.events).register(on: router)
         }
         let keyStore = KeyStore(redis: store.redis, audit: audit)
         let keyRing = KeyRing(flatKeys: configuration.apiKeys, store: keyStore, cacheMillis: configuration.keyCacheMillis)

@@ -98,7 +98,8 @@ struct ProviderWebhooksController: Sendable {
             case .receipt:
                 continue
             case .suppress(let recipient, let channel, let suppression, let label):
-                try await suppressions.suppress(recipient, on: channel, as: suppression, by: .recipient)
+                try await suppressions.suppress(recipient, on: channel, as: suppression, by: .recipient,
+                                                publishing: store.events.active(nowMillis: WallClock.nowMillis()))
                 context.logger.info("\(label): \(channel.rawValue) recipient suppressed",
                                     metadata: ["recipient": "\(PIIMask.recipient(recipient, channel: channel))"])
                 outcome = label

@@ -10,6 +10,8 @@ import Hummingbird
 struct UnsubscribeController: Sendable {
     let suppressions: SuppressionStore
     let links: UnsubscribeLinks
+    /// Whether event subscriptions exist: an unsubscribe is then pushed as an `unsubscribed` status event.
+    let events: EventPresence
 
     func register(on router: Router<HeraldRequestContext>) {
         router.get("u/:token", use: page)
@@ -31,7 +33,7 @@ struct UnsubscribeController: Sendable {
         }
         _ = try await request.collectBody(limit: 4 * 1024)
         try await suppressions.suppress(recipient, on: channel, as: Suppression(scope: .marketing, reason: .unsubscribed),
-                                        by: .recipient)
+                                        by: .recipient, publishing: events.active(nowMillis: WallClock.nowMillis()))
         return Self.html("<p>You are unsubscribed. You will receive no more marketing messages at this address.</p>")
     }
 

@@ -3,6 +3,8 @@
 public enum StatusEventType: String, CaseIterable, Sendable, Hashable, Codable {
     case accepted, sent, delivered, undelivered, failed, suppressed, expired, canceled
     case clicked, converted
+    /// A person opted out (an unsubscribe link, STOP, a provider's opt-out): not about one message.
+    case unsubscribed
     case campaignCompleted = "campaign.completed"
 
     /// The types a subscription names, `["*"]` for all; the first unknown one is refused, named.

@@ -19,12 +19,22 @@ public struct SuppressionStore: Sendable {
     }
 
     /// Adds or replaces the entry; returns true when the recipient was not suppressed before.
+    /// With `publishing` (event subscriptions exist) a person's own opt-out
+    /// (reason `unsubscribed`) is also an `unsubscribed` status event, written
+    /// in the same script.
     @discardableResult
-    public func suppress(_ recipient: String, on channel: Channel, as suppression: Suppression, by actor: AuditActor)
-        async throws -> Bool
+    public func suppress(_ recipient: String, on channel: Channel, as suppression: Suppression, by actor: AuditActor,
+                         publishing: Bool = false) async throws -> Bool
     {
-        try await Self.add(fingerprint: fingerprints.of(recipient, on: channel), on: channel, entry: suppression.stored,
-                           by: actor, audit: audit, redis: redis)
+        var event: String?
+        if publishing, suppression.reason == .unsubscribed {
+            event = #"{"channel":"# + JSONText.quoted(channel.rawValue) + #","recipient":"# + JSONText.quoted(recipient)
+                + #","scope":"# + JSONText.quoted(suppression.scope.rawValue) + "}"
+        }
+        let call = SuppressionTransition.put(.recipient(fingerprint: fingerprints.of(recipient, on: channel), on: channel),
+                                             entry: suppression.stored, audit: audit, by: actor, event: event)
+        return try SuppressionTransition.PutReply(try await redis.run(Scripts.suppressionPut, keys: call.keys,
+                                                                      arguments: call.arguments)) == .added
     }
 
     /// Adds `entry` (`Suppression.stored`) for a recipient known only by

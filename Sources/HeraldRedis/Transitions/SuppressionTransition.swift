@@ -32,12 +32,14 @@ public enum SuppressionTransition {
         static let script = "suppression_put.lua"
     }
 
-    /// The call adding `entry` (`Suppression.stored`) for `subject`.
-    static func put(_ subject: Subject, entry: String, audit: AuditTrail, by actor: AuditActor)
+    /// The call adding `entry` (`Suppression.stored`) for `subject`; with
+    /// `event` (the fields of an `unsubscribed` status event, a JSON object)
+    /// the event goes to the channel's outbox in the same script.
+    static func put(_ subject: Subject, entry: String, audit: AuditTrail, by actor: AuditActor, event: String? = nil)
         -> (keys: [String], arguments: [String])
     {
         let (hash, field, target, channel) = subject.layout
-        return ([hash, AuditTrail.stream(tag: channel.rawValue)], audit.arguments(actor) + [field, entry, target])
+        return ([hash, AuditTrail.stream(tag: channel.rawValue)], audit.arguments(actor) + [field, entry, target, event ?? ""])
     }
 
     /// What `suppression_lift.lua` answers.

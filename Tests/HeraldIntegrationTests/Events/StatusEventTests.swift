@@ -45,10 +45,11 @@ struct StatusEventTests {
         events.compactMap { if case .string(let type)? = $0["type"] { type } else { nil } }
     }
 
-    @Test("a subscription to every event gets accepted, sent and delivered in signed batches, in sequence, with the caller's fields")
-    func everyEvent() async throws {
+    @Test("a subscription to every event gets accepted, sent and delivered in signed batches, in sequence, with the caller's fields",
+          arguments: RedisLayout.allCases)
+    func everyEvent(layout: RedisLayout) async throws {
         let receiver = try await EventReceiver.start()
-        try await withHarness(Self.options()) { h in
+        try await withHarness(Self.options(), on: layout) { h in
             _ = try await Self.subscribe(h, receiver)
             let id = try await h.sendSMS(to: "+14155550101", extra: #","campaign":"spring","user_id":"u-1","idempotency_key":"k-1","metadata":{"order":42,"tier":"gold"}"#)
             try await eventually("the delivered event arrives", timeout: .seconds(30)) {
@@ -130,18 +131,19 @@ struct StatusEventTests {
             try await eventually("every event arrives", timeout: .seconds(30)) {
                 ids.allSatisfy { Self.types(Self.events(of: $0, in: receiver)) == ["accepted", "sent", "delivered"] }
             }
-            let shown = try await h.api(.GET, "/v1/event-subscriptions/" + subscriptionID).json
-            let delivery = try #require(shown["delivery"] as? [String: Any])
-            #expect(delivery["attempts"] as? Int == 0)
-            #expect(delivery["failing_since"] is NSNull)
-            #expect(delivery["delivered"] as? Int == 6)
+            // The receiver has the events once it answers; Herald records the answer just after.
+            try await eventually("the subscription is no longer failing, with all six delivered") {
+                let delivery = try await h.api(.GET, "/v1/event-subscriptions/" + subscriptionID).json["delivery"] as? [String: Any]
+                return delivery?["attempts"] as? Int == 0 && delivery?["failing_since"] is NSNull
+                    && delivery?["delivered"] as? Int == 6 && delivery?["last_success_at"] is String
+            }
         }
     }
 
     @Test("events failing past the retry window go to the dead letter; GET failed lists them and replay delivers them")
     func deadLetterAndReplay() async throws {
         let receiver = try await EventReceiver.start()
-        receiver.answer(503)
+        receiver.answer(302)  // a redirect is not followed: the batch was not taken
         try await withHarness(Self.options { $0.retryWindowMillis = 1 }) { h in
             let subscription = try await Self.subscribe(h, receiver, events: #"["accepted"]"#)
             let subscriptionID = try #require(subscription["id"] as? String)
@@ -149,11 +151,11 @@ struct StatusEventTests {
             var failed: [String: Any] = [:]
             try await eventually("both events are dead-lettered", timeout: .seconds(30)) {
                 failed = try await h.api(.GET, "/v1/event-subscriptions/\(subscriptionID)/failed").json
-                return failed["total"] as? Int == 2
+                return failed["total"] as? Int == 2 && (failed["events"] as? [Any])?.count == 2
             }
             let listed = try #require(failed["events"] as? [[String: Any]])
-            #expect(Set(listed.compactMap { ($0["event"] as? [String: Any])?["message_id"] as? String }) == Set(ids))
-            #expect(listed.allSatisfy { ($0["reason"] as? String ?? "").contains("503") && $0["failed_at"] is String })
+            #expect(Set(listed.compactMap { ($0["event"] as? [String: Any])?["message_id"] as? String }) == Set(ids), "\(failed)")
+            #expect(listed.allSatisfy { ($0["reason"] as? String ?? "").contains("302") && $0["failed_at"] is String })
             receiver.answer(200)
             let replay = try await h.api(.POST, "/v1/event-subscriptions/\(subscriptionID)/replay")
             #expect(replay.status == 200)
@@ -179,9 +181,10 @@ struct StatusEventTests {
             try await eventually("the live receiver gets every delivered event", timeout: .seconds(60)) {
                 Set(live.events.compactMap { if case .string(let id)? = $0["message_id"] { id } else { nil } }) == Set(ids)
             }
-            let shown = try await h.api(.GET, "/v1/event-subscriptions/" + deadID).json["delivery"] as? [String: Any]
-            #expect(shown?["failing_since"] is String, "the dead receiver was tried and is failing")
-            #expect(shown?["delivered"] as? Int == 0)
+            try await eventually("the dead receiver was tried and is failing, with nothing delivered") {
+                let shown = try await h.api(.GET, "/v1/event-subscriptions/" + deadID).json["delivery"] as? [String: Any]
+                return shown?["failing_since"] is String && shown?["delivered"] as? Int == 0
+            }
         }
     }
 
@@ -261,6 +264,48 @@ struct StatusEventTests {
             #expect(try await h.api(.DELETE, "/v1/event-subscriptions/" + id).status == 204)
             #expect(try await h.api(.GET, "/v1/event-subscriptions/" + id).status == 404)
             #expect(try await h.redis.call("EXISTS", EventKeys.subscriptions, EventKeys.queue(id), EventKeys.state(id)).integer == 0)
+        }
+    }
+
+    @Test("a campaign's completion is pushed as campaign.completed, and its messages' events carry the campaign")
+    func campaignCompleted() async throws {
+        let receiver = try await EventReceiver.start()
+        try await withHarness(Self.options()) { h in
+            _ = try await Self.subscribe(h, receiver, events: #"["campaign.completed","delivered"]"#, campaign: "wave")
+            try await h.createCampaign(#"{"id":"wave","channel":"sms","content":{"body":"hi"}}"#)
+            #expect(try await h.addRecipientsCSV("wave", "to\n+14155556001\n+14155556002\n").json["accepted"] as? Int == 2)
+            #expect(try await h.campaignAction("wave", "start").status == 200)
+            try await eventually("campaign.completed arrives", timeout: .seconds(60)) {
+                receiver.events.contains { $0["type"] == .string("campaign.completed") }
+            }
+            let completed = try #require(receiver.events.first { $0["type"] == .string("campaign.completed") })
+            #expect(completed["campaign"] == .string("wave"))
+            #expect(try await h.campaign("wave")["state"] as? String == "completed")
+            try await eventually("both messages' delivered events arrive") {
+                receiver.events.filter { $0["type"] == .string("delivered") && $0["campaign"] == .string("wave") }.count == 2
+            }
+        }
+    }
+
+    @Test("a person's STOP is pushed as unsubscribed, with the channel, the recipient and the scope")
+    func unsubscribed() async throws {
+        let receiver = try await EventReceiver.start()
+        try await withHarness(Self.options()) { h in
+            _ = try await Self.subscribe(h, receiver, events: #"["unsubscribed"]"#)
+            #expect(try await InboundTests.postInbound(h, from: "+14155550198", body: "STOP").status == 200)
+            try await eventually("the unsubscribed event arrives") { !receiver.events.isEmpty }
+            let event = try #require(receiver.events.first)
+            #expect(event["type"] == .string("unsubscribed"))
+            #expect(event["channel"] == .string("sms"))
+            #expect(event["recipient"] == .string("+14155550198"))
+            #expect(event["scope"] == .string("all"))
+            #expect(event["message_id"] == nil)
+            // A second STOP changes nothing and is no second event: another person's STOP,
+            // queued after it in the same outbox, arrives alone.
+            #expect(try await InboundTests.postInbound(h, from: "+14155550198", body: "STOP").status == 200)
+            #expect(try await InboundTests.postInbound(h, from: "+14155550197", body: "STOP").status == 200)
+            try await eventually("the other person's event arrives") { receiver.events.count >= 2 }
+            #expect(receiver.events.map { $0["recipient"] } == [.string("+14155550198"), .string("+14155550197")])
         }
     }
 }
