@@ -67,8 +67,18 @@ final class EventFanout: Sendable {
                 metrics.redisErrors(.events)
             }
             try? await Task.sleep(for: .milliseconds(wait))
-            wait = min(wait * 2, settings.idlePollMillis)
+            wait = min(wait * 2, await isQuiet(nowMillis: now) ? settings.quietPollMillis : settings.idlePollMillis)
         }
+    }
+
+    /// No subscription and no callback URL known: the outboxes can only hold
+    /// a rare `campaign.completed` or a first callback URL's events, so they
+    /// are looked at less often (an idle instance costs Redis next to nothing).
+    private func isQuiet(nowMillis: Int64) async -> Bool {
+        guard let subscriptions = try? await directory.subscriptions(nowMillis: nowMillis),
+              let callbacks = try? await directory.callbacks(nowMillis: nowMillis)
+        else { return false }
+        return subscriptions.isEmpty && callbacks.isEmpty
     }
 
     /// Queues each entry's event for the targets that want it.

@@ -13,6 +13,10 @@ public struct EventSettings: Sendable {
     public var batchSize = 100
     /// The longest wait between looks at an idle outbox or queue.
     public var idlePollMillis = 1_000
+    /// The longest wait between looks at the outboxes while there is no
+    /// subscription and no callback URL: a message's first `callback_url`
+    /// events may wait this long.
+    public var quietPollMillis = 10_000
     /// The longest wait between two tries of a failing target.
     public var maxBackoffMillis: Int64 = 600_000
     /// The first wait after a failure; doubled per failure up to `maxBackoffMillis`.

@@ -14,6 +14,7 @@ struct StatusEventTests {
     static func options(_ change: (inout EventSettings) -> Void = { _ in }) -> HarnessOptions {
         var settings = EventSettings()
         settings.idlePollMillis = 100
+        settings.quietPollMillis = 200
         settings.firstBackoffMillis = 50
         settings.maxBackoffMillis = 200
         settings.callbackSecret = "callback-secret-for-tests"
