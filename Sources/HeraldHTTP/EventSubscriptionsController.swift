@@ -122,14 +122,8 @@ struct EventSubscriptionsController: Sendable {
         do {
             _ = try await egress.vet(host: target.host, port: target.port)
         } catch {
-            switch error {
-            case .unresolvable(let reason):
-                throw APIError.invalid("url", "the host in 'url' \(reason)", code: "unresolvable_host")
-            case .notAllowed:
-                throw APIError.invalid("url", "the host in 'url' resolves to an address event receivers may not be on: "
-                    + "loopback, private, link-local and other non-public networks are refused unless "
-                    + "HERALD_EVENT_ALLOWED_NETWORKS lists them", code: "address_not_allowed")
-            }
+            throw error.apiError(field: "url", barred: "event receivers may not be on",
+                                 allowedNetworksKey: "HERALD_EVENT_ALLOWED_NETWORKS")
         }
     }
 

@@ -85,16 +85,8 @@ final class WebhookTargetCheck: Sendable {
         return refusal
     }
 
-    /// The 422 a refusal answers. It names no resolved address: a caller
-    /// learns that the target is refused, not what lies behind the name.
+    /// The 422 a refusal answers, naming `to`.
     static func error(for refusal: EgressRefusal) -> APIError {
-        switch refusal {
-        case .unresolvable(let reason):
-            .invalid("to", "the host in 'to' \(reason)", code: "unresolvable_host")
-        case .notAllowed:
-            .invalid("to", "the host in 'to' resolves to an address webhooks may not reach: loopback, private, link-local "
-                + "and other non-public networks are refused unless HERALD_WEBHOOK_ALLOWED_NETWORKS lists them",
-                code: "address_not_allowed")
-        }
+        refusal.apiError(field: "to", barred: "webhooks may not reach", allowedNetworksKey: "HERALD_WEBHOOK_ALLOWED_NETWORKS")
     }
 }
