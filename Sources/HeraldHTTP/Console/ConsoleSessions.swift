@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldProviders
 import HeraldRedis
 
 /// Console logins, kept in Redis so every instance behind a load balancer
@@ -24,19 +25,19 @@ struct ConsoleSessions: Sendable {
     func open(for caller: Caller) async throws -> String {
         let token = Self.randomToken()
         let scopes = caller.scopes.map(\.rawValue).sorted().joined(separator: ",")
-        try await redis.send([
-            "HSET", Self.key(token), "id", caller.id, "name", caller.name, "scopes", scopes, "csrf", Self.randomToken(),
-        ]).orThrow()
-        try await redis.call("EXPIRE", Self.key(token), String(lifetimeSeconds))
+        // One round trip; the hash never stands without its expiry for longer than it.
+        for reply in try await redis.pipeline([
+            ["HSET", Self.key(token), "id", caller.id, "name", caller.name, "scopes", scopes, "csrf", Self.randomToken()],
+            ["EXPIRE", Self.key(token), String(lifetimeSeconds)],
+        ]) { try reply.orThrow() }
         return token
     }
 
     /// The session of a cookie, if it is one and has not expired.
     func find(_ token: String) async throws -> Session? {
-        guard token.utf8.count == 43, token.utf8.allSatisfy({ byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) || byte == 0x2d
-                || byte == 0x5f
-        }) else { return nil }
+        guard token.utf8.count == 64, token.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            return nil
+        }
         let fields = try await redis.call("HGETALL", Self.key(token)).fields
         guard let id = fields["id"], let csrf = fields["csrf"] else { return nil }
         let scopes = Set((fields["scopes"] ?? "").split(separator: ",").compactMap { Scope(rawValue: String($0)) })
@@ -47,10 +48,6 @@ struct ConsoleSessions: Sendable {
         try await redis.call("DEL", Self.key(token))
     }
 
-    /// 32 random bytes, base64url without padding (43 characters).
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Base64URL.encode(bytes)
-    }
+    /// 32 random bytes as 64 hex digits (the sandbox's secrets are drawn the same way).
+    static func randomToken() -> String { SandboxSecrets.randomToken() }
 }
